@@ -1,0 +1,135 @@
+# xpship — one binary from cmd/, pipeline/, packager/ and common/.
+#
+#   make            build build/xpship
+#   make test       install missing packages, build, run every test
+#   make asan       the whole test suite under AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS
+#   make bench      benchmarks against peers and the hardware limit
+#   make demo       the shipped example end to end
+#   make install    PREFIX=/usr/local (binary and man page)
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+CC         ?= cc
+BUILD      ?= build
+FUZZ_SECONDS ?= 20
+
+PKGS       := libcurl libarchive yaml-0.1 libcrypto jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN       := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral \
+              -Wstrict-prototypes -Wmissing-prototypes -Wvla
+OPT        ?= -O2 -g
+XCFLAGS    := -std=c11 $(WARN) $(OPT) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 \
+              -D_POSIX_C_SOURCE=200809L -DXP_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+SAN        ?=
+ALL_CFLAGS  = $(XCFLAGS) $(SAN) $(CFLAGS)
+ALL_LDFLAGS = $(SAN) $(LDFLAGS)
+LIBS       := $(PKG_LIBS) -lpthread
+
+LIB_SRC    := $(sort $(wildcard common/*.c pipeline/*.c packager/*.c))
+CMD_SRC    := $(sort $(wildcard cmd/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBXP      := $(BUILD)/libxpship.a
+BIN        := $(BUILD)/xpship
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS   := make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
+              libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
+              apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
+              ca-certificates zstd
+
+.PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang
+
+all: $(BIN)
+
+# Objects are rebuilt when the compiler or the flags change (gcc and clang trees
+# never mix).
+FLAGS_STAMP := $(BUILD)/.flags-$(shell echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cksum | cut -d' ' -f1)
+$(FLAGS_STAMP):
+	@mkdir -p $(BUILD)
+	@rm -f $(BUILD)/.flags-*
+	@touch $@
+
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBXP): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(LIBXP)
+	@echo "  LINK    $@"
+	@$(CC) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBXP) $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBXP) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -MMD -MP $< -o $@ $(ALL_LDFLAGS) $(LIBXP) $(LIBS) -lcmocka
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_BIN:=.d)
+
+# Installs what is missing; prints the command instead when not root.
+deps:
+	@sh tests/helpers/deps.sh $(DEB_PKGS)
+
+deps-clang:
+	@sh tests/helpers/deps-clang.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all unit-bins
+	@XPSHIP_BIN=$(abspath $(BIN)) XPSHIP_UNIT_DIR=$(abspath $(BUILD)/tests) \
+	  bash tests/run.sh $(TESTS)
+
+unit-bins: $(UNIT_BIN)
+
+# Sanitizers: a separate build tree; any report fails the run.
+asan: deps deps-clang
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  all unit-bins
+	@XPSHIP_BIN=$(abspath build-asan/xpship) XPSHIP_UNIT_DIR=$(abspath build-asan/tests) \
+	  XPSHIP_SANITIZE=1 bash tests/run.sh $(TESTS)
+
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+build-fuzz/%: tests/fuzz/%.c FORCE
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	  build-fuzz/libxpship.a
+	clang $(XCFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $< -o $@ \
+	  build-fuzz/libxpship.a $(LIBS)
+
+fuzz: deps deps-clang
+	@$(MAKE) --no-print-directory fuzz-bins
+	@sh tests/helpers/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+fuzz-bins: $(FUZZ_BIN)
+
+bench: all
+	@sh bench/run.sh $(abspath $(BIN))
+
+demo: deps all
+	@bash templates/demo/demo.sh $(abspath $(BIN))
+
+# Both compilers must build the tree warning-free.
+check-clang:
+	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang all unit-bins
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xpship
+	install -m 0644 docs/xpship.1 $(DESTDIR)$(PREFIX)/share/man/man1/xpship.1
+
+clean:
+	rm -rf build build-asan build-fuzz build-clang
+
+FORCE:

@@ -1,0 +1,195 @@
+/*
+ * main.c — xpship's entry point: global options and the command table.
+ *
+ * Global options (-q, -v, --color) are accepted before the command and anywhere
+ * among its arguments up to a "--"; everything else belongs to the command.
+ */
+#include "cmd/cmd.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "common/suggest.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct cmd_info cmd_table[] = {
+	{"init", cmd_init, "write a commented starter experiment record"},
+	{"validate", cmd_validate, "check an experiment record: schema, references, data digests"},
+	{"gate", cmd_gate, "decide promotion: metric thresholds against the champion"},
+	{"pack", cmd_pack, "pack model files into a deterministic OCI bundle"},
+	{"inspect", cmd_inspect, "show a bundle's tags, digests, layers, metadata and metrics"},
+	{"unpack", cmd_unpack, "extract a bundle's model files, verifying every digest"},
+	{"keygen", cmd_keygen, "create a signing key pair"},
+	{"sign", cmd_sign, "sign a bundle (cosign-compatible signature)"},
+	{"attest", cmd_attest, "attach signed in-toto/SLSA provenance and the gate decision"},
+	{"verify", cmd_verify, "verify a bundle's digests, signature and attestations"},
+	{"sign-blob", cmd_sign_blob, "sign a file (base64 DER signature)"},
+	{"verify-blob", cmd_verify_blob, "verify a file's signature"},
+	{"push", cmd_push, "push a bundle and its signatures to a registry"},
+	{"pull", cmd_pull, "pull a bundle from a registry into an OCI layout"},
+	{"copy", cmd_copy, "copy a bundle between repositories or registries"},
+	{"promote", cmd_promote, "move a tag to a verified digest"},
+	{"tags", cmd_tags, "list a repository's tags"},
+	{"login", cmd_login, "store registry credentials"},
+	{"logout", cmd_logout, "remove stored registry credentials"},
+	{"registry", cmd_registry, "registry utilities (ping)"},
+	{"help", cmd_help, "show help for xpship or a command"},
+	{"version", cmd_version, "print the version"},
+	{NULL, NULL, NULL},
+};
+
+static void print_help(FILE *f)
+{
+	const struct cmd_info *c;
+	const struct xp_exit_desc *e;
+
+	fputs("usage: xpship [-q | -v] [--color=auto|always|never] <command> [<args>]\n"
+	      "\n"
+	      "Experiment-driven model releases for CI/CD: validate an experiment, gate\n"
+	      "it against the production champion, pack it as an OCI bundle, sign and\n"
+	      "attest it, push it and promote it.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (c = cmd_table; c->name; c++)
+		fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	fputs("\n"
+	      "Global options:\n"
+	      "  -q, --quiet      errors and warnings only, no progress\n"
+	      "  -v, --verbose    more detail on stderr\n"
+	      "  --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
+	      "  -h, --help       this help; 'xpship help CMD' or 'xpship CMD --help' for one command\n"
+	      "  --version        print the version\n"
+	      "\n"
+	      "Exit codes:\n", f);
+	for (e = xp_exit_table; e->text; e++)
+		fprintf(f, "  %d  %s\n", e->code, e->text);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	const struct cmd_info *c;
+	char *sub[3];
+
+	if (argc < 2) {
+		print_help(stdout);
+		return XP_EXIT_OK;
+	}
+	if (argc > 2)
+		return cmd_usage_error("help", "too many arguments");
+	for (c = cmd_table; c->name; c++) {
+		if (strcmp(c->name, argv[1]) == 0) {
+			sub[0] = argv[1];
+			sub[1] = "--help";
+			sub[2] = NULL;
+			return c->fn(2, sub);
+		}
+	}
+	return cmd_usage_error("help", "unknown command '%s'", argv[1]);
+}
+
+static int parse_color(const char *v, enum diag_color *out)
+{
+	if (strcmp(v, "auto") == 0)
+		*out = DIAG_COLOR_AUTO;
+	else if (strcmp(v, "always") == 0)
+		*out = DIAG_COLOR_ALWAYS;
+	else if (strcmp(v, "never") == 0)
+		*out = DIAG_COLOR_NEVER;
+	else
+		return -1;
+	return 0;
+}
+
+/* Removes global options from argv[from..]; returns the new argc or -1. */
+static int strip_globals(int argc, char **argv, int from, int *quiet, int *verbose,
+			 enum diag_color *color, const char **bad)
+{
+	int i, j = from;
+
+	for (i = from; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			*quiet = 1;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			*verbose = 1;
+		} else if (strcmp(a, "--no-color") == 0) {
+			*color = DIAG_COLOR_NEVER;
+		} else if (strncmp(a, "--color=", 8) == 0) {
+			if (parse_color(a + 8, color)) {
+				*bad = a;
+				return -1;
+			}
+		} else if (strcmp(a, "--color") == 0) {
+			*color = DIAG_COLOR_ALWAYS;
+		} else {
+			argv[j++] = argv[i];
+		}
+	}
+	argv[j] = NULL;
+	return j;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd_info *c;
+	const char *names[64];
+	enum diag_color color = DIAG_COLOR_AUTO;
+	int quiet = 0, verbose = 0, i = 1;
+	const char *bad = NULL;
+	size_t n = 0;
+
+	setlocale(LC_ALL, "C");
+	fileio_cleanup_signals();
+	/* options before the command */
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			print_help(stdout);
+			return XP_EXIT_OK;
+		}
+		if (strcmp(a, "--version") == 0)
+			return cmd_version(1, argv + i);
+		if (strcmp(a, "-q") && strcmp(a, "--quiet") && strcmp(a, "-v") &&
+		    strcmp(a, "--verbose") && strncmp(a, "--color", 7) &&
+		    strcmp(a, "--no-color")) {
+			diag_init(0, 0, DIAG_COLOR_AUTO);
+			diag_error("unknown option '%s'", a);
+			fputs("Run 'xpship --help' for usage.\n", stderr);
+			return XP_EXIT_USAGE;
+		}
+	}
+	argc = strip_globals(argc, argv, 1, &quiet, &verbose, &color, &bad);
+	diag_init(quiet, verbose, color);
+	if (argc < 0) {
+		diag_error("invalid value in '%s': expected auto, always or never", bad);
+		return XP_EXIT_USAGE;
+	}
+	if (argc < 2) {
+		print_help(stderr);
+		return XP_EXIT_USAGE;
+	}
+	for (c = cmd_table; c->name; c++) {
+		if (strcmp(c->name, argv[1]) == 0)
+			return c->fn(argc - 1, argv + 1);
+		names[n++] = c->name;
+	}
+	{
+		const char *best = suggest_closest(argv[1], names, n);
+
+		if (best)
+			diag_error("unknown command '%s' (did you mean '%s'?)", argv[1], best);
+		else
+			diag_error("unknown command '%s'", argv[1]);
+		fputs("Run 'xpship --help' for the list of commands.\n", stderr);
+	}
+	return XP_EXIT_USAGE;
+}

@@ -1,0 +1,291 @@
+/*
+ * fileio.c — whole-file reads, atomic writes, temp-file cleanup (see fileio.h).
+ */
+#include "common/fileio.h"
+#include "common/exitcode.h"
+#include "common/strbuf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TEMPREG_MAX 256
+
+static const char *volatile tempreg[TEMPREG_MAX];
+
+void tempreg_add(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < TEMPREG_MAX; i++) {
+		if (!tempreg[i]) {
+			tempreg[i] = path;
+			return;
+		}
+	}
+}
+
+void tempreg_remove(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < TEMPREG_MAX; i++)
+		if (tempreg[i] == path)
+			tempreg[i] = NULL;
+}
+
+static void on_signal(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < TEMPREG_MAX; i++)
+		if (tempreg[i])
+			unlink(tempreg[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void fileio_cleanup_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int write_full(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = fsync(fd);
+	close(fd);
+	return ret;
+}
+
+int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
+		struct xp_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	char *dir = dir_of(path);
+
+	af->path = xstrdup(path);
+	af->tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
+	free(dir);
+	af->fd = mkstemp(af->tmp);
+	if (af->fd < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create '%s'", path);
+		free(af->tmp);
+		free(af->path);
+		af->tmp = af->path = NULL;
+		return -1;
+	}
+	tempreg_add(af->tmp);
+	if (fchmod(af->fd, mode) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot set mode of '%s'", path);
+		atomic_abort(af);
+		return -1;
+	}
+	return 0;
+}
+
+int atomic_write(struct atomic_file *af, const void *data, size_t len,
+		 struct xp_error *err)
+{
+	if (write_full(af->fd, data, len) < 0)
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+	return 0;
+}
+
+int atomic_commit(struct atomic_file *af, struct xp_error *err)
+{
+	char *dir;
+
+	if (fsync(af->fd) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+		atomic_abort(af);
+		return -1;
+	}
+	if (close(af->fd) < 0) {
+		af->fd = -1;
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+		atomic_abort(af);
+		return -1;
+	}
+	af->fd = -1;
+	if (rename(af->tmp, af->path) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot rename into '%s'", af->path);
+		atomic_abort(af);
+		return -1;
+	}
+	tempreg_remove(af->tmp);
+	dir = dir_of(af->path);
+	fsync_dir(dir);
+	free(dir);
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+	return 0;
+}
+
+void atomic_abort(struct atomic_file *af)
+{
+	if (af->fd >= 0)
+		close(af->fd);
+	af->fd = -1;
+	if (af->tmp) {
+		unlink(af->tmp);
+		tempreg_remove(af->tmp);
+	}
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+}
+
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct xp_error *err)
+{
+	struct atomic_file af;
+
+	if (atomic_open(&af, path, mode, err))
+		return -1;
+	if (atomic_write(&af, data, len, err)) {
+		atomic_abort(&af);
+		return -1;
+	}
+	return atomic_commit(&af, err);
+}
+
+int file_read_all(const char *path, size_t max, char **out, size_t *len,
+		  struct xp_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", path);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t)n > max) {
+			xp_error_set(err, XP_EXIT_SYSTEM,
+				     "cannot read '%s': larger than %zu bytes", path, max);
+			goto fail;
+		}
+		strbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fd);
+	if (len)
+		*len = sb.len;
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
+fail:
+	close(fd);
+	strbuf_release(&sb);
+	return -1;
+}
+
+int mkdir_p(const char *path, mode_t mode, struct xp_error *err)
+{
+	char *p, *s;
+	int ret = 0;
+
+	if (!*path) {
+		errno = ENOENT;
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory ''");
+	}
+	p = xstrdup(path);
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			struct stat st;
+
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory '%s'", p);
+				break;
+			}
+			if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+				errno = ENOTDIR;
+				ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory '%s'", p);
+				break;
+			}
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
+	free(p);
+	return ret;
+}

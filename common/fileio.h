@@ -1,0 +1,57 @@
+/*
+ * fileio.h — whole-file reads and crash-safe writes.
+ *
+ * An atomic file is written under a temporary name in the target's directory
+ * (".<name>.tmp-XXXXXX"), fsync'd, renamed over the target and the directory
+ * fsync'd: readers see the old content or the new, never a torn file. Live
+ * temporary paths are registered so that fileio_cleanup_signals() can remove them
+ * when the process is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE).
+ * All errors are XP_EXIT_SYSTEM with strerror as the cause.
+ */
+#ifndef XPSHIP_COMMON_FILEIO_H
+#define XPSHIP_COMMON_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+struct atomic_file {
+	int fd;
+	char *path;   /* final name */
+	char *tmp;    /* temporary name, NULL once committed or aborted */
+};
+
+int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
+		struct xp_error *err);
+int atomic_write(struct atomic_file *af, const void *data, size_t len,
+		 struct xp_error *err);
+/* fsync + rename + fsync(dir); releases af either way. */
+int atomic_commit(struct atomic_file *af, struct xp_error *err);
+/* Remove the temporary file and release af; safe after commit (no-op). */
+void atomic_abort(struct atomic_file *af);
+
+int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct xp_error *err);
+
+/* Read a whole file (at most `max` bytes, else an error) into a NUL-terminated
+ * buffer the caller frees. */
+int file_read_all(const char *path, size_t max, char **out, size_t *len,
+		  struct xp_error *err);
+
+/* write(2) until done, retrying EINTR; -1 with errno set on failure. */
+int write_full(int fd, const void *data, size_t len);
+/* read(2) until len bytes or EOF; returns bytes read or -1 with errno. */
+ssize_t read_full(int fd, void *buf, size_t len);
+
+int fsync_dir(const char *dir);
+/* mkdir -p; mode for new directories. */
+int mkdir_p(const char *path, mode_t mode, struct xp_error *err);
+
+/* Temporary paths removed on interruption; the string must outlive its
+ * registration. */
+void tempreg_add(const char *path);
+void tempreg_remove(const char *path);
+void fileio_cleanup_signals(void);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * stream.h — a tiny reader interface so a blob moves file → hash → network
+ * without being held in memory.
+ *
+ * read() returns the number of bytes read (0 at the end) or -1 with err filled.
+ * close() releases the reader and everything it owns (NULL is a no-op).
+ * A verifying reader checks size and SHA-256 as bytes pass and fails the read
+ * that reaches the end (or overruns the size) when they do not match: a consumer
+ * that reads to the end never accepts corrupt content silently.
+ */
+#ifndef XPSHIP_COMMON_STREAM_H
+#define XPSHIP_COMMON_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/digest.h"
+#include "common/error.h"
+
+struct xp_reader {
+	ssize_t (*read)(struct xp_reader *r, void *buf, size_t len, struct xp_error *err);
+	void (*close)(struct xp_reader *r);
+};
+
+static inline ssize_t reader_read(struct xp_reader *r, void *buf, size_t len,
+				  struct xp_error *err)
+{
+	return r->read(r, buf, len, err);
+}
+
+void reader_close(struct xp_reader *r);
+
+/* Reads an open descriptor, which the reader owns and closes. `name` is used in
+ * error messages (copied). */
+struct xp_reader *reader_from_fd(int fd, const char *name);
+/* Opens a file; NULL with err (XP_EXIT_SYSTEM) on failure. */
+struct xp_reader *reader_from_file(const char *path, struct xp_error *err);
+/* Reads a memory buffer, copied. */
+struct xp_reader *reader_from_buf(const void *data, size_t len);
+/* Wraps `inner` (owned) checking `expected` ("sha256:...") and `size` (-1: any).
+ * A mismatch fails with XP_EXIT_NO and names `what`. */
+struct xp_reader *reader_verify(struct xp_reader *inner, const char *expected,
+				int64_t size, const char *what);
+
+/* Read everything (at most max bytes) into a NUL-terminated buffer. */
+int reader_slurp(struct xp_reader *r, size_t max, char **out, size_t *len,
+		 struct xp_error *err);
+
+#endif

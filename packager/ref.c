@@ -1,0 +1,261 @@
+/*
+ * ref.c — bundle and registry reference parsing (see ref.h).
+ */
+#include "packager/ref.h"
+#include "common/digest.h"
+#include "common/exitcode.h"
+#include "common/strbuf.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int ref_valid_tag(const char *t)
+{
+	size_t i;
+
+	if (!t || !*t || strlen(t) > 128)
+		return 0;
+	if (!(isalnum((unsigned char)t[0]) || t[0] == '_'))
+		return 0;
+	for (i = 1; t[i]; i++)
+		if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* */
+int ref_valid_repo(const char *r)
+{
+	const char *p = r;
+
+	if (!r || !*r || strlen(r) > 255)
+		return 0;
+	for (;;) {
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p)))
+			return 0;
+		while (islower((unsigned char)*p) || isdigit((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			return 1;
+		if (*p == '/') {
+			p++;
+			continue;
+		}
+		if (*p == '.' || (*p == '_' && p[1] != '_')) {
+			p++;
+		} else if (*p == '_' && p[1] == '_') {
+			p += 2;
+		} else if (*p == '-') {
+			while (*p == '-')
+				p++;
+		} else {
+			return 0;
+		}
+	}
+}
+
+void ref_release(struct xp_ref *r)
+{
+	if (!r)
+		return;
+	free(r->path);
+	free(r->host);
+	free(r->repo);
+	free(r->tag);
+	free(r->digest);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Split "X[:TAG][@DIGEST]" where X may itself contain ':' only before the last
+ * '/' (a host port). For local paths the tag is after the last ':'. */
+static int split_tag_digest(char *s, char **tag, char **digest, int local,
+			    const char *orig, struct xp_error *err)
+{
+	char *at = strrchr(s, '@');
+	char *colon, *slash;
+
+	*tag = *digest = NULL;
+	if (at && digest_valid(at + 1)) {
+		*digest = xstrdup(at + 1);
+		*at = '\0';
+	} else if (at && strncmp(at + 1, "sha256:", 7) == 0) {
+		return xp_error_set(err, XP_EXIT_USAGE, "invalid digest in reference '%s'", orig);
+	}
+	colon = strrchr(s, ':');
+	slash = strrchr(s, '/');
+	if (colon && (local || !slash || colon > slash)) {
+		if (!local && !slash)
+			return 0; /* "host:port" without a repository: caller complains */
+		if (!ref_valid_tag(colon + 1))
+			return xp_error_set(err, XP_EXIT_USAGE, "invalid tag '%s' in reference '%s'",
+					    colon + 1, orig);
+		*tag = xstrdup(colon + 1);
+		*colon = '\0';
+	}
+	return 0;
+}
+
+static int looks_like_host(const char *s, size_t n)
+{
+	return memchr(s, '.', n) || memchr(s, ':', n) ||
+	       (n == 9 && memcmp(s, "localhost", 9) == 0);
+}
+
+/* host: DNS name or IPv4 ([A-Za-z0-9.-]+) or [IPv6], then an optional :PORT */
+static int valid_host(const char *h)
+{
+	const char *p = h;
+
+	if (*p == '[') {
+		p = strchr(p, ']');
+		if (!p || p == h + 1)
+			return 0;
+		p++;
+	} else {
+		while (isalnum((unsigned char)*p) || *p == '.' || *p == '-')
+			p++;
+		if (p == h)
+			return 0;
+	}
+	if (*p == ':') {
+		long port;
+		char *end;
+
+		port = strtol(p + 1, &end, 10);
+		return end != p + 1 && *end == '\0' && port > 0 && port < 65536;
+	}
+	return *p == '\0';
+}
+
+static int parse_registry(const char *orig, const char *s, struct xp_ref *out,
+			  struct xp_error *err)
+{
+	char *copy = xstrdup(s), *slash;
+	char *tag = NULL, *digest = NULL;
+
+	if (split_tag_digest(copy, &tag, &digest, 0, orig, err))
+		goto fail;
+	slash = strchr(copy, '/');
+	if (!slash || slash == copy || !slash[1]) {
+		xp_error_set(err, XP_EXIT_USAGE,
+			     "invalid registry reference '%s': expected HOST[:PORT]/REPO[:TAG]", orig);
+		goto fail;
+	}
+	*slash = '\0';
+	if (!valid_host(copy)) {
+		xp_error_set(err, XP_EXIT_USAGE, "invalid registry host '%s' in reference '%s'",
+			     copy, orig);
+		goto fail;
+	}
+	if (!ref_valid_repo(slash + 1)) {
+		xp_error_set(err, XP_EXIT_USAGE,
+			     "invalid repository '%s' in reference '%s': lowercase letters, digits and separators only",
+			     slash + 1, orig);
+		goto fail;
+	}
+	out->kind = REF_REGISTRY;
+	out->host = xstrdup(copy);
+	out->repo = xstrdup(slash + 1);
+	out->tag = tag;
+	out->digest = digest;
+	free(copy);
+	return 0;
+fail:
+	free(tag);
+	free(digest);
+	free(copy);
+	return -1;
+}
+
+static int parse_local(const char *orig, const char *s, enum ref_kind kind,
+		       struct xp_ref *out, struct xp_error *err)
+{
+	char *copy = xstrdup(s);
+	char *tag = NULL, *digest = NULL;
+
+	if (split_tag_digest(copy, &tag, &digest, 1, orig, err)) {
+		free(copy);
+		return -1;
+	}
+	if (!*copy) {
+		free(copy);
+		free(tag);
+		free(digest);
+		return xp_error_set(err, XP_EXIT_USAGE, "missing path in reference '%s'", orig);
+	}
+	out->kind = kind;
+	out->path = copy;
+	out->tag = tag;
+	out->digest = digest;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err)
+{
+	struct stat st;
+	size_t first;
+
+	memset(out, 0, sizeof(*out));
+	if (!s || !*s)
+		return xp_error_set(err, XP_EXIT_USAGE, "empty reference");
+	if (strncmp(s, "docker://", 9) == 0)
+		return parse_registry(s, s + 9, out, err);
+	if (!(flags & REF_REGISTRY_ONLY)) {
+		if (strncmp(s, "oci:", 4) == 0)
+			return parse_local(s, s + 4, REF_LAYOUT, out, err);
+		if (strncmp(s, "oci-archive:", 12) == 0)
+			return parse_local(s, s + 12, REF_ARCHIVE, out, err);
+		/* an existing path is local as a whole: no tag split */
+		if (stat(s, &st) == 0) {
+			out->kind = S_ISDIR(st.st_mode) ? REF_LAYOUT : REF_ARCHIVE;
+			out->path = xstrdup(s);
+			return 0;
+		}
+	}
+	first = strcspn(s, "/");
+	if (!(flags & REF_LOCAL_ONLY) && s[first] == '/' && looks_like_host(s, first))
+		return parse_registry(s, s, out, err);
+	if (flags & REF_REGISTRY_ONLY)
+		return xp_error_set(err, XP_EXIT_USAGE,
+				    "invalid registry reference '%s': expected [docker://]HOST[:PORT]/REPO[:TAG]",
+				    s);
+	if (flags & REF_LOCAL_ONLY) {
+		out->kind = ends_with(s, ".tar") ? REF_ARCHIVE : REF_LAYOUT;
+		out->path = xstrdup(s);
+		return 0;
+	}
+	return xp_error_set(err, XP_EXIT_USAGE,
+			    "no such bundle '%s': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], an existing path or HOST/REPO[:TAG]",
+			    s);
+}
+
+char *ref_format(const struct xp_ref *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	switch (r->kind) {
+	case REF_LAYOUT:
+		strbuf_addf(&sb, "oci:%s", r->path);
+		break;
+	case REF_ARCHIVE:
+		strbuf_addf(&sb, "oci-archive:%s", r->path);
+		break;
+	case REF_REGISTRY:
+		strbuf_addf(&sb, "%s/%s", r->host, r->repo);
+		break;
+	}
+	if (r->tag)
+		strbuf_addf(&sb, ":%s", r->tag);
+	if (r->digest)
+		strbuf_addf(&sb, "@%s", r->digest);
+	return strbuf_detach(&sb, NULL);
+}

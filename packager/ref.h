@@ -1,0 +1,43 @@
+/*
+ * ref.h — parsing bundle and registry references.
+ *
+ *   oci:DIR[:TAG|@DIGEST]            an OCI image layout directory
+ *   oci-archive:FILE[:TAG|@DIGEST]   the same tree as a tar file
+ *   PATH                             an existing layout dir or .tar (its only tag)
+ *   [docker://]HOST[:PORT]/REPO[:TAG][@DIGEST]
+ *                                    a registry repository; without docker:// the
+ *                                    first component must look like a host (has a
+ *                                    '.' or ':' or is "localhost")
+ *
+ * Syntax errors are XP_EXIT_USAGE. Strings in struct xp_ref are owned.
+ */
+#ifndef XPSHIP_PACKAGER_REF_H
+#define XPSHIP_PACKAGER_REF_H
+
+#include "common/error.h"
+
+enum ref_kind { REF_LAYOUT, REF_ARCHIVE, REF_REGISTRY };
+
+/* ref_parse flags */
+#define REF_LOCAL_ONLY    1  /* a bare word is a local path even if missing */
+#define REF_REGISTRY_ONLY 2  /* only registry references are accepted */
+
+struct xp_ref {
+	enum ref_kind kind;
+	char *path;    /* layout / archive: the directory or file */
+	char *host;    /* registry: "host[:port]" */
+	char *repo;    /* registry: repository name, e.g. "team/model" */
+	char *tag;     /* NULL when none given */
+	char *digest;  /* NULL when none given */
+};
+
+int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err);
+void ref_release(struct xp_ref *r);
+/* The canonical text form (caller frees). */
+char *ref_format(const struct xp_ref *r);
+/* 1 when a tag is a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}). */
+int ref_valid_tag(const char *tag);
+/* 1 when a repository name is valid per the distribution spec. */
+int ref_valid_repo(const char *repo);
+
+#endif

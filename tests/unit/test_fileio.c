@@ -1,0 +1,141 @@
+/* test_fileio.c — atomic writes and whole-file reads (common/fileio.c). */
+#include "tests/unit/test_common.h"
+#include "common/exitcode.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/xpship-fileio-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	(void)state;
+	while (d && (e = readdir(d))) {
+		char *p;
+
+		if (e->d_name[0] == '.' && (!e->d_name[1] || e->d_name[1] == '.'))
+			continue;
+		p = xasprintf("%s/%s", dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	return rmdir(dir);
+}
+
+static size_t entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void write_then_read(void **state)
+{
+	struct xp_error err;
+	char *path = xasprintf("%s/f.json", dir), *data = NULL;
+	struct stat st;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(file_write_atomic(path, "{\"a\":1}", 7, 0640, &err), 0);
+	assert_int_equal(file_read_all(path, 1024, &data, &len, &err), 0);
+	assert_int_equal(len, 7);
+	assert_string_equal(data, "{\"a\":1}");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(entries(), 1); /* no temporary file left */
+	free(data);
+	/* overwrite replaces the content */
+	assert_int_equal(file_write_atomic(path, "x", 1, 0644, &err), 0);
+	assert_int_equal(file_read_all(path, 1024, &data, &len, &err), 0);
+	assert_string_equal(data, "x");
+	free(data);
+	/* a size limit is enforced */
+	assert_int_equal(file_write_atomic(path, "0123456789", 10, 0644, &err), 0);
+	assert_int_equal(file_read_all(path, 5, &data, &len, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	free(path);
+}
+
+static void abort_leaves_old_content(void **state)
+{
+	struct atomic_file af;
+	struct xp_error err;
+	char *path = xasprintf("%s/g.txt", dir), *data = NULL;
+
+	(void)state;
+	assert_int_equal(file_write_atomic(path, "old", 3, 0644, &err), 0);
+	assert_int_equal(atomic_open(&af, path, 0644, &err), 0);
+	assert_int_equal(atomic_write(&af, "new-but-torn", 12, &err), 0);
+	atomic_abort(&af);
+	assert_int_equal(file_read_all(path, 1024, &data, NULL, &err), 0);
+	assert_string_equal(data, "old");
+	assert_int_equal(entries(), 1);
+	free(data);
+	free(path);
+}
+
+static void errors_name_the_file(void **state)
+{
+	struct xp_error err;
+	char *data;
+
+	(void)state;
+	assert_int_equal(file_write_atomic("/nonexistent-dir/x", "a", 1, 0644, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_string_equal(err.msg, "cannot create '/nonexistent-dir/x': No such file or directory");
+	assert_int_equal(file_read_all("/nonexistent-dir/x", 10, &data, NULL, &err), -1);
+	assert_string_equal(err.msg, "cannot open '/nonexistent-dir/x': No such file or directory");
+}
+
+static void mkdir_p_nested(void **state)
+{
+	struct xp_error err;
+	char *p = xasprintf("%s/a/b/c", dir), *q = xasprintf("%s/a/b", dir),
+	     *r = xasprintf("%s/a", dir);
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(mkdir_p(p, 0755, &err), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(mkdir_p(p, 0755, &err), 0); /* exists: fine */
+	rmdir(p);
+	rmdir(q);
+	rmdir(r);
+	free(p);
+	free(q);
+	free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(write_then_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(abort_leaves_old_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(errors_name_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(mkdir_p_nested, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);
+}

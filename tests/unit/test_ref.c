@@ -1,0 +1,108 @@
+/* test_ref.c — bundle and registry references (packager/ref.c). */
+#include "tests/unit/test_common.h"
+#include "common/exitcode.h"
+#include "packager/ref.h"
+
+#define D "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+
+struct ok_case {
+	const char *in;
+	int flags;
+	enum ref_kind kind;
+	const char *path, *host, *repo, *tag, *digest, *canon;
+};
+
+static void parses(void **state)
+{
+	static const struct ok_case v[] = {
+		{"oci:out", 0, REF_LAYOUT, "out", NULL, NULL, NULL, NULL, "oci:out"},
+		{"oci:out:v1", 0, REF_LAYOUT, "out", NULL, NULL, "v1", NULL, "oci:out:v1"},
+		{"oci:/a/b:latest", 0, REF_LAYOUT, "/a/b", NULL, NULL, "latest", NULL, "oci:/a/b:latest"},
+		{"oci:out@" D, 0, REF_LAYOUT, "out", NULL, NULL, NULL, D, "oci:out@" D},
+		{"oci-archive:m.tar:v2", 0, REF_ARCHIVE, "m.tar", NULL, NULL, "v2", NULL, "oci-archive:m.tar:v2"},
+		{"docker://127.0.0.1:5000/team/model:v1", 0, REF_REGISTRY, NULL, "127.0.0.1:5000", "team/model", "v1", NULL, "127.0.0.1:5000/team/model:v1"},
+		{"127.0.0.1:5000/model", 0, REF_REGISTRY, NULL, "127.0.0.1:5000", "model", NULL, NULL, "127.0.0.1:5000/model"},
+		{"ghcr.io/org/m:1.0@" D, 0, REF_REGISTRY, NULL, "ghcr.io", "org/m", "1.0", D, "ghcr.io/org/m:1.0@" D},
+		{"[::1]:5000/m", 0, REF_REGISTRY, NULL, "[::1]:5000", "m", NULL, NULL, "[::1]:5000/m"},
+		{"localhost/m", 0, REF_REGISTRY, NULL, "localhost", "m", NULL, NULL, "localhost/m"},
+		{"newdir", REF_LOCAL_ONLY, REF_LAYOUT, "newdir", NULL, NULL, NULL, NULL, "oci:newdir"},
+		{"new.tar", REF_LOCAL_ONLY, REF_ARCHIVE, "new.tar", NULL, NULL, NULL, NULL, "oci-archive:new.tar"},
+		{"/", 0, REF_LAYOUT, "/", NULL, NULL, NULL, NULL, "oci:/"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct xp_error err;
+		struct xp_ref r;
+		char *canon;
+
+		if (ref_parse(v[i].in, v[i].flags, &r, &err))
+			fail_msg("%s: %s", v[i].in, err.msg);
+		assert_int_equal(r.kind, v[i].kind);
+#define SAME(f) do { if ((v[i].f == NULL) != (r.f == NULL) || (r.f && strcmp(r.f, v[i].f))) \
+		fail_msg("%s: " #f " = %s", v[i].in, r.f ? r.f : "(null)"); } while (0)
+		SAME(path); SAME(host); SAME(repo); SAME(tag); SAME(digest);
+		canon = ref_format(&r);
+		assert_string_equal(canon, v[i].canon);
+		free(canon);
+		ref_release(&r);
+	}
+}
+
+struct bad_case {
+	const char *in;
+	int flags;
+	const char *msg;
+};
+
+static void rejects(void **state)
+{
+	static const struct bad_case v[] = {
+		{"", 0, "empty reference"},
+		{"oci:", 0, "missing path in reference 'oci:'"},
+		{"oci:out:bad/tag", 0, "invalid tag 'bad/tag' in reference 'oci:out:bad/tag'"},
+		{"docker://host:5000", 0, "invalid registry reference 'docker://host:5000': expected HOST[:PORT]/REPO[:TAG]"},
+		{"docker://h.io/Upper", 0, "invalid repository 'Upper' in reference 'docker://h.io/Upper': lowercase letters, digits and separators only"},
+		{"h.io/m:-x", 0, "invalid tag '-x' in reference 'h.io/m:-x'"},
+		{"nosuch-bundle-dir", 0, "no such bundle 'nosuch-bundle-dir': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], an existing path or HOST/REPO[:TAG]"},
+		{"oci:x", REF_REGISTRY_ONLY, "invalid registry reference 'oci:x': expected [docker://]HOST[:PORT]/REPO[:TAG]"},
+		{"docker://oci:x/m", 0, "invalid registry host 'oci:x' in reference 'docker://oci:x/m'"},
+		{"docker://h:99999/m", 0, "invalid registry host 'h:99999' in reference 'docker://h:99999/m'"},
+		{"h.io/m@sha256:abc", 0, "invalid digest in reference 'h.io/m@sha256:abc'"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct xp_error err;
+		struct xp_ref r;
+
+		if (ref_parse(v[i].in, v[i].flags, &r, &err) == 0)
+			fail_msg("%s: parsed", v[i].in);
+		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_string_equal(err.msg, v[i].msg);
+	}
+}
+
+static void names(void **state)
+{
+	(void)state;
+	assert_true(ref_valid_repo("a/b-c/d__e.f"));
+	assert_false(ref_valid_repo("a//b"));
+	assert_false(ref_valid_repo("a/"));
+	assert_false(ref_valid_repo("-a"));
+	assert_true(ref_valid_tag("v1.0_rc-1"));
+	assert_false(ref_valid_tag(".x"));
+	assert_false(ref_valid_tag(""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses),
+		cmocka_unit_test(rejects),
+		cmocka_unit_test(names),
+	};
+	return cmocka_run_group_tests_name("ref", tests, NULL, NULL);
+}
