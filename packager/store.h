@@ -1,22 +1,45 @@
 /*
  * store.h — the content store: one interface over the places an OCI graph lives.
  *
- * Two implementations: an OCI image layout (a directory, or the same tree as a
- * tar file: oci-archive) in layout.c, and a registry repository over the OCI
- * distribution API in registry.c. Everything after `pack` is written against
- * this interface: copy (push/pull/copy), sign, attest, verify, inspect, promote
- * and `gate --baseline` take a store and a reference and do not care which kind
- * it is.
+ * Three kinds behind one interface: an OCI image layout directory
+ * (layout.c), the same tree as a tar file, an oci-archive (layout_archive.c),
+ * and a registry repository over the OCI distribution API (registry*.c). They
+ * plug in through the ops table in store_impl.h; store.c checks arguments and
+ * dispatches. Everything after `pack` is written against this interface: copy
+ * (push/pull/copy), sign, attest, verify, inspect, unpack, promote and
+ * `gate --baseline` take a store and a reference and do not care which kind it
+ * is.
  *
  * Content is addressed by descriptor. A descriptor whose media type is a
  * manifest or index type is a manifest (registry: /manifests/ endpoint);
- * anything else is a blob. Every fetched stream verifies size and digest while
- * it is read (common/stream.h). Push is idempotent: pushing content that exists
- * is a no-op. A tag is written only after the content it names is present.
+ * anything else is a blob. Only sha256 digests are accepted; store.c rejects a
+ * descriptor with an invalid digest, a negative size or no media type before
+ * any implementation sees it, so a digest is always safe to use in a path.
+ *
+ * Guarantees every implementation keeps:
+ *   - fetch returns a verifying reader: size and digest are checked as bytes
+ *     pass and the read that reaches the end fails (XP_EXIT_NO) on a mismatch
+ *     (common/stream.h). A consumer that reads to EOF never accepts bad bytes.
+ *   - push verifies digest and size before the content becomes visible; content
+ *     that is already present is not transferred again (idempotent).
+ *   - the streaming writer (store_writer_*) makes content visible only at
+ *     commit, under the digest the caller computed over exactly the bytes it
+ *     wrote; an aborted or interrupted writer leaves nothing behind.
+ *   - a tag is written only after the manifest it names is present; other tags
+ *     are kept. Layout: index.json is rewritten atomically (temp + fsync +
+ *     rename) under a lock; archive: on store_commit.
+ *
+ * Errors: a tag, digest or blob the store does not hold is XP_EXIT_NO, so
+ * callers can tell "absent" (e.g. no champion yet) from "broken"; digest and
+ * size mismatches are XP_EXIT_NO too. Otherwise local layouts give
+ * XP_EXIT_SYSTEM (I/O) or XP_EXIT_MALFORMED (not a layout, malformed JSON),
+ * registries XP_EXIT_REMOTE, bad arguments XP_EXIT_USAGE.
  *
  * Ownership: struct store is opaque; store_close() writes nothing, so changes
- * to an archive are kept only by store_commit(). Strings in struct oci_desc are
- * owned by the descriptor (oci_desc_release).
+ * to an archive are kept only by store_commit() (for a directory and a registry
+ * every change is durable when its call returns, and commit is a no-op).
+ * Strings in struct oci_desc are owned by the descriptor (oci_desc_release).
+ * Not thread-safe: one store handle per thread.
  */
 #ifndef XPSHIP_PACKAGER_STORE_H
 #define XPSHIP_PACKAGER_STORE_H
@@ -39,7 +62,14 @@
 #define OCI_MT_EMPTY "application/vnd.oci.empty.v1+json"
 #define DOCKER_MT_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
 #define DOCKER_MT_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+#define DOCKER_MT_CONFIG "application/vnd.docker.container.image.v1+json"
+#define DOCKER_MT_LAYER_GZIP "application/vnd.docker.image.rootfs.diff.tar.gzip"
 #define OCI_ANN_REF_NAME "org.opencontainers.image.ref.name"
+
+/* The empty descriptor's content ("{}"), digest and size. */
+#define OCI_EMPTY_DATA "{}"
+#define OCI_EMPTY_DIGEST "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+#define OCI_EMPTY_SIZE 2
 
 /* Largest manifest or index accepted (the distribution spec suggests 4 MiB). */
 #define OCI_MANIFEST_MAX (4 * 1024 * 1024)
@@ -52,13 +82,16 @@ struct oci_desc {
 };
 
 void oci_desc_release(struct oci_desc *d);
+/* dst is overwritten (not released first). */
 void oci_desc_copy(struct oci_desc *dst, const struct oci_desc *src);
 /* 1 for OCI/Docker manifest and index media types. */
 int oci_is_manifest_type(const char *media_type);
+/* 1 for OCI/Docker index (manifest list) media types. */
+int oci_is_index_type(const char *media_type);
 
 /* Options for opening a store; zero-initialised means the defaults. */
 struct store_opts {
-	int create;             /* layout: create when missing */
+	int create;             /* layout/archive: create on the first write when missing */
 	int plain_http;         /* registry: http:// instead of https:// */
 	int insecure;           /* registry: skip TLS verification */
 	const char *ca_file;    /* registry: extra CA bundle */
@@ -68,37 +101,71 @@ struct store_opts {
 };
 
 struct store;
+struct store_writer;
 
 /* Open the store a reference names (its tag/digest is not resolved here).
- * Layout errors are XP_EXIT_SYSTEM / XP_EXIT_MALFORMED, registry errors
- * XP_EXIT_REMOTE. */
+ * A layout or archive that does not exist is an error unless opts->create;
+ * then nothing is written before the first push, writer or tag. */
 int store_open(const struct xp_ref *ref, const struct store_opts *opts,
 	       struct store **out, struct xp_error *err);
-/* Write pending changes (an archive is rewritten atomically). */
+/* Write pending changes (an archive is rewritten atomically: temp + fsync +
+ * rename). A no-op for directories and registries. */
 int store_commit(struct store *s, struct xp_error *err);
+/* Release the store; pending archive changes are dropped. NULL is a no-op. */
 void store_close(struct store *s);
+/* The reference the store was opened with (borrowed; its tag/digest as given). */
+const struct xp_ref *store_ref(const struct store *s);
 
-/* A tag or "sha256:..." digest to the descriptor of the manifest it names.
- * NULL `name` means the only tag (an error when there are none or several). */
+/* A tag or "sha256:..." digest to the descriptor of the manifest or index it
+ * names. NULL `name` means the only tag (an error when there are none or
+ * several). */
 int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 		  struct xp_error *err);
+/* store_resolve with the digest of `ref` if it has one, else its tag, else
+ * NULL (the only tag). */
+int store_resolve_ref(struct store *s, const struct xp_ref *ref, struct oci_desc *out,
+		      struct xp_error *err);
 int store_exists(struct store *s, const struct oci_desc *d, int *present,
 		 struct xp_error *err);
 /* A verifying reader over the content (the caller closes it). */
 int store_fetch(struct store *s, const struct oci_desc *d, struct xp_reader **out,
 		struct xp_error *err);
 /* Fetch a whole manifest/index or small blob into memory (at most max bytes),
- * verified. */
+ * verified; NUL-terminated, the caller frees it. */
 int store_fetch_all(struct store *s, const struct oci_desc *d, size_t max,
 		    char **out, size_t *len, struct xp_error *err);
 /* Store content; `in` is consumed (closed) either way. The digest and size are
- * verified before the content becomes visible. */
+ * verified before the content becomes visible. Present content is skipped. */
 int store_push(struct store *s, const struct oci_desc *d, struct xp_reader *in,
 	       struct xp_error *err);
-/* Point tag `name` at manifest `d`, which must already be present. */
+/* Store an in-memory blob or manifest (digest and size are computed here);
+ * `out` (optional) receives its descriptor with `media_type`. */
+int store_push_buf(struct store *s, const char *media_type, const void *data,
+		   size_t len, struct oci_desc *out, struct xp_error *err);
+/* Point tag `name` at manifest `d`, which must already be present. A tag that
+ * names another manifest is moved. */
 int store_tag(struct store *s, const struct oci_desc *d, const char *name,
 	      struct xp_error *err);
-/* All tags, sorted (caller frees each string and the array). */
+/* All tags, sorted, without duplicates (caller frees each string and the
+ * array; *names is NULL when n is 0). */
 int store_tags(struct store *s, char ***names, size_t *n, struct xp_error *err);
+void store_tags_free(char **names, size_t n);
+
+/* Streaming writes of content whose digest is known only at the end (a layer
+ * being produced). Bytes go straight to their final medium; nothing is visible
+ * until store_writer_commit(), which names the content by `digest` — the
+ * caller's SHA-256 over exactly the bytes written (a registry re-checks it).
+ * The writer is owned by the caller until commit/abort, which release it.
+ * Not every store supports it: an error (XP_EXIT_USAGE) says so. */
+int store_writer_open(struct store *s, struct store_writer **out, struct xp_error *err);
+int store_writer_write(struct store_writer *w, const void *data, size_t len,
+		       struct xp_error *err);
+/* Bytes written so far. */
+uint64_t store_writer_size(const struct store_writer *w);
+/* Make the content visible under `digest`; when already present the new copy
+ * is dropped. Releases w either way. */
+int store_writer_commit(struct store_writer *w, const char *digest, struct xp_error *err);
+/* Drop everything written; NULL is a no-op. */
+void store_writer_abort(struct store_writer *w);
 
 #endif
