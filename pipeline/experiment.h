@@ -1,0 +1,74 @@
+/*
+ * experiment.h — experiment records (schema xpship/v1, kind Experiment): the
+ * summary other commands take from a record, and its SLSA provenance parameters.
+ *
+ * The record is a YAML (or JSON) file documented in docs/experiment.md. Loading
+ * goes through common/doc.h, so every error carries the record's file, line and
+ * column. experiment_summarize checks only what it extracts (the record's shape,
+ * apiVersion and kind, metadata.id and metadata.name, the selected run and its
+ * metrics); `xpship validate` checks everything else.
+ *
+ * All strings in a summary are plain NUL-terminated copies owned by the summary:
+ * cmd/ may hand them to packager/, which never sees a pipeline/ type.
+ */
+#ifndef XPSHIP_PIPELINE_EXPERIMENT_H
+#define XPSHIP_PIPELINE_EXPERIMENT_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* The API version and kind every record declares. */
+#define EXPERIMENT_API_VERSION "xpship/v1"
+#define EXPERIMENT_KIND "Experiment"
+
+struct experiment_dataset {
+	char *name;
+	char *uri;      /* the uri, or the local path as given in the record */
+	char *digest;   /* "sha256:<64 hex>", NULL when absent */
+};
+
+struct experiment_summary {
+	char *id, *name, *owner, *description, *created;      /* NULL when absent */
+	char *objective_metric, *objective_direction;          /* "maximize"|"minimize" */
+	char *code_repository, *code_commit;
+	char *environment;      /* image ref or "lockfile:<path>@<digest>", NULL when absent */
+	char *model_name, *model_version, *model_framework, *model_format, *model_license;
+	char *selected_run;
+	char *params_json;      /* selected run's parameters: compact JSON object ("{}"
+	                           when it has none) */
+	char *metrics_json;     /* selected run's metrics, FLAT: {"accuracy":0.931,
+	                           "latency.p95_ms":84,"loss":0.31} (dotted keys, series
+	                           reduced to the last value, metrics_file/mlflow_run
+	                           merged, in that order) */
+	struct experiment_dataset *data;
+	size_t n_data;
+	char *digest;           /* "sha256:..." of the record file's bytes */
+	/* Extensions to contract C2 (appended, so existing initialisers stay valid): */
+	char *space_strategy;   /* "grid"|"random"|"single", NULL when absent */
+};
+
+/* Load (and minimally check) the record at path; errors are positioned
+ * (XP_EXIT_MALFORMED with file:line:col, or XP_EXIT_SYSTEM when a file cannot be
+ * read). metrics_file and mlflow_run paths are relative to the record's
+ * directory. `out` is written only on success; release it with
+ * experiment_summary_release. */
+int experiment_summarize(const char *path, struct experiment_summary *out,
+			 struct xp_error *err);
+
+/* Free every string of s and zero it; NULL and a zeroed summary are no-ops. */
+void experiment_summary_release(struct experiment_summary *s);
+
+/* SLSA build parameters as a compact JSON string the caller frees:
+ *   {"externalParameters":{"experiment":{"id","name","digest"},"run":<selected>,
+ *     "parameters":{...},"objective":{"metric","direction"},
+ *     "space":{"strategy"}},
+ *    "resolvedDependencies":[{"uri","digest":{"sha256":hex},"name"}...]}
+ * Dependencies: the datasets (in record order), the code ("git+<repo>@<commit>",
+ * digest {"gitCommit":"<commit>"}, name "code") and the environment (name
+ * "environment": an image ref with its sha256 from "@sha256:", or the lock file's
+ * path and digest). Absent parts are left out. */
+int experiment_provenance_json(const struct experiment_summary *s, char **out,
+			       struct xp_error *err);
+
+#endif
