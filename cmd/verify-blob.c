@@ -2,13 +2,90 @@
  * verify-blob.c — `xpship verify-blob`: verify a file's signature.
  */
 #include "cmd/cmd.h"
+#include "common/base64.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "packager/keys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIG_FILE_MAX (64 * 1024)
 
 static const char usage[] =
-	"usage: xpship verify-blob --key PUB --signature FILE.sig FILE\n"
+	"usage: xpship verify-blob --key PUB --signature SIGFILE FILE\n"
 	"\n"
-	"Verify a file's signature.\n";
+	"Verify FILE against a signature made by 'xpship sign-blob', 'cosign sign-blob'\n"
+	"or 'openssl dgst -sha256 -sign' (ECDSA P-256, RSA) / 'openssl pkeyutl -sign\n"
+	"-rawin' (Ed25519). SIGFILE holds the signature in base64 or raw (DER).\n"
+	"\n"
+	"Options:\n"
+	"  -k, --key PUB          the public key: a PKIX PEM file or env://VAR\n"
+	"  -s, --signature FILE   the signature\n"
+	"\n"
+	"Exit codes: 0 verified, 1 the signature does not match, 2 usage,\n"
+	"3 malformed key or signature, 4 local error.\n";
+
+static const struct option longopts[] = {
+	{"key", required_argument, NULL, 'k'},
+	{"signature", required_argument, NULL, 's'},
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_verify_blob(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	const char *key_spec = NULL, *sig_path = NULL, *file;
+	struct sign_key *key = NULL;
+	unsigned char *sig = NULL;
+	struct xp_error err;
+	char *raw = NULL;
+	size_t raw_len = 0, sig_len = 0;
+	int c, ret = XP_EXIT_OK;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "k:s:", longopts, usage)) != -1) {
+		switch (c) {
+		case 'k': key_spec = optarg; break;
+		case 's': sig_path = optarg; break;
+		case CMD_OPT_HELP: return XP_EXIT_OK;
+		default: return XP_EXIT_USAGE;
+		}
+	}
+	if (!key_spec)
+		return cmd_usage_error("verify-blob", "missing --key PUB");
+	if (!sig_path)
+		return cmd_usage_error("verify-blob", "missing --signature SIGFILE");
+	if (optind + 1 != argc)
+		return cmd_usage_error("verify-blob", optind < argc ? "too many arguments"
+								     : "missing FILE");
+	file = argv[optind];
+	if (key_read_public(key_spec, &key, &err) ||
+	    file_read_all(sig_path, SIG_FILE_MAX, &raw, &raw_len, &err))
+		goto fail;
+	/* base64 (cosign, sign-blob) or raw DER/Ed25519 bytes */
+	if (b64_decode_loose(raw, raw_len, &sig, &sig_len)) {
+		sig = (unsigned char *)raw;
+		sig_len = raw_len;
+		raw = NULL;
+	}
+	if (sig_len == 0) {
+		xp_error_set(&err, XP_EXIT_MALFORMED, "malformed signature '%s': it is empty", sig_path);
+		goto fail;
+	}
+	if (key_verify_file(key, file, sig, sig_len, &err)) {
+		if (err.code == XP_EXIT_NO)
+			xp_error_prefix(&err, "verification failed for '%s' (signature '%s', key '%s')",
+					file, sig_path, key_spec);
+		goto fail;
+	}
+	printf("Verified OK: %s (%s key %.12s)\n", file, key_type_name(key), key_id(key));
+	goto out;
+fail:
+	ret = cmd_fail(&err);
+out:
+	free(raw);
+	free(sig);
+	key_free(key);
+	return ret;
 }

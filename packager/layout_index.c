@@ -149,7 +149,7 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 		   struct oci_desc *out, struct xp_error *err)
 {
 	size_t i;
-	long at;
+	long at = -1;
 
 	if (name && strncmp(name, "sha256:", 7) == 0) {
 		for (i = 0; i < ix->n_manifests; i++) {
@@ -177,24 +177,38 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 		oci_desc_copy(out, &ix->manifests[at].desc);
 		return 0;
 	}
-	/* no name: the only tag, or the only manifest of an untagged layout */
+	/* no name: the only tag, or the only manifest of an untagged layout;
+	 * companion tags (signatures, attestations) do not count */
 	{
 		char **tags;
-		size_t n;
+		size_t n, j, rel = 0, untagged = 0;
+		const char *only = NULL;
 
 		layout_tags(ix, &tags, &n);
-		if (n == 1) {
-			at = oci_index_find_ref(ix, tags[0]);
+		for (j = 0; j < n; j++) {
+			if (!ref_is_companion_tag(tags[j])) {
+				rel++;
+				only = tags[j];
+			}
+		}
+		if (rel == 1) {
+			at = oci_index_find_ref(ix, only);
 			store_tags_free(tags, n);
 			oci_desc_copy(out, &ix->manifests[at].desc);
 			return 0;
 		}
 		store_tags_free(tags, n);
-		if (n == 0 && ix->n_manifests == 1) {
-			oci_desc_copy(out, &ix->manifests[0].desc);
+		for (j = 0; j < ix->n_manifests; j++) {
+			if (!oci_annots_get(&ix->manifests[j].annotations, OCI_ANN_REF_NAME)) {
+				untagged++;
+				at = (long)j;
+			}
+		}
+		if (rel == 0 && untagged == 1) {
+			oci_desc_copy(out, &ix->manifests[at].desc);
 			return 0;
 		}
-		if (n == 0)
+		if (rel == 0 && untagged == 0)
 			return xp_error_set(err, XP_EXIT_NO, "no tags in '%s'", store_name(s));
 	}
 	{

@@ -25,6 +25,19 @@ int ref_valid_tag(const char *t)
 	return 1;
 }
 
+int ref_is_companion_tag(const char *t)
+{
+	size_t i;
+
+	if (!t || strncmp(t, "sha256-", 7) != 0)
+		return 0;
+	for (i = 7; i < 7 + 64; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+			return 0;
+	t += 7 + 64;
+	return !*t || !strcmp(t, ".sig") || !strcmp(t, ".att") || !strcmp(t, ".sbom");
+}
+
 /* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* */
 int ref_valid_repo(const char *r)
 {

@@ -37,6 +37,10 @@ void ref_release(struct xp_ref *r);
 char *ref_format(const struct xp_ref *r);
 /* 1 when a tag is a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}). */
 int ref_valid_tag(const char *tag);
+/* 1 for the companion tags that hang off a manifest digest rather than name
+ * a release: cosign's `sha256-<hex>.sig` / `.att` / `.sbom` and the
+ * referrers fallback tag `sha256-<hex>`. */
+int ref_is_companion_tag(const char *tag);
 /* 1 when a repository name is valid per the distribution spec. */
 int ref_valid_repo(const char *repo);
 

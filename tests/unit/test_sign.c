@@ -1,0 +1,250 @@
+/* test_sign.c — signing building blocks: base64 (common/base64.c), keys
+ * (packager/keys.c), companion tags (packager/ref.c). */
+#include "tests/unit/test_common.h"
+#include "tests/unit/test_tmp.h"
+#include "common/base64.h"
+#include "common/exitcode.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "packager/keys.h"
+#include "packager/ref.h"
+
+#include <sys/stat.h>
+
+static void base64_vectors(void **state)
+{
+	static const struct { const char *in, *out; } v[] = {   /* RFC 4648 §10 */
+		{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
+		{"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+		{"\xfb\xff", "+/8="},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		unsigned char *dec;
+		size_t n;
+		char *enc = b64_encode(v[i].in, strlen(v[i].in), &n);
+
+		assert_string_equal(enc, v[i].out);
+		assert_int_equal(n, strlen(v[i].out));
+		assert_int_equal(b64_decode(enc, n, &dec, &n), 0);
+		assert_int_equal(n, strlen(v[i].in));
+		assert_memory_equal(dec, v[i].in, n);
+		free(dec);
+		free(enc);
+	}
+}
+
+static void base64_rejects(void **state)
+{
+	static const struct { const char *in; int strict, loose; size_t len; } v[] = {
+		{"Zg==", 0, 0, 1},
+		{"Zg", -1, 0, 1},          /* unpadded: loose only */
+		{"Zm8", -1, 0, 2},
+		{"Z", -1, -1, 0},          /* impossible length */
+		{"Zg=", -1, -1, 0},        /* short padding */
+		{"Zh==", -1, -1, 0},       /* non-zero trailing bits */
+		{"Zg==Zg==", -1, -1, 0},   /* data after padding */
+		{"Zm9v\n", -1, 0, 3},      /* whitespace: loose only */
+		{"-_8=", -1, 0, 2},        /* URL-safe: loose only */
+		{"Zm9v!", -1, -1, 0},
+		{"====", -1, -1, 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		unsigned char *dec = NULL;
+		size_t n = 0;
+
+		assert_int_equal(b64_decode(v[i].in, strlen(v[i].in), &dec, &n), v[i].strict);
+		free(dec);
+		dec = NULL;
+		assert_int_equal(b64_decode_loose(v[i].in, strlen(v[i].in), &dec, &n), v[i].loose);
+		if (!v[i].loose)
+			assert_int_equal(n, v[i].len);
+		free(dec);
+	}
+}
+
+static void companion_tags(void **state)
+{
+	static const char hex[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const struct { const char *suffix; int want; } v[] = {
+		{".sig", 1}, {".att", 1}, {".sbom", 1}, {"", 1}, {".sig2", 0}, {".SIG", 0}, {"x", 0},
+	};
+	char tag[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		snprintf(tag, sizeof(tag), "sha256-%s%s", hex, v[i].suffix);
+		assert_int_equal(ref_is_companion_tag(tag), v[i].want);
+	}
+	assert_int_equal(ref_is_companion_tag("sha256-0123.sig"), 0);
+	assert_int_equal(ref_is_companion_tag("v1.4.0"), 0);
+	assert_int_equal(ref_is_companion_tag("sha256-0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef.sig"), 0);
+	assert_int_equal(ref_is_companion_tag(NULL), 0);
+}
+
+struct keycase {
+	enum key_type type;
+	const char *name;
+	const char *pass;
+};
+
+static const struct keycase key_cases[] = {
+	{KEY_ECDSA_P256, "ecdsa-p256", NULL},
+	{KEY_ED25519, "ed25519", NULL},
+	{KEY_RSA, "rsa-3072", NULL},
+	{KEY_ECDSA_P256, "ecdsa-p256", "correct horse"},
+	{KEY_ED25519, "ed25519", "correct horse"},
+};
+
+/* generate → write → read back → sign → verify; tamper → XP_EXIT_NO */
+static void key_roundtrip(void **state)
+{
+	char *dir = tmp_dir("keys");
+	size_t i;
+
+	(void)state;
+	assert_non_null(dir);
+	for (i = 0; i < sizeof(key_cases) / sizeof(key_cases[0]); i++) {
+		const struct keycase *kc = &key_cases[i];
+		char *prefix = xasprintf("%s/k%zu", dir, i), *path = xasprintf("%s.key", prefix);
+		char *pubpath = xasprintf("%s.pub", prefix), *pem;
+		struct sign_key *k, *priv = NULL, *pub = NULL;
+		unsigned char *sig;
+		size_t len, sig_len;
+		struct xp_error err;
+		struct stat st;
+
+		assert_int_equal(key_generate(kc->type, &k, &err), 0);
+		assert_string_equal(key_type_name(k), kc->name);
+		assert_int_equal(key_write_pair(k, prefix, kc->pass, kc->pass ? strlen(kc->pass) : 0,
+						0, &err), 0);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		/* a second write is refused without force */
+		assert_int_equal(key_write_pair(k, prefix, NULL, 0, 0, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_int_equal(tmp_count_hidden(dir), 0);
+
+		assert_int_equal(key_source_read(path, &pem, &len, &err), 0);
+		assert_int_equal(key_pem_is_encrypted(pem, len), kc->pass != NULL);
+		if (kc->pass) {
+			assert_int_equal(key_load_private(pem, len, "k", NULL, 0, &priv, &err), -1);
+			assert_non_null(strstr(err.msg, "encrypted"));
+			assert_int_equal(key_load_private(pem, len, "k", "wrong", 5, &priv, &err), -1);
+			assert_int_equal(err.code, XP_EXIT_USAGE);
+			assert_non_null(strstr(err.msg, "wrong passphrase"));
+		}
+		assert_int_equal(key_load_private(pem, len, "k", kc->pass,
+						  kc->pass ? strlen(kc->pass) : 0, &priv, &err), 0);
+		key_secret_free(pem, len);
+		assert_int_equal(key_read_public(pubpath, &pub, &err), 0);
+		assert_string_equal(key_id(pub), key_id(k));
+		assert_string_equal(key_id(priv), key_id(k));
+
+		assert_int_equal(key_sign(priv, "payload", 7, &sig, &sig_len, &err), 0);
+		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len, &err), 0);
+		assert_int_equal(key_verify(pub, "paylaod", 7, sig, sig_len, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len - 1, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_NO);
+		sig[sig_len / 2] ^= 1;
+		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_NO);
+		/* a public key cannot sign */
+		free(sig);
+		assert_int_equal(key_sign(pub, "x", 1, &sig, &sig_len, &err), -1);
+
+		key_free(k);
+		key_free(priv);
+		key_free(pub);
+		free(prefix);
+		free(path);
+		free(pubpath);
+	}
+	tmp_rm_rf(dir);
+	free(dir);
+}
+
+/* A file signature equals the in-memory one (deterministic Ed25519) and
+ * verifies either way. */
+static void key_file_signatures(void **state)
+{
+	char *dir = tmp_dir("keys"), *path;
+	size_t i;
+
+	(void)state;
+	path = xasprintf("%s/blob", dir);
+	assert_int_equal(file_write_atomic(path, "model bytes\n", 12, 0644, NULL), 0);
+	for (i = 0; i < 3; i++) {
+		struct sign_key *k;
+		unsigned char *a, *b;
+		size_t al, bl;
+		struct xp_error err;
+
+		assert_int_equal(key_generate(key_cases[i].type, &k, &err), 0);
+		assert_int_equal(key_sign_file(k, path, &a, &al, &err), 0);
+		assert_int_equal(key_sign(k, "model bytes\n", 12, &b, &bl, &err), 0);
+		assert_int_equal(key_verify_file(k, path, b, bl, &err), 0);
+		assert_int_equal(key_verify(k, "model bytes\n", 12, a, al, &err), 0);
+		if (key_cases[i].type != KEY_ECDSA_P256) {   /* deterministic */
+			assert_int_equal(al, bl);
+			assert_memory_equal(a, b, al);
+		}
+		assert_int_equal(key_verify(k, "model bytes!", 12, a, al, &err), -1);
+		assert_int_equal(key_verify_file(k, dir, a, al, &err), -1);
+		assert_int_not_equal(err.code, XP_EXIT_NO);
+		free(a);
+		free(b);
+		key_free(k);
+	}
+	free(path);
+	tmp_rm_rf(dir);
+	free(dir);
+}
+
+static void key_sources(void **state)
+{
+	struct sign_key *k = NULL;
+	struct xp_error err;
+	char *pem;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(key_generate(KEY_ED25519, &k, &err), 0);
+	pem = key_public_pem(k);
+	setenv("XPSHIP_TEST_PUB", pem, 1);
+	free(pem);
+	key_free(k);
+	assert_int_equal(key_read_public("env://XPSHIP_TEST_PUB", &k, &err), 0);
+	assert_string_equal(key_type_name(k), "ed25519");
+	key_free(k);
+	unsetenv("XPSHIP_TEST_PUB");
+	assert_int_equal(key_source_read("env://XPSHIP_TEST_PUB", &pem, &len, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_string_equal(err.msg, "cannot read key 'env://XPSHIP_TEST_PUB': environment variable XPSHIP_TEST_PUB is not set");
+	assert_int_equal(key_source_read("env://", &pem, &len, &err), -1);
+	assert_int_equal(key_load_public("junk", 4, "j", &k, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_string_equal(err.msg, "cannot load key 'j': not a PEM public key");
+	assert_int_equal(key_load_private("-----BEGIN PUBLIC KEY-----", 26, "p", NULL, 0, &k, &err), -1);
+	assert_string_equal(err.msg, "cannot load key 'p': it is a public key (signing needs the private key)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(base64_vectors),
+		cmocka_unit_test(base64_rejects),
+		cmocka_unit_test(companion_tags),
+		cmocka_unit_test(key_roundtrip),
+		cmocka_unit_test(key_file_signatures),
+		cmocka_unit_test(key_sources),
+	};
+	return cmocka_run_group_tests_name("sign", tests, NULL, NULL);
+}
