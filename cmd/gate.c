@@ -1,14 +1,191 @@
 /*
- * gate.c — `xpship gate`: decide promotion: evaluate metric thresholds against the production champion.
+ * gate.c — `xpship gate`: evaluate a policy's metric thresholds for a candidate
+ * against the production champion and report the verdict the ways CI systems
+ * read it (stdout table, decision record, JUnit, Markdown, GitHub outputs).
  */
 #include "cmd/cmd.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "pipeline/gate.h"
+#include "pipeline/report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 static const char usage[] =
-	"usage: xpship gate --policy FILE (--metrics FILE | --experiment FILE) [--baseline SRC] [--decision FILE] [--junit FILE] [--summary FILE]\n"
+	"usage: xpship gate --policy FILE (--metrics SRC | --experiment FILE) [--baseline SRC]\n"
+	"                   [--decision FILE] [--junit FILE] [--summary FILE]\n"
 	"\n"
-	"Decide promotion: evaluate metric thresholds against the production champion.\n";
+	"Decide promotion: evaluate the policy's metric thresholds for the candidate, in\n"
+	"absolute terms and against the production champion (the baseline). Every rule is\n"
+	"evaluated and reported; the gate fails when a rule of severity error fails.\n"
+	"\n"
+	"Options:\n"
+	"  --policy FILE      the gate policy, YAML or JSON (see docs/gate.md)\n"
+	"  --metrics SRC      candidate metrics: a JSON/YAML file (nested maps are dotted\n"
+	"                     keys, a list of numbers is its last value) or an MLflow run\n"
+	"                     directory (mlruns/<exp>/<run>)\n"
+	"  --experiment FILE  candidate metrics: the selected run of an experiment record\n"
+	"  --baseline SRC     the champion's metrics: a file or MLflow run as for --metrics;\n"
+	"                     without it there is no champion and baseline checks are\n"
+	"                     skipped (or fail, per the policy's on_missing_baseline)\n"
+	"  --decision FILE    write the decision record (JSON, docs/gate.md)\n"
+	"  --junit FILE       write a JUnit XML report, one test case per check\n"
+	"  --summary FILE     write a Markdown report (verdict first, then the table)\n"
+	"\n"
+	"Under GITHUB_ACTIONS=true the Markdown report is also appended to\n"
+	"$GITHUB_STEP_SUMMARY, 'verdict=pass|fail' and 'failed=N' to $GITHUB_OUTPUT, and\n"
+	"each failed check is annotated (::error) at its line in the policy.\n"
+	"SOURCE_DATE_EPOCH, when set, is the decision's time.\n"
+	"\n"
+	"Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, 3 malformed policy or\n"
+	"metrics, 4 file cannot be read or written.\n";
+
+static const struct option longopts[] = {
+	{"policy", required_argument, NULL, 'p'},
+	{"metrics", required_argument, NULL, 'm'},
+	{"experiment", required_argument, NULL, 'e'},
+	{"baseline", required_argument, NULL, 'b'},
+	{"decision", required_argument, NULL, 'd'},
+	{"junit", required_argument, NULL, 'j'},
+	{"summary", required_argument, NULL, 's'},
+	{NULL, 0, NULL, 0},
+};
+
+struct outputs {
+	const char *decision, *junit, *summary;
+};
+
+static int parse_epoch(long long *out)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+
+	*out = (long long)time(NULL);
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (*end || errno || *out < 0)
+		return cmd_usage_error("gate", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
+				       "since 1970", s);
+	return 0;
+}
+
+static int write_report(const char *path, const struct strbuf *sb, struct xp_error *err)
+{
+	return file_write_atomic(path, sb->buf, sb->len, 0644, err);
+}
+
+/* Append to the file an environment variable names (GitHub's step files). */
+static int append_env_file(const char *var, const struct strbuf *sb, struct xp_error *err)
+{
+	const char *path = getenv(var);
+	int fd;
+
+	if (!path || !*path)
+		return 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || write_full(fd, sb->buf, sb->len) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot append to %s '%s'", var, path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot append to %s '%s'", var, path);
+	return 0;
+}
+
+/* Files and CI outputs; the first failure is reported and ends the writing. */
+static int emit(const struct gate_decision *d, const struct outputs *o, struct xp_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = 0;
+
+	if (o->decision) {
+		char *json = gate_decision_json(d);
+
+		strbuf_adds(&sb, json);
+		free(json);
+		ret = write_report(o->decision, &sb, err);
+	}
+	if (ret == 0 && o->junit) {
+		strbuf_reset(&sb);
+		report_junit(d, &sb);
+		ret = write_report(o->junit, &sb, err);
+	}
+	strbuf_reset(&sb);
+	report_markdown(d, &sb);
+	if (ret == 0 && o->summary)
+		ret = write_report(o->summary, &sb, err);
+	if (ret == 0 && diag_github()) {
+		ret = append_env_file("GITHUB_STEP_SUMMARY", &sb, err);
+		strbuf_reset(&sb);
+		report_github_outputs(d, &sb);
+		if (ret == 0)
+			ret = append_env_file("GITHUB_OUTPUT", &sb, err);
+	}
+	strbuf_release(&sb);
+	return ret;
+}
 
 int cmd_gate(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct gate_input in;
+	struct gate_decision d;
+	struct outputs o = {NULL, NULL, NULL};
+	struct strbuf sb = STRBUF_INIT;
+	struct xp_error err;
+	const char *experiment = NULL;
+	int c, ret;
+
+	memset(&in, 0, sizeof(in));
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+		switch (c) {
+		case 'p': in.policy = optarg; break;
+		case 'm': in.candidate = optarg; break;
+		case 'e': experiment = optarg; break;
+		case 'b': in.baseline = optarg; break;
+		case 'd': o.decision = optarg; break;
+		case 'j': o.junit = optarg; break;
+		case 's': o.summary = optarg; break;
+		case CMD_OPT_HELP: return XP_EXIT_OK;
+		default: return XP_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("gate", "unexpected argument '%s'", argv[optind]);
+	if (!in.policy)
+		return cmd_usage_error("gate", "missing --policy FILE");
+	if (!in.candidate == !experiment)
+		return cmd_usage_error("gate", in.candidate ? "--metrics and --experiment exclude "
+				       "each other" : "missing candidate: --metrics SRC or "
+				       "--experiment FILE");
+	if (experiment) {
+		in.candidate = experiment;
+		in.candidate_is_experiment = 1;
+	}
+	if (parse_epoch(&in.now))
+		return XP_EXIT_USAGE;
+	in.tool_version = XP_VERSION;
+	if (gate_run(&in, &d, &err))
+		return cmd_fail(&err);
+	report_text(&d, &sb);
+	if (diag_github())
+		report_github_annotations(&d, &sb);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	fflush(stdout);
+	strbuf_release(&sb);
+	ret = d.pass ? XP_EXIT_OK : XP_EXIT_NO;
+	if (emit(&d, &o, &err))
+		ret = cmd_fail(&err);
+	gate_decision_release(&d);
+	return ret;
 }

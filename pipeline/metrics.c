@@ -11,6 +11,7 @@
 #include "common/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "pipeline/jsonw.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -181,7 +182,7 @@ static int bad_value(const struct doc *d, const struct doc_node *n, const char *
 	if (n->type == DOC_SCALAR && (n->kind == DOC_INT || n->kind == DOC_FLOAT))
 		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
 				   "metric '%s' is not a finite number: %s", key, n->str);
-	if (n->type == DOC_SCALAR)
+	if (n->type == DOC_SCALAR && n->kind != DOC_NULL)
 		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
 				   "metric '%s' must be a number, found %s '%s'", key,
 				   doc_type_name(n), n->str);
@@ -605,7 +606,7 @@ void metrics_format_number(double v, char out[METRICS_NUMBER_MAX])
 		snprintf(out, METRICS_NUMBER_MAX, "0");
 		return;
 	}
-	if (fabs(v) < 1e15 && v == floor(v)) {
+	if (v > -1e15 && v < 1e15 && v == (double)(long long)v) {
 		snprintf(out, METRICS_NUMBER_MAX, "%.0f", v);
 		return;
 	}
@@ -620,24 +621,12 @@ void metrics_format_number(double v, char out[METRICS_NUMBER_MAX])
 char *metrics_to_json(const struct metrics *m)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char num[METRICS_NUMBER_MAX];
 	size_t i;
 
 	strbuf_addc(&sb, '{');
 	for (i = 0; i < m->n; i++) {
-		json_t *k = json_string(m->items[i].key);
-		char *ks = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
-
-		if (!ks)
-			abort(); /* keys are UTF-8 by construction: only out of memory */
-		if (i)
-			strbuf_addc(&sb, ',');
-		strbuf_adds(&sb, ks);
-		strbuf_addc(&sb, ':');
-		metrics_format_number(m->items[i].value, num);
-		strbuf_adds(&sb, num);
-		free(ks);
-		json_decref(k);
+		jsonw_key(&sb, m->items[i].key, i == 0);
+		jsonw_number(&sb, m->items[i].value);
 	}
 	strbuf_addc(&sb, '}');
 	return strbuf_detach(&sb, NULL);

@@ -69,7 +69,7 @@ static void documents_flatten(void **state)
 		{"m.yaml", "acc: high\n", NULL, 1, 6, "metric 'acc' must be a number, found string 'high'"},
 		{"m.yaml", "acc: '0.9'\n", NULL, 1, 6, "metric 'acc' must be a number, found string '0.9'"},
 		{"m.json", "{\"ok\": true}", NULL, 1, 8, "metric 'ok' must be a number, found boolean 'true'"},
-		{"m.json", "{\"a\": {\"b\": null}}", NULL, 1, 13, "metric 'a.b' must be a number, found null 'null'"},
+		{"m.json", "{\"a\": {\"b\": null}}", NULL, 1, 13, "metric 'a.b' must be a number, found null"},
 		{"m.yaml", "loss: []\n", NULL, 1, 7, "metric 'loss' is an empty series"},
 		{"m.yaml", "loss: [0.5, x, 0.2]\n", NULL, 1, 13,
 		 "metric 'loss' must be a number, found string 'x'"},

@@ -1,0 +1,95 @@
+/*
+ * decision.c — the gate decision record as JSON (contract C4; the shape is
+ * documented in docs/gate.md and stable: fields are only ever added).
+ *
+ * One top-level key per line and one rule per line, so records diff well;
+ * numbers are written in their shortest exact form.
+ */
+#include "pipeline/gate.h"
+
+#include "common/strbuf.h"
+#include "pipeline/jsonw.h"
+
+static void field(struct strbuf *sb, const char *key, int first)
+{
+	if (!first)
+		strbuf_adds(sb, ", ");
+	jsonw_string(sb, key);
+	strbuf_adds(sb, ": ");
+}
+
+static void str_field(struct strbuf *sb, const char *key, const char *val, int first)
+{
+	field(sb, key, first);
+	if (val)
+		jsonw_string(sb, val);
+	else
+		strbuf_adds(sb, "null");
+}
+
+static void num_field(struct strbuf *sb, const char *key, int have, double v)
+{
+	field(sb, key, 0);
+	if (have)
+		jsonw_number(sb, v);
+	else
+		strbuf_adds(sb, "null");
+}
+
+static void source(struct strbuf *sb, const char *key, const struct gate_source *src)
+{
+	strbuf_addf(sb, ",\n  \"%s\": ", key);
+	if (!src->source) {
+		strbuf_adds(sb, "null");
+		return;
+	}
+	strbuf_addc(sb, '{');
+	str_field(sb, "source", src->source, 1);
+	str_field(sb, "digest", src->digest[0] ? src->digest : NULL, 0);
+	strbuf_addc(sb, '}');
+}
+
+static void rule(struct strbuf *sb, const struct gate_result *r)
+{
+	strbuf_adds(sb, "    {");
+	str_field(sb, "metric", r->rule->metric, 1);
+	str_field(sb, "check", policy_check_name(r->check->kind), 0);
+	num_field(sb, "threshold", 1, r->check->threshold);
+	num_field(sb, "candidate", r->has_candidate, r->candidate);
+	num_field(sb, "baseline", r->has_baseline, r->baseline);
+	str_field(sb, "outcome", gate_outcome_name(r->outcome), 0);
+	str_field(sb, "severity", r->rule->warning ? "warning" : "error", 0);
+	str_field(sb, "direction", r->rule->lower_is_better ? "lower" : "higher", 0);
+	num_field(sb, "line", 1, r->check->line);
+	str_field(sb, "message", r->message, 0);
+	strbuf_addc(sb, '}');
+}
+
+char *gate_decision_json(const struct gate_decision *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	strbuf_adds(&sb, "{\n  \"apiVersion\": \"xpship/v1\",\n  \"kind\": \"GateDecision\",\n"
+			 "  \"tool\": {\"name\": \"xpship\", ");
+	str_field(&sb, "version", d->tool_version, 1);
+	strbuf_adds(&sb, "},\n  ");
+	str_field(&sb, "time", d->time, 1);
+	strbuf_adds(&sb, ",\n  \"policy\": {");
+	str_field(&sb, "path", d->policy.path, 1);
+	str_field(&sb, "digest", d->policy.digest, 0);
+	str_field(&sb, "on_missing_baseline", d->policy.missing_baseline_fails ? "fail" : "skip", 0);
+	strbuf_addc(&sb, '}');
+	source(&sb, "candidate", &d->candidate);
+	source(&sb, "baseline", &d->baseline);
+	strbuf_adds(&sb, ",\n  \"rules\": [");
+	for (i = 0; i < d->n_results; i++) {
+		strbuf_adds(&sb, i ? ",\n" : "\n");
+		rule(&sb, &d->results[i]);
+	}
+	strbuf_adds(&sb, d->n_results ? "\n  ],\n" : "],\n");
+	strbuf_addf(&sb, "  \"summary\": {\"passed\": %zu, \"failed\": %zu, \"warned\": %zu, "
+		    "\"skipped\": %zu},\n", d->passed, d->failed, d->warned, d->skipped);
+	strbuf_addf(&sb, "  \"verdict\": \"%s\"\n}\n", d->pass ? "pass" : "fail");
+	return strbuf_detach(&sb, NULL);
+}

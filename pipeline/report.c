@@ -1,0 +1,313 @@
+/*
+ * report.c — text, Markdown, JUnit and GitHub renderings of a gate decision
+ * (see report.h).
+ */
+#include "pipeline/report.h"
+
+#include "common/diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NCOLS 6
+
+/* The cells of one table row (numbers formatted, "-" when absent). */
+struct row {
+	const char *cell[NCOLS];
+	char cand[METRICS_NUMBER_MAX], base[METRICS_NUMBER_MAX], thr[METRICS_NUMBER_MAX];
+};
+
+static const char *const headers[NCOLS] = {
+	"RULE", "CHECK", "CANDIDATE", "BASELINE", "THRESHOLD", "OUTCOME",
+};
+
+static void fill_row(const struct gate_result *r, struct row *row)
+{
+	metrics_format_number(r->candidate, row->cand);
+	metrics_format_number(r->baseline, row->base);
+	metrics_format_number(r->check->threshold, row->thr);
+	row->cell[0] = r->rule->metric;
+	row->cell[1] = policy_check_name(r->check->kind);
+	row->cell[2] = r->has_candidate ? row->cand : "-";
+	row->cell[3] = r->has_baseline ? row->base : "-";
+	row->cell[4] = row->thr;
+	row->cell[5] = gate_outcome_name(r->outcome);
+}
+
+static void summary_counts(const struct gate_decision *d, struct strbuf *out)
+{
+	strbuf_addf(out, "%zu passed, %zu failed, %zu warned, %zu skipped", d->passed,
+		    d->failed, d->warned, d->skipped);
+}
+
+static const char *baseline_text(const struct gate_decision *d)
+{
+	return d->baseline.source ? d->baseline.source : "none (no champion)";
+}
+
+static void table_line(struct strbuf *out, const char *const *cells, const size_t *width)
+{
+	size_t c;
+
+	for (c = 0; c + 1 < NCOLS; c++)
+		strbuf_addf(out, "%-*s  ", (int)width[c], cells[c]);
+	strbuf_addf(out, "%s\n", cells[NCOLS - 1]);
+}
+
+void report_text(const struct gate_decision *d, struct strbuf *out)
+{
+	size_t width[NCOLS], i, c;
+	struct row row;
+
+	strbuf_addf(out, "policy:    %s\ncandidate: %s\nbaseline:  %s\n\n", d->policy.path,
+		    d->candidate.source, baseline_text(d));
+	for (c = 0; c < NCOLS; c++)
+		width[c] = strlen(headers[c]);
+	for (i = 0; i < d->n_results; i++) {
+		fill_row(&d->results[i], &row);
+		for (c = 0; c < NCOLS; c++)
+			if (strlen(row.cell[c]) > width[c])
+				width[c] = strlen(row.cell[c]);
+	}
+	table_line(out, headers, width);
+	for (i = 0; i < d->n_results; i++) {
+		fill_row(&d->results[i], &row);
+		table_line(out, row.cell, width);
+	}
+	strbuf_addc(out, '\n');
+	for (i = 0; i < d->n_results; i++) {
+		const struct gate_result *r = &d->results[i];
+
+		if (r->outcome == GATE_PASS)
+			continue;
+		strbuf_addf(out, "%s: %s %s (%s:%u): %s\n", gate_outcome_name(r->outcome),
+			    r->rule->metric, policy_check_name(r->check->kind), d->policy.path,
+			    r->check->line, r->message);
+	}
+	strbuf_addf(out, "verdict: %s (", d->pass ? "pass" : "fail");
+	summary_counts(d, out);
+	strbuf_adds(out, ")\n");
+}
+
+/* ---- Markdown ----------------------------------------------------------- */
+
+static void md_escape(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_[]<>|#", *s))
+			strbuf_addc(out, '\\');
+		if (*s == '\n' || *s == '\r')
+			strbuf_addc(out, ' ');
+		else
+			strbuf_addc(out, *s);
+	}
+}
+
+/* A name as a code span (its '|' escaped for tables), escaped text if it has a
+ * backtick. */
+static void md_code(struct strbuf *out, const char *s)
+{
+	if (strchr(s, '`') || strchr(s, '\n') || strchr(s, '\r')) {
+		md_escape(out, s);
+		return;
+	}
+	strbuf_addc(out, '`');
+	for (; *s; s++) {
+		if (*s == '|')
+			strbuf_addc(out, '\\');
+		strbuf_addc(out, *s);
+	}
+	strbuf_addc(out, '`');
+}
+
+static const char *md_outcome(enum gate_outcome o)
+{
+	switch (o) {
+	case GATE_PASS: return "\u2705 pass";
+	case GATE_FAIL: return "\u274c fail";
+	case GATE_WARN: return "\u26a0\ufe0f warn";
+	case GATE_SKIP: return "\u23ed\ufe0f skip";
+	}
+	return "?";
+}
+
+void report_markdown(const struct gate_decision *d, struct strbuf *out)
+{
+	struct row row;
+	size_t i, c, notes = 0;
+
+	strbuf_addf(out, "## xpship gate: %s\n\n**Verdict: %s** \u2014 ",
+		    d->pass ? "\u2705 pass" : "\u274c fail", d->pass ? "pass" : "fail");
+	summary_counts(d, out);
+	strbuf_adds(out, "\n\nPolicy ");
+	md_code(out, d->policy.path);
+	strbuf_adds(out, " \u00b7 candidate ");
+	md_code(out, d->candidate.source);
+	strbuf_adds(out, " \u00b7 baseline ");
+	if (d->baseline.source)
+		md_code(out, d->baseline.source);
+	else
+		md_escape(out, baseline_text(d));
+	strbuf_adds(out, "\n\n| Rule | Check | Candidate | Baseline | Threshold | Outcome |\n"
+			 "| --- | --- | ---: | ---: | ---: | --- |\n");
+	for (i = 0; i < d->n_results; i++) {
+		fill_row(&d->results[i], &row);
+		row.cell[5] = md_outcome(d->results[i].outcome);
+		strbuf_adds(out, "|");
+		for (c = 0; c < NCOLS; c++) {
+			strbuf_addc(out, ' ');
+			if (c < 2)
+				md_code(out, row.cell[c]);
+			else
+				strbuf_adds(out, row.cell[c]); /* numbers, "-", outcomes */
+			strbuf_adds(out, " |");
+		}
+		strbuf_addc(out, '\n');
+	}
+	for (i = 0; i < d->n_results; i++) {
+		const struct gate_result *r = &d->results[i];
+
+		if (r->outcome == GATE_PASS)
+			continue;
+		strbuf_adds(out, notes++ ? "- " : "\n- ");
+		strbuf_addf(out, "**%s** ", gate_outcome_name(r->outcome));
+		md_code(out, r->rule->metric);
+		strbuf_adds(out, " ");
+		md_code(out, policy_check_name(r->check->kind));
+		strbuf_addf(out, " (policy line %u): ", r->check->line);
+		md_escape(out, r->message);
+		strbuf_addc(out, '\n');
+	}
+}
+
+/* ---- JUnit -------------------------------------------------------------- */
+
+static void xml_escape(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '&': strbuf_adds(out, "&amp;"); break;
+		case '<': strbuf_adds(out, "&lt;"); break;
+		case '>': strbuf_adds(out, "&gt;"); break;
+		case '"': strbuf_adds(out, "&quot;"); break;
+		case '\'': strbuf_adds(out, "&apos;"); break;
+		case '\n': strbuf_adds(out, "&#10;"); break;
+		case '\t': strbuf_adds(out, "&#9;"); break;
+		case '\r': strbuf_adds(out, "&#13;"); break;
+		default:
+			/* other control characters are not allowed in XML 1.0 */
+			strbuf_addc(out, c < 0x20 ? '?' : (char)c);
+		}
+	}
+}
+
+static void xml_attr(struct strbuf *out, const char *name, const char *value)
+{
+	strbuf_addf(out, " %s=\"", name);
+	xml_escape(out, value);
+	strbuf_addc(out, '"');
+}
+
+static void junit_counts(const struct gate_decision *d, struct strbuf *out)
+{
+	strbuf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\"",
+		    d->n_results, d->failed, d->skipped);
+}
+
+static void junit_property(struct strbuf *out, const char *name, const char *value)
+{
+	strbuf_adds(out, "      <property");
+	xml_attr(out, "name", name);
+	xml_attr(out, "value", value);
+	strbuf_adds(out, "/>\n");
+}
+
+void report_junit(const struct gate_decision *d, struct strbuf *out)
+{
+	struct strbuf name = STRBUF_INIT, ts = STRBUF_INIT;
+	size_t i;
+
+	/* Ant's timestamp form: no zone designator (the time is UTC) */
+	strbuf_add(&ts, d->time, strlen(d->time) && d->time[strlen(d->time) - 1] == 'Z'
+					 ? strlen(d->time) - 1 : strlen(d->time));
+	strbuf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"xpship gate\"");
+	junit_counts(d, out);
+	strbuf_adds(out, ">\n  <testsuite name=\"xpship gate\"");
+	junit_counts(d, out);
+	xml_attr(out, "timestamp", ts.buf);
+	strbuf_adds(out, ">\n    <properties>\n");
+	junit_property(out, "policy", d->policy.path);
+	junit_property(out, "policy.digest", d->policy.digest);
+	junit_property(out, "candidate", d->candidate.source);
+	junit_property(out, "baseline", baseline_text(d));
+	junit_property(out, "verdict", d->pass ? "pass" : "fail");
+	strbuf_adds(out, "    </properties>\n");
+	for (i = 0; i < d->n_results; i++) {
+		const struct gate_result *r = &d->results[i];
+		const char *check = policy_check_name(r->check->kind);
+
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s %s", r->rule->metric, check);
+		strbuf_adds(out, "    <testcase classname=\"xpship.gate\"");
+		xml_attr(out, "name", name.buf);
+		strbuf_adds(out, " time=\"0\"");
+		if (r->outcome == GATE_PASS) {
+			strbuf_adds(out, "/>\n");
+			continue;
+		}
+		strbuf_adds(out, ">\n      ");
+		if (r->outcome == GATE_FAIL) {
+			strbuf_adds(out, "<failure");
+			xml_attr(out, "message", r->message);
+			xml_attr(out, "type", check);
+			strbuf_addf(out, ">");
+			xml_escape(out, d->policy.path);
+			strbuf_addf(out, ":%u:%u: ", r->check->line, r->check->col);
+			xml_escape(out, r->message);
+			strbuf_adds(out, "</failure>\n");
+		} else if (r->outcome == GATE_SKIP) {
+			strbuf_adds(out, "<skipped");
+			xml_attr(out, "message", r->message);
+			strbuf_adds(out, "/>\n");
+		} else {
+			strbuf_adds(out, "<system-out>warning: ");
+			xml_escape(out, r->message);
+			strbuf_adds(out, "</system-out>\n");
+		}
+		strbuf_adds(out, "    </testcase>\n");
+	}
+	strbuf_adds(out, "  </testsuite>\n</testsuites>\n");
+	strbuf_release(&name);
+	strbuf_release(&ts);
+}
+
+/* ---- GitHub Actions ------------------------------------------------------ */
+
+void report_github_annotations(const struct gate_decision *d, struct strbuf *out)
+{
+	struct strbuf title = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < d->n_results; i++) {
+		const struct gate_result *r = &d->results[i];
+
+		if (r->outcome != GATE_FAIL && r->outcome != GATE_WARN)
+			continue;
+		strbuf_reset(&title);
+		strbuf_addf(&title, "gate %s: %s %s", gate_outcome_name(r->outcome),
+			    r->rule->metric, policy_check_name(r->check->kind));
+		diag_github_annotation(out, r->outcome == GATE_FAIL ? DIAG_ERROR : DIAG_WARNING,
+				       d->policy.path, r->check->line, r->check->col, title.buf,
+				       r->message);
+		strbuf_addc(out, '\n');
+	}
+	strbuf_release(&title);
+}
+
+void report_github_outputs(const struct gate_decision *d, struct strbuf *out)
+{
+	strbuf_addf(out, "verdict=%s\nfailed=%zu\n", d->pass ? "pass" : "fail", d->failed);
+}
