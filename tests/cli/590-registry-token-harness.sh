@@ -106,13 +106,10 @@ run status "http://$R/v2/team/model/tags/list" -H "Authorization: Bearer $t2"
 expect_out <<<404
 
 # skopeo pushes an OCI layout with --dest-creds and reads it back with --creds
-umoci init --layout "$T/lay" && umoci new --image "$T/lay:t" || fail "umoci"
-run skopeo copy --dest-creds "$REG_USER:$REG_PASS" --dest-tls-verify=false \
-	oci:"$T/lay":t "docker://$R/team/model:t"
+run reg_skopeo_push "$R/team/model:t"
 expect_rc 0
-want=$(skopeo inspect --format '{{.Digest}}' oci:"$T/lay":t)
-run skopeo inspect --creds "$REG_USER:$REG_PASS" --tls-verify=false --format '{{.Digest}}' \
-	"docker://$R/team/model:t"
+want=$(out)
+run reg_skopeo_digest "$R/team/model:t"
 expect_rc 0
 expect_out <<<"$want"
 run skopeo inspect --creds "$REG_USER:wrong" --tls-verify=false "docker://$R/team/model:t"

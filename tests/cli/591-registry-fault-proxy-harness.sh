@@ -32,13 +32,10 @@ expect_eq "Bearer realm=\"http://$REG_TOKEN_ADDR/token\",service=\"test-registry
 expect_eq 1 "$(fp_count GET '^/v2/$' 401 pass)" "logged challenge"
 
 # skopeo pushes through the proxy with token auth; the registry holds the same digest
-umoci init --layout "$T/lay" && umoci new --image "$T/lay:t" || fail "umoci"
-run skopeo copy --dest-creds "$REG_USER:$REG_PASS" --dest-tls-verify=false \
-	oci:"$T/lay":t "docker://$P/team/model:t"
+run reg_skopeo_push "$P/team/model:t"
 expect_rc 0
-want=$(skopeo inspect --format '{{.Digest}}' oci:"$T/lay":t)
-run skopeo inspect --creds "$REG_USER:$REG_PASS" --tls-verify=false --format '{{.Digest}}' \
-	"docker://$R/team/model:t"
+want=$(out)
+run reg_skopeo_digest "$R/team/model:t"
 expect_out <<<"$want"
 expect_eq 1 "$(fp_count PUT '^/v2/team/model/manifests/t$' 201 pass bearer)" "manifest PUT logged"
 [ "$(fp_count PUT '^/v2/team/model/blobs/uploads/.*digest=' 201)" -ge 1 ] ||
@@ -46,7 +43,7 @@ expect_eq 1 "$(fp_count PUT '^/v2/team/model/manifests/t$' 201 pass bearer)" "ma
 
 # keep-alive: 40 manifest PUTs in one curl run use one connection; then the tag
 # list (over 2 KiB, so the registry sends it chunked) arrives intact
-manifest="$T/lay/blobs/sha256/${want#sha256:}"
+manifest="$T/sample/blobs/sha256/${want#sha256:}"
 args=()
 for i in $(seq 10 49); do
 	args+=(--next -s -K "$T/auth.cfg" -o /dev/null -w '%{http_code}/%{num_connects} ' -X PUT

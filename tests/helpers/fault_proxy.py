@@ -109,13 +109,13 @@ import argparse
 import json
 import os
 import re
-import signal
 import socket
 import sys
 import threading
-import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import loopback_server
 
 BUF = 64 * 1024
 MAXLINE = 64 * 1024
@@ -670,26 +670,6 @@ class Handler(BaseHTTPRequestHandler):
         return int(n) if n.isdigit() else 0
 
 
-def write_atomic(path, text):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
-def watch(pid, server):
-    while True:
-        time.sleep(0.5)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            server.stopping.set()
-            server.shutdown()
-            return
-        except PermissionError:
-            pass
-
-
 def main(argv):
     p = argparse.ArgumentParser(prog="fault_proxy.py",
                                 description="Fault-injecting reverse proxy for registry tests.")
@@ -717,25 +697,8 @@ def main(argv):
     if args.log:
         open(args.log, "a").close()
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.watch_pid:
-        threading.Thread(target=watch, args=(args.watch_pid, server), daemon=True).start()
-    if args.pid_file:
-        write_atomic(args.pid_file, "%d\n" % os.getpid())
-    if args.port_file:
-        write_atomic(args.port_file, "%d\n" % server.server_address[1])
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stopping.set()
-        server.server_close()
-    return 0
-
+    return loopback_server.serve(server, args.port_file, args.pid_file, args.watch_pid,
+                                 server.stopping.set)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -40,6 +40,13 @@
 #                             fail_status=S (next N token requests answer S); prints
 #                             the resulting state as JSON
 # The registry logs why it rejected a token at level info in $REG_DIR/registry.log.
+#
+# Independent client (any mode; credentials REG_USER/REG_PASS when set, TLS not
+# verified):
+#   reg_skopeo_push REF [LAYOUT:TAG]   skopeo copies an OCI layout to docker://REF
+#                             (default: a minimal image umoci makes in $T/sample);
+#                             prints the source manifest's digest
+#   reg_skopeo_digest REF     the manifest digest skopeo reads from docker://REF
 
 _REG_HELPERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_REG_HELPERS/cleanup.sh"
@@ -226,4 +233,29 @@ reg_token_ctl() {
 	local q
 	q=$(IFS='&'; echo "$*")
 	curl -sf -X POST "http://$REG_TOKEN_ADDR/_control?$q"
+}
+
+_reg_skopeo_creds() { # OPTION: --creds/--dest-creds with REG_USER:REG_PASS, if set
+	[ -n "${REG_USER:-}" ] && printf '%s\n%s\n' "$1" "$REG_USER:$REG_PASS"
+}
+
+# reg_skopeo_push REF [LAYOUT:TAG]
+reg_skopeo_push() {
+	local ref=$1 src=${2:-} creds
+	if [ -z "$src" ]; then
+		src="${T:-$(mktemp -d)}/sample:t"
+		if [ ! -d "${src%:t}" ]; then
+			umoci init --layout "${src%:t}" && umoci new --image "$src" || return 1
+		fi
+	fi
+	mapfile -t creds < <(_reg_skopeo_creds --dest-creds)
+	skopeo copy --quiet "${creds[@]}" --dest-tls-verify=false "oci:$src" "docker://$ref" >&2 &&
+		skopeo inspect --format '{{.Digest}}' "oci:$src"
+}
+
+# reg_skopeo_digest REF
+reg_skopeo_digest() {
+	local creds
+	mapfile -t creds < <(_reg_skopeo_creds --creds)
+	skopeo inspect "${creds[@]}" --tls-verify=false --format '{{.Digest}}' "docker://$1"
 }

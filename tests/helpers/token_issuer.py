@@ -73,15 +73,15 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import loopback_server
 
 ALL_ACTIONS = ("pull", "push", "delete", "*")
 EXPIRED_EXP_AGO = 300      # well beyond the registry's 60 s leeway
@@ -393,13 +393,6 @@ class Handler(BaseHTTPRequestHandler):
         return self.control_state()
 
 
-def write_atomic(path, text):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
-    with open(tmp, "w", encoding="ascii") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 def load_users(args):
     users = {}
     if args.credentials:
@@ -420,18 +413,6 @@ def load_users(args):
     return users
 
 
-def watch(pid, server):
-    while True:
-        time.sleep(0.5)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            server.shutdown()
-            return
-        except PermissionError:
-            pass
-
-
 def serve(args):
     users = load_users(args)
     if not users and not args.anonymous:
@@ -440,24 +421,7 @@ def serve(args):
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.issuer = Issuer(args, signer, users)
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    if args.watch_pid:
-        threading.Thread(target=watch, args=(args.watch_pid, server), daemon=True).start()
-    if args.pid_file:
-        write_atomic(args.pid_file, "%d\n" % os.getpid())
-    if args.port_file:
-        write_atomic(args.port_file, "%d\n" % server.server_address[1])
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return loopback_server.serve(server, args.port_file, args.pid_file, args.watch_pid)
 
 
 def mint(args):
