@@ -40,12 +40,13 @@ void metrics_release(struct metrics *m)
 
 	if (!m)
 		return;
-	for (i = 0; i < m->n; i++) {
+	for (i = 0; i < m->n; i++)
 		free(m->items[i].key);
-		free(m->items[i].file);
-	}
+	for (i = 0; i < m->n_files_; i++)
+		free(m->files_[i]);
 	free(m->items);
 	free(m->index_);
+	free(m->files_);
 	metrics_init(m);
 }
 
@@ -71,17 +72,22 @@ static size_t index_slot(const struct metrics *m, const char *key)
 	return i;
 }
 
-static void index_grow(struct metrics *m)
+/* Make room for `want` items without rehashing on the way. */
+static void index_grow_to(struct metrics *m, size_t want)
 {
 	size_t i, ncap = m->index_cap_ ? m->index_cap_ * 2 : 64;
 
-	while (ncap < 2 * (m->n + 1))
+	while (ncap < 2 * (want + 1))
 		ncap *= 2;
 	free(m->index_);
 	m->index_ = xcalloc(ncap, sizeof(*m->index_));
 	m->index_cap_ = ncap;
 	for (i = 0; i < m->n; i++)
 		m->index_[index_slot(m, m->items[i].key)] = i + 1;
+	if (m->cap_ < want) {
+		m->cap_ = want;
+		m->items = xrealloc(m->items, m->cap_ * sizeof(*m->items));
+	}
 }
 
 const struct metric *metrics_get(const struct metrics *m, const char *key)
@@ -103,14 +109,31 @@ static const char *where(const struct metric *o, const char *file, char *buf, si
 	return buf;
 }
 
-/* Append, taking ownership of key and file. */
-static void append(struct metrics *m, char *key, double value, char *file, unsigned line,
-		   unsigned col)
+/* Take ownership of a source name; consecutive metrics of one source share it. */
+static void add_file(struct metrics *m, char *file)
+{
+	if (m->n_files_ == m->files_cap_) {
+		m->files_cap_ = m->files_cap_ ? m->files_cap_ * 2 : 4;
+		m->files_ = xrealloc(m->files_, m->files_cap_ * sizeof(*m->files_));
+	}
+	m->files_[m->n_files_++] = file;
+}
+
+static const char *file_name(struct metrics *m, const char *file)
+{
+	if (!m->n_files_ || strcmp(m->files_[m->n_files_ - 1], file) != 0)
+		add_file(m, xstrdup(file));
+	return m->files_[m->n_files_ - 1];
+}
+
+/* Append, taking ownership of key; file is one of m's source names. */
+static void append(struct metrics *m, char *key, double value, const char *file,
+		   unsigned line, unsigned col)
 {
 	struct metric *it;
 
 	if (2 * (m->n + 1) > m->index_cap_)
-		index_grow(m);
+		index_grow_to(m, m->n + 1);
 	if (m->n == m->cap_) {
 		m->cap_ = m->cap_ ? m->cap_ * 2 : 32;
 		m->items = xrealloc(m->items, m->cap_ * sizeof(*m->items));
@@ -137,7 +160,7 @@ int metrics_set(struct metrics *m, const char *key, double value, const char *fi
 		return xp_error_at(err, XP_EXIT_MALFORMED, file, line, col,
 				   "duplicate metric '%s' (first defined at %s)", key,
 				   where(o, file, buf, sizeof(buf)));
-	append(m, xstrdup(key), value, xstrdup(file), line, col);
+	append(m, xstrdup(key), value, file_name(m, file), line, col);
 	return 0;
 }
 
@@ -147,6 +170,12 @@ static int merge(struct metrics *dst, struct metrics *src, struct xp_error *err)
 	char num[2][METRICS_NUMBER_MAX], buf[XP_ERR_FILE_MAX + 32];
 	size_t i;
 
+	if (dst->n == 0 && dst->n_files_ == 0) { /* the common case: take it whole */
+		metrics_release(dst);
+		*dst = *src;
+		metrics_init(src);
+		return 0;
+	}
 	for (i = 0; i < src->n; i++) {
 		const struct metric *s = &src->items[i], *o = metrics_get(dst, s->key);
 
@@ -161,15 +190,16 @@ static int merge(struct metrics *dst, struct metrics *src, struct xp_error *err)
 	for (i = 0; i < src->n; i++) {
 		struct metric *s = &src->items[i];
 
-		if (metrics_get(dst, s->key)) {
+		if (metrics_get(dst, s->key))
 			free(s->key);
-			free(s->file);
-		} else {
+		else
 			append(dst, s->key, s->value, s->file, s->line, s->col);
-		}
 	}
+	for (i = 0; i < src->n_files_; i++) /* items keep pointing at them */
+		add_file(dst, src->files_[i]);
 	free(src->items);
 	free(src->index_);
+	free(src->files_);
 	metrics_init(src);
 	return 0;
 }
@@ -229,6 +259,18 @@ static int flatten(struct metrics *m, const struct doc *d, const struct doc_node
 	return metrics_set(m, key->buf, x, d->name, v->line, v->col, err);
 }
 
+/* The number of values under n (for sizing the map once). */
+static size_t count_leaves(const struct doc_node *n)
+{
+	size_t i, c = 0;
+
+	if (n->type != DOC_MAP)
+		return 1;
+	for (i = 0; i < n->n; i++)
+		c += count_leaves(n->pairs[i].value);
+	return c;
+}
+
 int metrics_load_node(struct metrics *m, const struct doc *d, const struct doc_node *map,
 		      struct xp_error *err)
 {
@@ -241,6 +283,7 @@ int metrics_load_node(struct metrics *m, const struct doc *d, const struct doc_n
 				   map ? map->col : 1, "expected a mapping of metrics, found %s",
 				   doc_type_name(map));
 	metrics_init(&tmp);
+	index_grow_to(&tmp, count_leaves(map));
 	ret = flatten(&tmp, d, map, &key, err);
 	if (ret == 0)
 		ret = merge(m, &tmp, err);

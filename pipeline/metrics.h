@@ -35,7 +35,7 @@
 struct metric {
 	char *key;          /* dotted path */
 	double value;       /* finite */
-	char *file;         /* the file (or buffer name) it came from */
+	const char *file;   /* the file (or buffer name) it came from; owned by the map */
 	unsigned line, col; /* 1-based position of the value */
 };
 
@@ -45,6 +45,8 @@ struct metrics {
 	size_t cap_;
 	size_t *index_;       /* private: open-addressing hash of item index + 1 */
 	size_t index_cap_;
+	char **files_;        /* private: the source names items point into */
+	size_t n_files_, files_cap_;
 };
 
 /* Longest text metrics_format_number writes, NUL included. */

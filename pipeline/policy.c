@@ -21,9 +21,9 @@
 
 #define POLICY_MAX_FILE (16u * 1024 * 1024)
 
-static const char *const check_names[POLICY_N_CHECKS] = {
+static const char *const check_names[POLICY_N_CHECKS + 1] = {
 	"min", "max", "min_abs_change", "min_rel_change", "max_abs_regression",
-	"max_rel_regression",
+	"max_rel_regression", NULL,
 };
 
 static const char *const top_keys[] = {"version", "on_missing_baseline", "rules", NULL};
