@@ -1,14 +1,99 @@
 /*
  * verify.c — `xpship verify`: verify a bundle's digests, signature and attestations.
  */
+#include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "packager/sign.h"
+
+#include <stdio.h>
+#include <string.h>
 
 static const char usage[] =
-	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass] BUNDLE\n"
+	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass]\n"
+	"                     BUNDLE\n"
 	"\n"
-	"Verify a bundle's digests, signature and attestations.\n";
+	"Verify a bundle against a public key: every blob and manifest against its\n"
+	"digest; the cosign signatures under tag sha256-<hex>.sig (at least one by PUB\n"
+	"whose payload names this manifest); every attestation under sha256-<hex>.att\n"
+	"(its DSSE signature by PUB, its in-toto subject this manifest); and what the\n"
+	"options require. Prints one line per check; each failure is also reported on\n"
+	"stderr, naming what failed.\n"
+	"\n"
+	"Options:\n"
+	"  -k, --key PUB              the public key: a PKIX PEM file or env://VAR\n"
+	"  --require-attestation      require a valid SLSA provenance attestation\n"
+	"  --require-verdict VERDICT  require a valid gate-decision attestation whose\n"
+	"                             verdict is VERDICT (pass or fail)\n"
+	"\n"
+	"Exit codes: 0 everything verified, 1 something did not verify, 2 usage,\n"
+	"3 malformed key, 4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	{"key", required_argument, NULL, 'k'},
+	{"require-attestation", no_argument, NULL, 'A'},
+	{"require-verdict", required_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_verify(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct verify_opts vo = {0};
+	struct store_opts sopts = {0};
+	struct verify_report rep = {0};
+	const char *key_spec = NULL, *bundle;
+	struct sign_key *key = NULL;
+	struct store *s = NULL;
+	struct oci_desc m = {0};
+	struct xp_error err;
+	size_t i;
+	int c, ret;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "k:", longopts, usage)) != -1) {
+		switch (c) {
+		case 'k': key_spec = optarg; break;
+		case 'A': vo.require_attestation = 1; break;
+		case 'V': vo.require_verdict = optarg; break;
+		case CMD_OPT_HELP: return XP_EXIT_OK;
+		default: return XP_EXIT_USAGE;
+		}
+	}
+	if (!key_spec)
+		return cmd_usage_error("verify", "missing --key PUB");
+	if (vo.require_verdict && strcmp(vo.require_verdict, "pass") &&
+	    strcmp(vo.require_verdict, "fail"))
+		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass or fail)",
+				       vo.require_verdict);
+	if (optind + 1 != argc)
+		return cmd_usage_error("verify", optind < argc ? "too many arguments" : "missing BUNDLE");
+	bundle = argv[optind];
+	if (key_read_public(key_spec, &key, &err))
+		return cmd_fail(&err);
+	vo.key = key;
+	ret = bundlearg_open("verify", bundle, &sopts, &s, &m);
+	if (ret)
+		goto out;
+	if (sign_verify_bundle(s, &m, &vo, &rep, &err)) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < rep.n; i++)
+		printf("%-14s %-6s %s\n", rep.v[i].name, rep.v[i].ok ? "ok" : "FAILED",
+		       rep.v[i].detail);
+	for (i = 0; i < rep.n; i++)
+		if (!rep.v[i].ok)
+			diag_error("verification failed for '%s': %s: %s", bundle, rep.v[i].name,
+				   rep.v[i].detail);
+	if (rep.failed) {
+		ret = XP_EXIT_NO;
+		goto out;
+	}
+	printf("Verified %s (%s)\n", bundle, m.digest);
+	ret = XP_EXIT_OK;
+out:
+	verify_report_release(&rep);
+	oci_desc_release(&m);
+	store_close(s);
+	key_free(key);
+	return ret;
 }

@@ -1,0 +1,129 @@
+/*
+ * sign.h — signatures and attestations inside a bundle or repository
+ * (contract C6), and verifying a bundle end to end.
+ *
+ * Everything is stored through the content store, so it works the same in a
+ * layout directory, an oci-archive (the caller runs store_commit) and a
+ * registry, and travels with the bundle when it is copied:
+ *
+ *   tag sha256-<hex>.sig  an OCI image manifest (config: a small image config
+ *                         of type application/vnd.oci.image.config.v1+json),
+ *                         one layer per signature: media type
+ *                         application/vnd.dev.cosign.simplesigning.v1+json,
+ *                         blob = cosign's simple-signing payload, annotation
+ *                         dev.cosignproject.cosign/signature = base64 signature
+ *   tag sha256-<hex>.att  the same shape, one layer per DSSE envelope: media
+ *                         type application/vnd.dsse.envelope.v1+json,
+ *                         annotation predicateType
+ *
+ * <hex> is the signed manifest's digest; both manifests carry `subject` = the
+ * signed manifest's descriptor (OCI 1.1 referrers). Signing again adds a layer
+ * (cosign's behaviour) unless a layer with the same payload already verifies
+ * with the key (idempotent); attesting again adds layers, or replaces those of
+ * the same predicate type with `replace`.
+ */
+#ifndef XPSHIP_PACKAGER_SIGN_H
+#define XPSHIP_PACKAGER_SIGN_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "packager/keys.h"
+#include "packager/store.h"
+
+#define COSIGN_ANN_SIGNATURE "dev.cosignproject.cosign/signature"
+#define ATT_ANN_PREDICATE_TYPE "predicateType"
+#define INTOTO_STATEMENT_V1 "https://in-toto.io/Statement/v1"
+#define SLSA_PROVENANCE_V1 "https://slsa.dev/provenance/v1"
+#define XP_PREDICATE_DECISION "https://xpship.dev/gate-decision/v1"
+#define XP_BUILD_TYPE "https://xpship.dev/model-release/v1"
+
+/* "sha256-<hex><suffix>" for a manifest digest (caller frees). */
+char *sign_companion_tag(const char *digest, const char *suffix);
+
+/* The docker-reference a signature names when none is given: a registry
+ * store's "host/repo"; for a local bundle its location without tag
+ * ("oci:DIR", "oci-archive:FILE"). Caller frees. */
+char *sign_default_identity(struct store *s);
+
+struct sign_result {
+	char tag[96];              /* sha256-<hex>.sig */
+	char digest[XP_DIGEST_SIZE]; /* the signature manifest */
+	size_t n_signatures;       /* layers in it now */
+	int added;                 /* 0: already signed by this key */
+};
+
+/* Sign manifest `m` of store s with key k (cosign simple signing), naming
+ * `identity` as docker-reference. */
+int sign_bundle(struct store *s, const struct oci_desc *m, const struct sign_key *k,
+		const char *identity, struct sign_result *out, struct xp_error *err);
+
+/* ---- attestations ---- */
+
+struct attest_opts {
+	const char *identity;          /* subject name (NULL: sign_default_identity) */
+	/* {"externalParameters":{...},"resolvedDependencies":[...]} from the
+	 * experiment record (compact JSON), or NULL */
+	const char *provenance_json;
+	const char *decision_json;     /* a gate decision record (C4), or NULL */
+	const char *decision_name;     /* its file name, for messages */
+	const char *builder_id;        /* required */
+	const char *invocation_id;     /* NULL when unknown */
+	const char *started_on, *finished_on;  /* RFC 3339, NULL when unknown */
+	int replace;                   /* drop earlier layers of the same predicate types */
+};
+
+struct attest_result {
+	char tag[96];                  /* sha256-<hex>.att */
+	char digest[XP_DIGEST_SIZE];
+	char **envelopes;              /* the new DSSE envelopes, one JSON line each */
+	char **predicate_types;        /* borrowed constants */
+	size_t n;
+	size_t n_attestations;         /* layers in the .att manifest now */
+};
+
+/* Build the statements (SLSA provenance; a gate decision when
+ * o->decision_json is set), sign each as a DSSE envelope and store them. */
+int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_key *k,
+		  const struct attest_opts *o, struct attest_result *out, struct xp_error *err);
+void attest_result_release(struct attest_result *r);
+
+/* The in-toto Statement v1 for one predicate (compact JSON, caller frees). */
+char *attest_statement(const char *subject_name, const char *digest,
+		       const char *predicate_type, const char *predicate_json);
+/* The SLSA provenance v1 predicate (compact JSON, caller frees). */
+int attest_provenance_predicate(const struct attest_opts *o, char **out, struct xp_error *err);
+
+/* ---- verification ---- */
+
+struct verify_opts {
+	const struct sign_key *key;    /* the public key */
+	int require_attestation;       /* a valid SLSA provenance attestation */
+	const char *require_verdict;   /* "pass": a valid gate decision with that verdict */
+};
+
+struct verify_check {
+	char *name;                    /* "blobs", "signature", "attestation 1", "verdict" */
+	int ok;
+	char *detail;
+};
+
+struct verify_report {
+	struct verify_check *v;
+	size_t n;
+	size_t failed;                 /* 0: everything held */
+	char *verdict;                 /* from the decision attestation, NULL when none */
+	size_t blobs;                  /* content checked against its digest */
+};
+
+/* Verify manifest m of store s: every blob (config, layers, nested manifests)
+ * against its digest, the signatures (at least one by o->key whose payload
+ * names m), every attestation (DSSE signature by o->key, in-toto subject is
+ * m), and what o requires. Returns 0 when the verification ran — r->failed
+ * says whether it held — and -1 when it could not run (a store that cannot be
+ * read: the error's code says why). */
+int sign_verify_bundle(struct store *s, const struct oci_desc *m, const struct verify_opts *o,
+		       struct verify_report *r, struct xp_error *err);
+void verify_report_release(struct verify_report *r);
+
+#endif

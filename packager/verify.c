@@ -1,0 +1,419 @@
+/*
+ * verify.c — verifying a bundle end to end (sign.h): its content against the
+ * digests, its cosign signatures and its DSSE attestations against a key.
+ *
+ * What the store reports as absent, mismatched or malformed (XP_EXIT_NO,
+ * XP_EXIT_MALFORMED) is a failed check in the report — the bundle does not
+ * verify — and the walk goes on, so one run names every failure. Anything
+ * else (I/O, a registry that does not answer) stops the verification.
+ */
+#include "packager/sign_impl.h"
+#include "common/base64.h"
+#include "common/exitcode.h"
+#include "common/strbuf.h"
+#include "packager/dsse.h"
+#include "packager/store_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 4   /* index → manifest → ...; deeper nesting is refused */
+
+static void add_check(struct verify_report *r, const char *name, int ok,
+		      const char *fmt, ...) XP_PRINTF(4, 5);
+
+static void add_check(struct verify_report *r, const char *name, int ok, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v[r->n].name = xstrdup(name);
+	r->v[r->n].ok = ok;
+	r->v[r->n].detail = strbuf_detach(&sb, NULL);
+	r->n++;
+	if (!ok)
+		r->failed++;
+}
+
+void verify_report_release(struct verify_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].detail);
+	}
+	free(r->v);
+	free(r->verdict);
+	memset(r, 0, sizeof(*r));
+}
+
+/* 1 when a store error means "this content does not verify" rather than
+ * "the store cannot be read". */
+static int is_finding(const struct xp_error *err)
+{
+	return err->code == XP_EXIT_NO || err->code == XP_EXIT_MALFORMED;
+}
+
+/* Read content to the end through the store's verifying reader. */
+static int drain(struct store *s, const struct oci_desc *d, struct xp_error *err)
+{
+	struct xp_reader *rd;
+	char *buf;
+	ssize_t n;
+
+	if (store_fetch(s, d, &rd, err))
+		return -1;
+	buf = xmalloc(256 * 1024);
+	while ((n = reader_read(rd, buf, 256 * 1024, err)) > 0)
+		;
+	free(buf);
+	reader_close(rd);
+	return n < 0 ? -1 : 0;
+}
+
+/* A store failure: a failed check named `what`, or -1 to stop. */
+static int finding(struct verify_report *r, const char *name, const char *what,
+		   struct xp_error *err)
+{
+	if (!is_finding(err))
+		return -1;
+	add_check(r, name, 0, "%s: %s", what, err->msg);
+	xp_error_clear(err);
+	return 0;
+}
+
+/* Every piece of content under d (d included). */
+static int walk(struct store *s, const struct oci_desc *d, int depth, const char *what,
+		struct verify_report *r, struct xp_error *err)
+{
+	struct oci_desc *kids = NULL;
+	char *buf = NULL, *label;
+	size_t len, n = 0, i;
+	int ret = 0;
+
+	if (!oci_is_manifest_type(d->media_type)) {
+		r->blobs++;
+		if (drain(s, d, err))
+			return finding(r, "blobs", what, err);
+		return 0;
+	}
+	if (depth > MAX_DEPTH) {
+		add_check(r, "blobs", 0, "%s: nested deeper than %d levels", what, MAX_DEPTH);
+		return 0;
+	}
+	r->blobs++;
+	if (store_fetch_all(s, d, OCI_MANIFEST_MAX, &buf, &len, err) ||
+	    oci_children(d->media_type, buf, len, d->digest, &kids, &n, err)) {
+		free(buf);
+		return finding(r, "blobs", what, err);
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		const char *pre = depth ? what : "", *sp = depth ? " " : "";
+
+		if (oci_is_index_type(d->media_type))
+			label = xasprintf("%s%smanifest %zu", pre, sp, i + 1);
+		else if (i == 0)
+			label = xasprintf("%s%sconfig", pre, sp);
+		else
+			label = xasprintf("%s%slayer %zu", pre, sp, i);
+		ret = walk(s, &kids[i], depth + 1, label, r, err);
+		free(label);
+	}
+	oci_descs_free(kids, n);
+	free(buf);
+	return ret;
+}
+
+/* Load the companion manifest `tag`, check its subject and its config. */
+static int load_companion(struct store *s, const struct oci_desc *m, const char *tag,
+			  const char *name, struct oci_manifest *cm, int *found,
+			  struct verify_report *r, struct xp_error *err)
+{
+	char *what;
+
+	if (companion_load(s, tag, cm, NULL, found, err)) {
+		*found = 0;
+		what = xasprintf("'%s'", tag);
+		if (finding(r, name, what, err)) {
+			free(what);
+			return -1;
+		}
+		free(what);
+		*found = -1;   /* present but unreadable: already reported */
+		return 0;
+	}
+	if (!*found)
+		return 0;
+	if (cm->subject && strcmp(cm->subject->digest, m->digest) != 0) {
+		add_check(r, name, 0, "manifest '%s' names subject %s, not this manifest", tag,
+			  cm->subject->digest);
+		*found = -1;
+		return 0;
+	}
+	r->blobs += 2;
+	if (drain(s, &cm->config.desc, err)) {
+		what = xasprintf("'%s' config", tag);
+		if (finding(r, name, what, err)) {
+			free(what);
+			return -1;
+		}
+		free(what);
+	}
+	return 0;
+}
+
+/* Fetch a layer of a companion manifest; 1 = reported as a failure. */
+static int fetch_layer(struct store *s, const char *tag, size_t i, const struct oci_desc *d,
+		       const char *name, char **buf, size_t *len, struct verify_report *r,
+		       struct xp_error *err)
+{
+	char *what;
+
+	r->blobs++;
+	if (!store_fetch_all(s, d, SIGN_BLOB_MAX, buf, len, err))
+		return 0;
+	what = xasprintf("'%s' layer %zu", tag, i + 1);
+	if (finding(r, name, what, err)) {
+		free(what);
+		return -1;
+	}
+	free(what);
+	return 1;
+}
+
+static int check_signatures(struct store *s, const struct oci_desc *m,
+			    const struct sign_key *k, struct verify_report *r,
+			    struct xp_error *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	struct oci_manifest sm;
+	char *tag = sign_companion_tag(m->digest, ".sig"), *identity = NULL;
+	size_t i, valid = 0;
+	int found, ret = 0;
+
+	if (load_companion(s, m, tag, "signature", &sm, &found, r, err)) {
+		ret = -1;
+		goto out;
+	}
+	if (found == 0)
+		add_check(r, "signature", 0, "not signed: no tag '%s' in '%s'", tag, store_name(s));
+	if (found != 1)
+		goto out;
+	for (i = 0; i < sm.n_layers; i++) {
+		const struct oci_entry *l = &sm.layers[i];
+		const char *b64 = oci_annots_get(&l->annotations, COSIGN_ANN_SIGNATURE);
+		unsigned char *sig = NULL;
+		char *payload = NULL, *id = NULL;
+		size_t len = 0, sig_len = 0;
+		int f;
+
+		if (strcmp(l->desc.media_type, COSIGN_MT_SIMPLESIGNING) != 0) {
+			strbuf_addf(&why, "; layer %zu: media type '%.100s'", i + 1, l->desc.media_type);
+			continue;
+		}
+		f = fetch_layer(s, tag, i, &l->desc, "signature", &payload, &len, r, err);
+		if (f < 0) {
+			ret = -1;
+			goto out;
+		}
+		if (f > 0) {
+			strbuf_addf(&why, "; layer %zu: payload does not match its digest", i + 1);
+			continue;
+		}
+		if (!b64 || b64_decode_loose(b64, strlen(b64), &sig, &sig_len)) {
+			strbuf_addf(&why, "; layer %zu: %s", i + 1,
+				    b64 ? "signature annotation is not base64" : "no signature annotation");
+		} else if (cosign_payload_check(payload, len, m->digest, &id, err)) {
+			strbuf_addf(&why, "; layer %zu: %s", i + 1, err->msg);
+			xp_error_clear(err);
+		} else if (key_verify(k, payload, len, sig, sig_len, NULL)) {
+			strbuf_addf(&why, "; layer %zu: signature does not match", i + 1);
+		} else if (!valid++) {
+			identity = id;
+			id = NULL;
+		}
+		free(id);
+		free(sig);
+		free(payload);
+	}
+	if (valid)
+		add_check(r, "signature", 1, "%zu of %zu by %s key %.12s (docker-reference '%s')",
+			  valid, sm.n_layers, key_type_name(k), key_id(k), identity);
+	else
+		add_check(r, "signature", 0, "no valid signature by %s key %.12s in '%s' (%s)",
+			  key_type_name(k), key_id(k), tag, why.len ? why.buf + 2 : "no layers");
+out:
+	strbuf_release(&why);
+	oci_manifest_release(&sm);
+	free(identity);
+	free(tag);
+	return ret;
+}
+
+/* One attestation's statement: in-toto, about m, of the type the layer
+ * says. Returns its predicate type (borrowed from st) or NULL with err. */
+static const char *check_statement(json_t *st, const struct oci_desc *m, const char *annotated,
+				   struct xp_error *err)
+{
+	const char *type = json_string_value(json_object_get(st, "_type"));
+	const char *pt = json_string_value(json_object_get(st, "predicateType"));
+	json_t *subj = json_object_get(st, "subject"), *e;
+	size_t i;
+
+	if (!type || (strcmp(type, INTOTO_STATEMENT_V1) && strcmp(type, "https://in-toto.io/Statement/v0.1"))) {
+		xp_error_set(err, XP_EXIT_NO, "not an in-toto statement (_type '%.100s')",
+			     type ? type : "");
+		return NULL;
+	}
+	if (!pt) {
+		xp_error_set(err, XP_EXIT_NO, "statement has no predicateType");
+		return NULL;
+	}
+	if (annotated && strcmp(annotated, pt) != 0) {
+		xp_error_set(err, XP_EXIT_NO, "statement's predicateType '%.100s' differs from the layer's '%.100s'",
+			     pt, annotated);
+		return NULL;
+	}
+	json_array_foreach(subj, i, e) {
+		const char *h = json_string_value(json_object_get(json_object_get(e, "digest"), "sha256"));
+
+		if (h && strcmp(h, digest_hex(m->digest)) == 0)
+			return pt;
+	}
+	xp_error_set(err, XP_EXIT_NO, "statement's subject is not this manifest (%s)", m->digest);
+	return NULL;
+}
+
+struct att_state {
+	int provenance;       /* a valid SLSA provenance seen */
+};
+
+static int check_one_attestation(struct store *s, const struct oci_desc *m, const char *tag,
+				 size_t i, const struct oci_entry *l, const struct sign_key *k,
+				 struct att_state *as, struct verify_report *r,
+				 struct xp_error *err)
+{
+	const char *annotated = oci_annots_get(&l->annotations, ATT_ANN_PREDICATE_TYPE), *pt;
+	char name[48], *env = NULL, *ptype = NULL, *payload = NULL;
+	size_t len = 0, plen = 0;
+	json_t *st = NULL;
+	int f, ret = 0;
+
+	snprintf(name, sizeof(name), "attestation %zu", i + 1);
+	if (strcmp(l->desc.media_type, DSSE_MT_ENVELOPE) != 0) {
+		add_check(r, name, 0, "'%s' layer %zu: media type '%.100s', not a DSSE envelope", tag,
+			  i + 1, l->desc.media_type);
+		return 0;
+	}
+	f = fetch_layer(s, tag, i, &l->desc, name, &env, &len, r, err);
+	if (f)
+		return f < 0 ? -1 : 0;
+	if (dsse_verify(k, env, len, &ptype, &payload, &plen, err))
+		goto bad;
+	if (strcmp(ptype, INTOTO_PAYLOAD_TYPE) != 0) {
+		xp_error_set(err, XP_EXIT_NO, "payloadType '%.100s', not in-toto", ptype);
+		goto bad;
+	}
+	if (oci_json_load(payload, plen, "statement", tag, &st, err))
+		goto bad;
+	pt = check_statement(st, m, annotated, err);
+	if (!pt)
+		goto bad;
+	if (strcmp(pt, SLSA_PROVENANCE_V1) == 0)
+		as->provenance = 1;
+	if (strcmp(pt, XP_PREDICATE_DECISION) == 0) {
+		const char *v = json_string_value(json_object_get(json_object_get(st, "predicate"),
+								  "verdict"));
+
+		free(r->verdict);
+		r->verdict = xstrdup(v ? v : "");
+	}
+	add_check(r, name, 1, "%s, signed by %s key %.12s", pt, key_type_name(k), key_id(k));
+	goto out;
+bad:
+	add_check(r, name, 0, "'%s' layer %zu (%s): %s", tag, i + 1,
+		  annotated ? annotated : "no predicateType", err->msg);
+	xp_error_clear(err);
+out:
+	json_decref(st);
+	free(env);
+	free(ptype);
+	free(payload);
+	return ret;
+}
+
+static int check_attestations(struct store *s, const struct oci_desc *m,
+			      const struct verify_opts *o, struct verify_report *r,
+			      struct xp_error *err)
+{
+	struct att_state as = {0};
+	struct oci_manifest am;
+	char *tag = sign_companion_tag(m->digest, ".att");
+	int found, ret = 0;
+	size_t i;
+
+	if (load_companion(s, m, tag, "attestations", &am, &found, r, err)) {
+		ret = -1;
+		goto out;
+	}
+	if (found == 0 && (o->require_attestation || o->require_verdict))
+		add_check(r, "attestations", 0, "none: no tag '%s' in '%s'", tag, store_name(s));
+	else if (found == 0)
+		add_check(r, "attestations", 1, "none (not required)");
+	for (i = 0; found == 1 && i < am.n_layers && ret == 0; i++)
+		ret = check_one_attestation(s, m, tag, i, &am.layers[i], o->key, &as, r, err);
+	if (ret)
+		goto out;
+	if (found == 1 && !am.n_layers)
+		add_check(r, "attestations", !o->require_attestation, "'%s' holds no attestations", tag);
+	else if (found == 1 && o->require_attestation && !as.provenance)
+		add_check(r, "attestations", 0, "no valid %s attestation", SLSA_PROVENANCE_V1);
+	if (o->require_verdict) {
+		if (!r->verdict)
+			add_check(r, "verdict", 0, "no valid gate decision attestation (%s)",
+				  XP_PREDICATE_DECISION);
+		else if (strcmp(r->verdict, o->require_verdict) != 0)
+			add_check(r, "verdict", 0, "the gate decision's verdict is '%.40s', '%s' is required",
+				  r->verdict, o->require_verdict);
+		else
+			add_check(r, "verdict", 1, "%s", r->verdict);
+	} else if (r->verdict) {
+		add_check(r, "verdict", 1, "%.40s (not required)", r->verdict);
+	}
+out:
+	oci_manifest_release(&am);
+	free(tag);
+	return ret;
+}
+
+int sign_verify_bundle(struct store *s, const struct oci_desc *m, const struct verify_opts *o,
+		       struct verify_report *r, struct xp_error *err)
+{
+	struct verify_report rep;
+	size_t before;
+	char *what;
+
+	memset(&rep, 0, sizeof(rep));
+	what = xstrdup("manifest");
+	if (walk(s, m, 0, what, &rep, err))
+		goto fail;
+	before = rep.failed;
+	if (!before)
+		add_check(&rep, "blobs", 1, "%zu of %zu match their digests", rep.blobs, rep.blobs);
+	if (check_signatures(s, m, o->key, &rep, err) || check_attestations(s, m, o, &rep, err))
+		goto fail;
+	free(what);
+	*r = rep;
+	return 0;
+fail:
+	free(what);
+	verify_report_release(&rep);
+	return -1;
+}
