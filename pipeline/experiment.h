@@ -71,4 +71,14 @@ void experiment_summary_release(struct experiment_summary *s);
 int experiment_provenance_json(const struct experiment_summary *s, char **out,
 			       struct xp_error *err);
 
+/* The commented starter record `xpship init` writes (schema-valid, with
+ * placeholder values; created = now, or SOURCE_DATE_EPOCH). Caller frees. */
+char *experiment_starter(void);
+
+/* Write the starter as DIR/experiment.yaml (DIR created when missing; NULL or ""
+ * is "."). An existing record is never overwritten: that is an error
+ * (XP_EXIT_SYSTEM, "refusing to overwrite ..."). *written gets the path (caller
+ * frees). */
+int experiment_init(const char *dir, char **written, struct xp_error *err);
+
 #endif
