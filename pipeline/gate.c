@@ -218,6 +218,7 @@ void gate_decision_release(struct gate_decision *d)
 	policy_release(&d->policy);
 	free(d->candidate.source);
 	free(d->baseline.source);
+	free(d->baseline_absent);
 	free(d->tool_version);
 	memset(d, 0, sizeof(*d));
 }
@@ -272,6 +273,8 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 			snprintf(d.baseline.digest, sizeof(d.baseline.digest), "%s",
 				 in->baseline_digest);
 		have_base = 1;
+	} else if (in->baseline_absent) {
+		d.baseline_absent = xstrdup(in->baseline_absent);
 	}
 	gmtime_r(&now, &tm);
 	strftime(d.time, sizeof(d.time), "%Y-%m-%dT%H:%M:%SZ", &tm);

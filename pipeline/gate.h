@@ -48,6 +48,8 @@ struct gate_decision {
 	struct policy policy;
 	struct gate_source candidate;
 	struct gate_source baseline;      /* baseline.source NULL: no champion */
+	char *baseline_absent;            /* where a champion was looked for and not
+	                                     found (first release), or NULL */
 	char time[32];                    /* RFC 3339, UTC */
 	char *tool_version;
 	struct gate_result *results;      /* one per check, in policy order */
@@ -65,6 +67,7 @@ struct gate_input {
 	size_t baseline_json_len;
 	const char *baseline_source;      /* names baseline_json (e.g. oci:dir:prod) */
 	const char *baseline_digest;      /* digest of that bundle's manifest */
+	const char *baseline_absent;      /* no baseline: the reference that held none */
 	const char *tool_version;
 	long long now;                    /* seconds since the epoch */
 };

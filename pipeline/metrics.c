@@ -544,33 +544,37 @@ static int run_path(const struct doc *d, const struct doc_node *run, const char 
 int metrics_load_run(struct metrics *m, const struct doc *record, const struct doc_node *run,
 		     const char *base_dir, struct xp_error *err)
 {
+	static const struct {
+		const char *field;
+		int (*load)(struct metrics *, const char *, struct xp_error *);
+	} sources[] = {
+		{"metrics_file", metrics_load_file},
+		{"mlflow_run", metrics_load_mlflow},
+	};
 	const struct doc_node *inl = doc_get(run, "metrics");
-	const char *file, *mlrun;
+	const char *rel[2];
 	struct metrics tmp;
-	char *path;
+	size_t i;
 	int ret = -1;
 
 	if (!run || run->type != DOC_MAP)
 		return xp_error_at(err, XP_EXIT_MALFORMED, record->name, run ? run->line : 1,
 				   run ? run->col : 1, "a run must be a mapping, found %s",
 				   doc_type_name(run));
-	if (run_path(record, run, "metrics_file", &file, err) ||
-	    run_path(record, run, "mlflow_run", &mlrun, err))
-		return -1;
+	for (i = 0; i < 2; i++)
+		if (run_path(record, run, sources[i].field, &rel[i], err))
+			return -1;
 	metrics_init(&tmp);
 	if (inl && !(inl->type == DOC_SCALAR && inl->kind == DOC_NULL) &&
 	    metrics_load_node(&tmp, record, inl, err))
 		goto out;
-	if (file) {
-		path = join(base_dir, file);
-		ret = metrics_load_file(&tmp, path, err);
-		free(path);
-		if (ret)
-			goto out;
-	}
-	if (mlrun) {
-		path = join(base_dir, mlrun);
-		ret = metrics_load_mlflow(&tmp, path, err);
+	for (i = 0; i < 2; i++) {
+		char *path;
+
+		if (!rel[i])
+			continue;
+		path = join(base_dir, rel[i]);
+		ret = sources[i].load(&tmp, path, err);
 		free(path);
 		if (ret)
 			goto out;

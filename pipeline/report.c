@@ -41,9 +41,14 @@ static void summary_counts(const struct gate_decision *d, struct strbuf *out)
 		    d->failed, d->warned, d->skipped);
 }
 
-static const char *baseline_text(const struct gate_decision *d)
+/* The baseline as the reports name it (caller frees). */
+static char *baseline_text(const struct gate_decision *d)
 {
-	return d->baseline.source ? d->baseline.source : "none (no champion)";
+	if (d->baseline.source)
+		return xstrdup(d->baseline.source);
+	if (d->baseline_absent)
+		return xasprintf("none (no champion at %s)", d->baseline_absent);
+	return xstrdup("none (no champion)");
 }
 
 static void table_line(struct strbuf *out, const char *const *cells, const size_t *width)
@@ -58,10 +63,12 @@ static void table_line(struct strbuf *out, const char *const *cells, const size_
 void report_text(const struct gate_decision *d, struct strbuf *out)
 {
 	size_t width[NCOLS], i, c;
+	char *base = baseline_text(d);
 	struct row row;
 
 	strbuf_addf(out, "policy:    %s\ncandidate: %s\nbaseline:  %s\n\n", d->policy.path,
-		    d->candidate.source, baseline_text(d));
+		    d->candidate.source, base);
+	free(base);
 	for (c = 0; c < NCOLS; c++)
 		width[c] = strlen(headers[c]);
 	for (i = 0; i < d->n_results; i++) {
@@ -145,10 +152,14 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 	strbuf_adds(out, " \u00b7 candidate ");
 	md_code(out, d->candidate.source);
 	strbuf_adds(out, " \u00b7 baseline ");
-	if (d->baseline.source)
+	if (d->baseline.source) {
 		md_code(out, d->baseline.source);
-	else
-		md_escape(out, baseline_text(d));
+	} else {
+		char *base = baseline_text(d);
+
+		md_escape(out, base);
+		free(base);
+	}
 	strbuf_adds(out, "\n\n| Rule | Check | Candidate | Baseline | Threshold | Outcome |\n"
 			 "| --- | --- | ---: | ---: | ---: | --- |\n");
 	for (i = 0; i < d->n_results; i++) {
@@ -228,6 +239,7 @@ static void junit_property(struct strbuf *out, const char *name, const char *val
 void report_junit(const struct gate_decision *d, struct strbuf *out)
 {
 	struct strbuf name = STRBUF_INIT, ts = STRBUF_INIT;
+	char *base;
 	size_t i;
 
 	/* Ant's timestamp form: no zone designator (the time is UTC) */
@@ -242,7 +254,9 @@ void report_junit(const struct gate_decision *d, struct strbuf *out)
 	junit_property(out, "policy", d->policy.path);
 	junit_property(out, "policy.digest", d->policy.digest);
 	junit_property(out, "candidate", d->candidate.source);
-	junit_property(out, "baseline", baseline_text(d));
+	base = baseline_text(d);
+	junit_property(out, "baseline", base);
+	free(base);
 	junit_property(out, "verdict", d->pass ? "pass" : "fail");
 	strbuf_adds(out, "    </properties>\n");
 	for (i = 0; i < d->n_results; i++) {
