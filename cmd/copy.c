@@ -1,14 +1,108 @@
 /*
- * copy.c — `xpship copy`: copy a bundle between repositories or registries.
+ * copy.c — `xpship copy`: a bundle between repositories, registries or
+ * local layouts.
  */
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
+#include "common/strbuf.h"
+#include "packager/copy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char usage[] =
-	"usage: xpship copy SRC DST\n"
+	"usage: xpship copy [--plain-http] [--insecure] [--ca-file F] [--jobs N]\n"
+	"                   [--chunk-size S] SRC DST\n"
 	"\n"
-	"Copy a bundle between repositories or registries.\n";
+	"Copy a bundle with its signature and attestation tags from SRC to DST; each\n"
+	"is a registry reference [docker://]HOST[:PORT]/REPO[:TAG|@DIGEST] or a local\n"
+	"bundle (oci:DIR[:TAG], oci-archive:FILE[:TAG]). Between repositories of one\n"
+	"registry, blobs are mounted rather than transferred. The tag in DST is DST's,\n"
+	"else SRC's. Prints DST@sha256:<digest>. The registry options apply to both\n"
+	"sides.\n"
+	"\n"
+	"Options:\n"
+	REGOPT_TLS_HELP
+	REGOPT_TRANSFER_HELP
+	"\n"
+	REGOPT_ENV_HELP
+	"\n"
+	"Exit codes: 0 copied, 1 no such tag or content that does not match its\n"
+	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	REGOPT_TLS_OPTIONS,
+	REGOPT_TRANSFER_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_copy(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct store_opts opts = {0};
+	struct store *src = NULL, *dst = NULL;
+	struct copy_stats st = {0};
+	struct copy_opts co = {0};
+	struct xp_ref sref = {0}, dref = {0};
+	struct oci_desc d = {0};
+	struct xp_error err;
+	const char *tag;
+	char *shown;
+	int c, ret = XP_EXIT_USAGE;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+		if (c == CMD_OPT_HELP)
+			return XP_EXIT_OK;
+		if (regopt_parse("copy", c, optarg, &opts) <= 0)
+			return XP_EXIT_USAGE;
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error("copy", "expected a source and a destination");
+	if (ref_parse(argv[optind], 0, &sref, &err) ||
+	    ref_parse(argv[optind + 1], 0, &dref, &err)) {
+		ret = cmd_usage_error("copy", "%s", err.msg);
+		goto out;
+	}
+	tag = dref.tag ? dref.tag : sref.tag;
+	if (!tag && dref.kind != REF_REGISTRY) {
+		ret = cmd_usage_error("copy", "name a tag for the bundle in '%s', as in '%s:TAG'",
+				      argv[optind + 1], argv[optind + 1]);
+		goto out;
+	}
+	if (dref.digest) {
+		ret = cmd_usage_error("copy", "the destination '%s' cannot name a digest",
+				      argv[optind + 1]);
+		goto out;
+	}
+	regopt_prepare();
+	opts.progress = cmd_progress();
+	co.jobs = opts.jobs;
+	co.stats = &st;
+	if (store_open(&sref, &opts, &src, &err) || store_resolve_ref(src, &sref, &d, &err))
+		goto fail;
+	opts.create = 1;
+	if (store_open(&dref, &opts, &dst, &err) || copy_graph(src, dst, &d, tag, &co, &err) ||
+	    store_commit(dst, &err))
+		goto fail;
+	diag_verbose("copied %u blobs (%llu bytes), %u already there, %u mounted; %u manifests, %u signatures/attestations",
+		     st.blobs_copied, (unsigned long long)st.bytes, st.blobs_present,
+		     st.blobs_mounted, st.manifests, st.companions);
+	free(dref.tag);
+	dref.tag = NULL;
+	dref.digest = xstrdup(d.digest);
+	shown = ref_format(&dref);
+	printf("%s\n", shown);
+	free(shown);
+	ret = XP_EXIT_OK;
+	goto out;
+fail:
+	ret = cmd_fail(&err);
+out:
+	store_close(dst);
+	store_close(src);
+	oci_desc_release(&d);
+	ref_release(&sref);
+	ref_release(&dref);
+	return ret;
 }

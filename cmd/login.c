@@ -1,14 +1,137 @@
 /*
- * login.c — `xpship login`: store registry credentials.
+ * login.c — `xpship login`: check and store registry credentials.
  */
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
+#include "common/strbuf.h"
+#include "packager/registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#define PASS_MAX 4096
 
 static const char usage[] =
-	"usage: xpship login HOST -u USER --password-stdin\n"
+	"usage: xpship login [--plain-http] [--insecure] [--ca-file F] HOST -u USER --password-stdin\n"
 	"\n"
-	"Store registry credentials.\n";
+	"Check USER's password (read from stdin, never from the command line) against\n"
+	"the registry HOST[:PORT], then store it: in the credential helper that\n"
+	"~/.docker/config.json names for HOST (credHelpers, credsStore), else as\n"
+	"auths.HOST.auth in that file (rewritten atomically, mode 0600). $DOCKER_CONFIG\n"
+	"names another directory. Under GitHub Actions the password is masked.\n"
+	"\n"
+	"Options:\n"
+	"  -u, --username USER  the user name\n"
+	"  --password-stdin     read the password from stdin (required)\n"
+	REGOPT_TLS_HELP
+	"\n"
+	"Exit codes: 0 stored, 2 usage, 3 malformed docker config, 4 local error,\n"
+	"5 the registry refused the credentials or could not be reached.\n";
+
+static const struct option longopts[] = {
+	REGOPT_TLS_OPTIONS,
+	{"username", required_argument, NULL, 'u'},
+	{"password-stdin", no_argument, NULL, 'S'},
+	{"password", required_argument, NULL, 'p'},   /* refused: never on argv */
+	{NULL, 0, NULL, 0},
+};
+
+/* The password from stdin, without its line end (caller wipes and frees). */
+static char *read_password(void)
+{
+	char *buf = xmalloc(PASS_MAX + 1);
+	size_t len = 0;
+
+	while (len < PASS_MAX) {
+		ssize_t n = read(STDIN_FILENO, buf + len, PASS_MAX - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	return buf;
+}
+
+/* "docker://host:port" or "host:port" → host:port; NULL when invalid. */
+static char *parse_host(const char *arg)
+{
+	struct xp_ref ref;
+	struct xp_error err;
+	char *probe, *host = NULL;
+
+	if (strncmp(arg, "docker://", 9) == 0)
+		arg += 9;
+	if (!*arg || strchr(arg, '/'))
+		return NULL;
+	probe = xasprintf("%s/x", arg);
+	if (ref_parse(probe, REF_REGISTRY_ONLY, &ref, &err) == 0) {
+		host = xstrdup(ref.host);
+		ref_release(&ref);
+	}
+	free(probe);
+	return host;
+}
 
 int cmd_login(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct store_opts opts = {0};
+	struct xp_error err;
+	const char *user = NULL;
+	char *host = NULL, *pass = NULL, *where = NULL;
+	int c, from_stdin = 0, ret;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "u:", longopts, usage)) != -1) {
+		switch (c) {
+		case CMD_OPT_HELP:
+			return XP_EXIT_OK;
+		case 'u':
+			user = optarg;
+			break;
+		case 'S':
+			from_stdin = 1;
+			break;
+		case 'p':
+			return cmd_usage_error("login", "--password is not accepted (it would show in the process list): use --password-stdin");
+		default:
+			if (regopt_parse("login", c, optarg, &opts) <= 0)
+				return XP_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error("login", "expected one registry host");
+	if (!user || !*user)
+		return cmd_usage_error("login", "missing user name (-u USER)");
+	if (!from_stdin)
+		return cmd_usage_error("login", "the password is read from stdin only: add --password-stdin");
+	host = parse_host(argv[optind]);
+	if (!host)
+		return cmd_usage_error("login", "invalid registry host '%s': expected HOST[:PORT]",
+				       argv[optind]);
+	pass = read_password();
+	diag_mask(pass);
+	if (!*pass) {
+		ret = cmd_usage_error("login", "no password on stdin");
+		goto out;
+	}
+	if (registry_check_login(host, &opts, user, pass, &err) ||
+	    registry_save_login(host, user, pass, &where, &err)) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	printf("logged in to %s (credentials stored in %s)\n", host, where);
+	ret = XP_EXIT_OK;
+out:
+	OPENSSL_cleanse(pass, PASS_MAX + 1);
+	free(pass);
+	free(where);
+	free(host);
+	return ret;
 }

@@ -1,14 +1,62 @@
 /*
- * tags.c — `xpship tags`: list a repository's tags.
+ * tags.c — `xpship tags`: list a repository's (or a local bundle's) tags.
  */
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 static const char usage[] =
-	"usage: xpship tags REF\n"
+	"usage: xpship tags [--plain-http] [--insecure] [--ca-file F] REF\n"
 	"\n"
-	"List a repository's tags.\n";
+	"List the tags of the registry repository REF = [docker://]HOST[:PORT]/REPO\n"
+	"(or of a local bundle: oci:DIR, oci-archive:FILE), sorted, one per line.\n"
+	"\n"
+	"Options:\n"
+	REGOPT_TLS_HELP
+	"\n"
+	REGOPT_ENV_HELP
+	"\n"
+	"Exit codes: 0 listed, 1 no such repository, 2 usage, 3 malformed layout,\n"
+	"4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	REGOPT_TLS_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_tags(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct store_opts opts = {0};
+	struct store *s = NULL;
+	struct xp_ref ref = {0};
+	struct xp_error err;
+	char **tags = NULL;
+	size_t n = 0, i;
+	int c, ret;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+		if (c == CMD_OPT_HELP)
+			return XP_EXIT_OK;
+		if (regopt_parse("tags", c, optarg, &opts) <= 0)
+			return XP_EXIT_USAGE;
+	}
+	if (argc - optind != 1)
+		return cmd_usage_error("tags", "expected one repository reference");
+	if (ref_parse(argv[optind], 0, &ref, &err))
+		return cmd_usage_error("tags", "%s", err.msg);
+	regopt_prepare();
+	if (store_open(&ref, &opts, &s, &err) || store_tags(s, &tags, &n, &err)) {
+		ret = cmd_fail(&err);
+	} else {
+		for (i = 0; i < n; i++)
+			printf("%s\n", tags[i]);
+		ret = XP_EXIT_OK;
+	}
+	store_tags_free(tags, n);
+	store_close(s);
+	ref_release(&ref);
+	return ret;
 }

@@ -2,6 +2,7 @@
  * registry.c — talking to an OCI registry over libcurl (see registry.h).
  */
 #include "packager/registry.h"
+#include "packager/registry_impl.h"
 #include "common/exitcode.h"
 #include "common/strbuf.h"
 
@@ -126,5 +127,40 @@ out:
 	if (c)
 		curl_easy_cleanup(c);
 	free(url);
+	return ret;
+}
+
+int registry_check_login(const char *host, const struct store_opts *opts, const char *user,
+			 const char *pass, struct xp_error *err)
+{
+	struct store_opts o = {0};
+	struct reg_client *c;
+	struct reg_req rq;
+	struct reg_resp rs;
+	int ret = -1;
+
+	if (opts)
+		o = *opts;
+	if (registry_plain_http(host))
+		o.plain_http = 1;
+	c = reg_client_new(host, &o);
+	reg_client_set_creds(c, user, pass);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.url = "/v2/";
+	reg_resp_init(&rs);
+	if (reg_do(c, &rq, &rs, err))
+		goto out;
+	if (rs.status == 401 || rs.status == 403)
+		xp_error_set(err, XP_EXIT_REMOTE,
+			     "cannot log in to '%s': the registry refused the credentials (HTTP %ld)",
+			     host, rs.status);
+	else if (rs.status != 200)
+		reg_status_error(c, &rs, 0, err, "cannot log in to '%s'", host);
+	else
+		ret = 0;
+out:
+	reg_resp_release(&rs);
+	reg_client_free(c);
 	return ret;
 }

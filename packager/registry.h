@@ -21,4 +21,24 @@ struct registry_ping {
 int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 		  struct registry_ping *out, struct xp_error *err);
 
+/* 1 when XPSHIP_REGISTRY_PLAIN_HTTP (hosts separated by commas, or "*")
+ * names `host`: registry stores for it use http://. */
+int registry_plain_http(const char *host);
+
+/* Check credentials against the registry `host` (GET /v2/, answering a Basic
+ * or bearer-token challenge with them): 0 when accepted; XP_EXIT_REMOTE
+ * otherwise. */
+int registry_check_login(const char *host, const struct store_opts *opts, const char *user,
+			 const char *pass, struct xp_error *err);
+/* Store credentials for `host` in the docker config (auths.<host>.auth, the
+ * file rewritten atomically with mode 0600), or in its credential helper
+ * (credHelpers / credsStore). *where (caller frees) says which. */
+int registry_save_login(const char *host, const char *user, const char *pass,
+			char **where, struct xp_error *err);
+/* Remove stored credentials for `host`; *removed is 0 when there were none. */
+int registry_logout(const char *host, int *removed, struct xp_error *err);
+/* The repository of a registry store as sent on the wire (borrowed), or NULL
+ * for other kinds of store. */
+const char *registry_store_repo(const struct store *s);
+
 #endif

@@ -326,3 +326,96 @@ out:
 	free(what);
 	return ret;
 }
+
+/* ---- re-openable sources, mounts, referrers, second handles ---- */
+
+int store_push_from(struct store *s, const struct oci_desc *d, const struct store_source *src,
+		    struct xp_error *err)
+{
+	struct xp_reader *in;
+	int present = 0;
+
+	if (check_desc(s, d, err) || s->ops->exists(s, d, &present, err))
+		return -1;
+	if (present)
+		return 0;
+	if (s->ops->push_from)
+		return s->ops->push_from(s, d, src, err);
+	if (!s->ops->push)
+		return unsupported(s, "store content", err);
+	if (src->open(src->ctx, 0, &in, err))
+		return -1;
+	return s->ops->push(s, d, in, err);
+}
+
+static int fetch_source_open(void *ctx, uint64_t offset, struct xp_reader **out,
+			     struct xp_error *err)
+{
+	struct store_fetch_source *fs = ctx;
+	struct xp_reader *r;
+	char buf[65536];
+
+	if (store_fetch(fs->src, fs->d, &r, err))
+		return -1;
+	while (offset) {
+		size_t want = offset < sizeof(buf) ? (size_t)offset : sizeof(buf);
+		ssize_t n = reader_read(r, buf, want, err);
+
+		if (n <= 0) {
+			if (n == 0)
+				xp_error_set(err, XP_EXIT_NO, "%s '%s' in '%s' ended before byte %llu",
+					     oci_is_manifest_type(fs->d->media_type) ? "manifest" : "blob",
+					     fs->d->digest, store_name(fs->src),
+					     (unsigned long long)offset);
+			reader_close(r);
+			return -1;
+		}
+		offset -= (uint64_t)n;
+	}
+	*out = r;
+	return 0;
+}
+
+void store_fetch_source_init(struct store_fetch_source *fs, struct store *src,
+			     const struct oci_desc *d)
+{
+	fs->base.open = fetch_source_open;
+	fs->base.ctx = fs;
+	fs->src = src;
+	fs->d = d;
+}
+
+int store_mount(struct store *s, const struct oci_desc *d, struct store *from, int *done,
+		struct xp_error *err)
+{
+	*done = 0;
+	if (check_desc(s, d, err))
+		return -1;
+	if (!s->ops->mount)
+		return 0;
+	return s->ops->mount(s, d, from, done, err);
+}
+
+int store_referrers(struct store *s, const struct oci_desc *d, struct oci_desc **out,
+		    size_t *n, struct xp_error *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (check_desc(s, d, err))
+		return -1;
+	if (!s->ops->referrers)
+		return 0;
+	return s->ops->referrers(s, d, out, n, err);
+}
+
+const char *store_kind(const struct store *s)
+{
+	return s->ops->kind;
+}
+
+int store_reopen(struct store *s, struct store **out, struct xp_error *err)
+{
+	if (strcmp(s->ops->kind, "archive") == 0)
+		return unsupported(s, "open a second handle", err);
+	return store_open(&s->ref, &s->opts, out, err);
+}

@@ -142,6 +142,54 @@ int store_push(struct store *s, const struct oci_desc *d, struct xp_reader *in,
  * `out` (optional) receives its descriptor with `media_type`. */
 int store_push_buf(struct store *s, const char *media_type, const void *data,
 		   size_t len, struct oci_desc *out, struct xp_error *err);
+/* A source that can be opened again: a transfer that fails part-way (a
+ * dropped connection, an expired token) restarts from the start or resumes
+ * at `offset` (a registry's reported upload range). open() returns a reader
+ * over the content from byte `offset` on; reading it to the end verifies the
+ * whole content as far as the source does (store_fetch's readers do). */
+struct store_source {
+	int (*open)(void *ctx, uint64_t offset, struct xp_reader **out, struct xp_error *err);
+	void *ctx;
+};
+
+/* store_push from a re-openable source: the same checks and the same
+ * "already present" shortcut; a store that can retry transfers (a registry)
+ * reopens the source instead of failing. */
+int store_push_from(struct store *s, const struct oci_desc *d, const struct store_source *src,
+		    struct xp_error *err);
+/* A source over content of another store (store_fetch, skipping `offset`
+ * bytes on reopen). `src` and `d` are borrowed while the source is in use. */
+struct store_fetch_source {
+	struct store_source base;
+	struct store *src;
+	const struct oci_desc *d;
+};
+void store_fetch_source_init(struct store_fetch_source *fs, struct store *src,
+			     const struct oci_desc *d);
+
+/* Make blob `d` of `from` present in `s` without transferring it (a registry's
+ * cross-repository mount on the same host). *done is 0 when the store cannot
+ * do that here (other host, another kind of store) or the mount was refused:
+ * the caller then pushes the content itself. */
+int store_mount(struct store *s, const struct oci_desc *d, struct store *from, int *done,
+		struct xp_error *err);
+
+/* The manifests that name `d` as their subject: a registry's OCI 1.1
+ * referrers API, else its fallback tag `sha256-<hex>` (an image index); an
+ * empty list where there are none. *out is an array of n descriptors the
+ * caller frees with oci_descs_free (packager/oci.h). A store kind without
+ * referrers (a layout: its signatures are `sha256-<hex>.sig`/`.att` tags)
+ * gives an empty list. */
+int store_referrers(struct store *s, const struct oci_desc *d, struct oci_desc **out,
+		    size_t *n, struct xp_error *err);
+
+/* A second handle on the same store with the same options (for a worker
+ * thread: handles are not thread-safe). Pending changes of `s` (an archive)
+ * are not visible to it; not supported for an archive being written. */
+int store_reopen(struct store *s, struct store **out, struct xp_error *err);
+/* "layout", "archive" or "registry" (borrowed, static). */
+const char *store_kind(const struct store *s);
+
 /* Point tag `name` at manifest `d`, which must already be present. A tag that
  * names another manifest is moved. */
 int store_tag(struct store *s, const struct oci_desc *d, const char *name,

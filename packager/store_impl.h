@@ -45,6 +45,17 @@ struct store_ops {
 	int (*commit)(struct store *s, struct xp_error *err);
 	/* Frees the implementation's handle (struct store included). */
 	void (*close)(struct store *s);
+	/* Optional: push from a re-openable source (retries reopen it); called
+	 * only when exists() said "absent". NULL: store.c opens the source once
+	 * and calls push. */
+	int (*push_from)(struct store *s, const struct oci_desc *d,
+			 const struct store_source *src, struct xp_error *err);
+	/* Optional (store_mount): NULL means "cannot mount" (*done = 0). */
+	int (*mount)(struct store *s, const struct oci_desc *d, struct store *from,
+		     int *done, struct xp_error *err);
+	/* Optional (store_referrers): NULL means "none". */
+	int (*referrers)(struct store *s, const struct oci_desc *d, struct oci_desc **out,
+			 size_t *n, struct xp_error *err);
 };
 
 struct store {

@@ -1,0 +1,82 @@
+/*
+ * regopts.c — registry options shared by the transfer commands (regopts.h).
+ */
+#include "cmd/regopts.h"
+#include "cmd/cmd.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "64M", "1048576", "4k" → bytes; -1 when invalid. */
+static long long parse_size(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v <= 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		return v;
+	case 'k': case 'K':
+		v *= 1024;
+		break;
+	case 'm': case 'M':
+		v *= 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		v *= 1024LL * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (end[1] && strcmp(end + 1, "iB") != 0 && strcmp(end + 1, "B") != 0)
+		return -1;
+	return v;
+}
+
+int regopt_parse(const char *cmd, int c, const char *arg, struct store_opts *o)
+{
+	long long v;
+	char *end;
+
+	switch (c) {
+	case REGOPT_PLAIN_HTTP:
+		o->plain_http = 1;
+		return 1;
+	case REGOPT_INSECURE:
+		o->insecure = 1;
+		return 1;
+	case REGOPT_CA_FILE:
+		o->ca_file = arg;
+		return 1;
+	case REGOPT_JOBS:
+		errno = 0;
+		v = strtoll(arg, &end, 10);
+		if (errno || *end || end == arg || v < 1 || v > 32) {
+			cmd_usage_error(cmd, "invalid value '%s' for --jobs: expected 1 to 32", arg);
+			return -1;
+		}
+		o->jobs = (int)v;
+		return 1;
+	case REGOPT_CHUNK_SIZE:
+		v = parse_size(arg);
+		if (v < 1024) {
+			cmd_usage_error(cmd, "invalid value '%s' for --chunk-size: expected a size of at least 1K, like 8M",
+					arg);
+			return -1;
+		}
+		o->chunk_size = v;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void regopt_prepare(void)
+{
+	diag_mask(getenv("XPSHIP_REGISTRY_PASSWORD"));
+}

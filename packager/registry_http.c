@@ -1,0 +1,896 @@
+/*
+ * registry_http.c — the registry HTTP client (see registry_impl.h).
+ *
+ * A client owns one curl multi handle: its connection pool, so consecutive
+ * requests (HEAD, POST, PUT, ...) reuse one kept-alive connection. Requests
+ * made with reg_do run on the client's easy handle; a streaming GET
+ * (registry_stream.c) gets an easy handle of its own on the same multi. All
+ * transfers are driven by reg_pump, which dispatches finished transfers to
+ * their owners (CURLOPT_PRIVATE).
+ *
+ * Credentials: a request goes out with what the client already knows (the
+ * Basic credentials the registry asked for, or a cached bearer token for the
+ * request's scope). A 401 is answered once: Basic → look the credentials up
+ * (registry_creds.c) and retry; Bearer → drop the token that was refused,
+ * fetch one for the request's scopes plus the challenge's, and retry.
+ * Authorization is sent only to the registry's own origin, never to a host a
+ * redirect or a Location leads to.
+ *
+ * Retries: connection errors, stalls (no progress for retry.stall_s) and
+ * answers 408/429/5xx are retried up to retry.attempts times with exponential
+ * backoff and jitter, or after the Retry-After the registry asked for (capped
+ * at retry.max_ms). A request with a body from a source reopens it for each
+ * try; reg_req.once leaves restarts to the caller (uploads, which need a new
+ * upload session).
+ */
+#include "packager/registry_http_impl.h"
+#include "common/exitcode.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define BODY_KEEP (64 * 1024)   /* an answer's body kept for messages */
+#define TOKEN_MARGIN 10.0       /* renew a token this many seconds before it expires */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static long env_long(const char *name, long def, long min, long max)
+{
+	const char *v = getenv(name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return def;
+	n = strtol(v, &end, 10);
+	if (*end || n < min || n > max)
+		return def;
+	return n;
+}
+
+double reg_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct reg_client *reg_client_new(const char *host, const struct store_opts *opts)
+{
+	static const struct store_opts none;
+	struct reg_client *c = xcalloc(1, sizeof(*c));
+	const char *api = host;
+
+	pthread_once(&curl_once, curl_init_once);
+	c->opts = opts ? opts : &none;
+	c->host = xstrdup(host);
+	/* Docker Hub's API lives on another name than its references use */
+	if (strcmp(host, "docker.io") == 0 || strcmp(host, "index.docker.io") == 0)
+		api = "registry-1.docker.io";
+	c->base = xasprintf("%s://%s", c->opts->plain_http ? "http" : "https", api);
+	c->multi = curl_multi_init();
+	c->easy = curl_easy_init();
+	if (!c->multi || !c->easy)
+		abort();
+	c->retry.attempts = (int)env_long("XPSHIP_REGISTRY_RETRIES", 4, 0, 100) + 1;
+	c->retry.base_ms = env_long("XPSHIP_REGISTRY_RETRY_DELAY_MS", 500, 0, 600000);
+	c->retry.max_ms = env_long("XPSHIP_REGISTRY_RETRY_MAX_MS", 60000, 0, 3600000);
+	c->retry.stall_s = env_long("XPSHIP_REGISTRY_STALL_TIMEOUT", 60, 1, 86400);
+	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
+	return c;
+}
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+void reg_client_free(struct reg_client *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n_tokens; i++) {
+		free(c->tokens[i].scope);
+		wipe_free(c->tokens[i].token);
+	}
+	free(c->tokens);
+	reg_creds_release(&c->creds);
+	free(c->realm);
+	free(c->service);
+	curl_easy_cleanup(c->easy);
+	curl_multi_cleanup(c->multi);
+	free(c->host);
+	free(c->base);
+	free(c);
+}
+
+const char *reg_client_host(const struct reg_client *c)
+{
+	return c->host;
+}
+
+const char *reg_client_base(const struct reg_client *c)
+{
+	return c->base;
+}
+
+const struct reg_retry *reg_client_retry(const struct reg_client *c)
+{
+	return &c->retry;
+}
+
+void reg_client_set_creds(struct reg_client *c, const char *user, const char *pass)
+{
+	reg_creds_release(&c->creds);
+	c->creds.user = xstrdup(user);
+	c->creds.pass = xstrdup(pass);
+	c->creds.source = xstrdup("the command line");
+	c->creds_state = 1;
+}
+
+void reg_resp_init(struct reg_resp *r)
+{
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->body);
+	r->content_length = -1;
+}
+
+static void resp_clear_headers(struct reg_resp *r)
+{
+	free(r->location);
+	free(r->digest);
+	free(r->content_type);
+	free(r->range);
+	free(r->link);
+	free(r->challenge);
+	free(r->retry_after);
+	free(r->oci_subject);
+	free(r->content_range);
+	r->content_range = NULL;
+	r->location = r->digest = r->content_type = r->range = r->link = NULL;
+	r->challenge = r->retry_after = r->oci_subject = NULL;
+	r->content_length = -1;
+}
+
+void reg_resp_release(struct reg_resp *r)
+{
+	resp_clear_headers(r);
+	free(r->url);
+	r->url = NULL;
+	if (r->body.len)
+		OPENSSL_cleanse(r->body.buf, r->body.len);  /* may hold a token */
+	strbuf_release(&r->body);
+}
+
+/* Clear an answer for the next try (keeps the attempt count). */
+void reg_resp_reset(struct reg_resp *r)
+{
+	int attempts = r->attempts;
+
+	reg_resp_release(r);
+	reg_resp_init(r);
+	r->attempts = attempts;
+}
+
+/* ---- curl callbacks ---- */
+
+static void set_hdr(char **dst, const char *v, size_t len, int append)
+{
+	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
+		len--;
+	while (len && (*v == ' ' || *v == '\t')) {
+		v++;
+		len--;
+	}
+	if (append && *dst) {
+		char *joined = xasprintf("%s, %.*s", *dst, (int)len, v);
+
+		free(*dst);
+		*dst = joined;
+		return;
+	}
+	free(*dst);
+	*dst = xstrndup(v, len);
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct reg_xfer *x = ud;
+	struct reg_resp *r = x->rs;
+	size_t len = size * nitems;
+	static const struct {
+		const char *name;
+		size_t off;
+		int append;
+	} known[] = {
+		{"location:", offsetof(struct reg_resp, location), 0},
+		{"docker-content-digest:", offsetof(struct reg_resp, digest), 0},
+		{"content-type:", offsetof(struct reg_resp, content_type), 0},
+		{"range:", offsetof(struct reg_resp, range), 0},
+		{"link:", offsetof(struct reg_resp, link), 1},
+		{"www-authenticate:", offsetof(struct reg_resp, challenge), 1},
+		{"retry-after:", offsetof(struct reg_resp, retry_after), 0},
+		{"oci-subject:", offsetof(struct reg_resp, oci_subject), 0},
+		{"content-range:", offsetof(struct reg_resp, content_range), 0},
+	};
+	size_t i;
+
+	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+		/* a new answer (after a redirect or a 100): forget the last one's */
+		resp_clear_headers(r);
+		strbuf_reset(&r->body);
+		x->headers_done = 0;
+		return len;
+	}
+	if (len <= 2 && (buf[0] == '\r' || buf[0] == '\n')) {
+		long status = 0;
+
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+		/* not a redirect curl is about to follow */
+		if (status >= 200 && !(status / 100 == 3 && r->location))
+			x->headers_done = 1;
+		return len;
+	}
+	if (len > 15 && strncasecmp(buf, "content-length:", 15) == 0) {
+		char tmp[32];
+		char *end;
+
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(len - 15 < 31 ? len - 15 : 31), buf + 15);
+		r->content_length = (int64_t)strtoll(tmp, &end, 10);
+		return len;
+	}
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		size_t n = strlen(known[i].name);
+
+		if (len > n && strncasecmp(buf, known[i].name, n) == 0) {
+			set_hdr((char **)((char *)r + known[i].off), buf + n, len - n, known[i].append);
+			break;
+		}
+	}
+	return len;
+}
+
+static size_t on_body(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct reg_xfer *x = ud;
+	size_t len = size * nitems, keep = x->max_body > BODY_KEEP ? x->max_body : BODY_KEEP;
+
+	if (x->rs->body.len < keep + 1) {
+		size_t n = keep + 1 - x->rs->body.len;
+
+		strbuf_add(&x->rs->body, buf, len < n ? len : n);
+	}
+	return len;
+}
+
+/* The request body: memory, or a range of a source opened on first use. */
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct reg_xfer *x = ud;
+	const struct reg_body *b = x->body;
+	size_t want = size * nitems;
+	uint64_t left = b ? b->len - x->sent : 0;
+	struct xp_reader *rd;
+	ssize_t n;
+
+	if (left == 0)
+		return 0;
+	if (want > left)
+		want = (size_t)left;
+	if (b->buf) {
+		memcpy(buf, (const char *)b->buf + x->sent, want);
+		x->sent += want;
+		return want;
+	}
+	rd = b->rd ? b->rd : x->rd;
+	if (!rd) {
+		if (b->src->open(b->src->ctx, b->off, &x->rd, &x->read_err)) {
+			x->read_failed = 1;
+			return CURL_READFUNC_ABORT;
+		}
+		rd = x->rd;
+	}
+	n = reader_read(rd, buf, want, &x->read_err);
+	if (n <= 0) {
+		if (n == 0)
+			xp_error_set(&x->read_err, XP_EXIT_NO,
+				     "content ended %llu bytes early",
+				     (unsigned long long)(left));
+		x->read_failed = 1;
+		return CURL_READFUNC_ABORT;
+	}
+	x->sent += (uint64_t)n;
+	/* the last byte of the content: let a verifying reader check the whole
+	 * before curl sends it (one more read must say "end") */
+	if (x->sent == b->len && b->off + b->len == b->total) {
+		char extra;
+		ssize_t m = reader_read(rd, &extra, 1, &x->read_err);
+
+		if (m != 0) {
+			if (m > 0)
+				xp_error_set(&x->read_err, XP_EXIT_NO, "content is longer than %llu bytes",
+					     (unsigned long long)b->total);
+			x->read_failed = 1;
+			return CURL_READFUNC_ABORT;
+		}
+	}
+	if (b->label)
+		xp_progress_update(x->c->opts->progress, b->label, b->off + x->sent, b->total);
+	return (size_t)n;
+}
+
+/* Rewind (curl asks before resending a body, e.g. after a redirect). */
+static int on_seek(void *ud, curl_off_t offset, int origin)
+{
+	struct reg_xfer *x = ud;
+
+	if (origin != SEEK_SET || offset != 0 || (x->body && x->body->rd && x->sent))
+		return CURL_SEEKFUNC_CANTSEEK;
+	reader_close(x->rd);
+	x->rd = NULL;
+	x->sent = 0;
+	return CURL_SEEKFUNC_OK;
+}
+
+/* ---- driving transfers ---- */
+
+void reg_pump(struct reg_client *c, int wait_ms)
+{
+	CURLMsg *m;
+	int running = 0, left;
+
+	curl_multi_perform(c->multi, &running);
+	while ((m = curl_multi_info_read(c->multi, &left))) {
+		struct reg_xfer *x = NULL;
+
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x) {
+			x->done = 1;
+			x->rc = m->data.result;
+		}
+	}
+	if (wait_ms > 0 && running)
+		curl_multi_poll(c->multi, NULL, 0, wait_ms, NULL);
+}
+
+/* Options every transfer shares. */
+void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method,
+		    const char *url, struct curl_slist *headers)
+{
+	CURL *e = x->easy;
+
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)x);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "xpship/" XP_VERSION);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->retry.stall_s);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	if (c->opts->insecure) {
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (c->opts->ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO, c->opts->ca_file);
+	if (headers)
+		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
+	x->errbuf[0] = '\0';
+	x->done = 0;
+	x->rc = CURLE_OK;
+	x->headers_done = 0;
+	if (strcmp(method, "HEAD") == 0) {
+		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	} else if (strcmp(method, "GET") == 0) {
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	} else if (strcmp(method, "POST") == 0) {
+		curl_easy_setopt(e, CURLOPT_POST, 1L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
+	} else if (strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
+		uint64_t len = x->body ? x->body->len : 0;
+
+		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+		curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 1024L * 1024L);
+		if (strcmp(method, "PATCH") == 0)
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
+		curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(e, CURLOPT_READDATA, x);
+		curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
+	} else {
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+	}
+}
+
+/* Run x to completion on the client's multi handle. */
+static void perform(struct reg_client *c, struct reg_xfer *x)
+{
+	curl_multi_add_handle(c->multi, x->easy);
+	while (!x->done)
+		reg_pump(c, 1000);
+	curl_multi_remove_handle(c->multi, x->easy);
+}
+
+/* 1 for transport failures worth another try. */
+int reg_curl_retryable(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+	case CURLE_HTTP3:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int reg_status_retryable(long status)
+{
+	return status == 408 || status == 429 || (status >= 500 && status <= 599 && status != 501);
+}
+
+void reg_backoff(const struct reg_client *c, int attempt, long retry_after_s)
+{
+	struct reg_client *mc = (struct reg_client *)c;
+	double ms;
+	struct timespec ts;
+
+	if (retry_after_s >= 0) {
+		ms = (double)retry_after_s * 1000.0;
+	} else {
+		double base = (double)c->retry.base_ms;
+		int i;
+
+		for (i = 1; i < attempt && base < (double)c->retry.max_ms; i++)
+			base *= 2;
+		/* "equal jitter": half fixed, half random */
+		ms = base / 2 + (base / 2) * ((double)rand_r(&mc->seed) / RAND_MAX);
+	}
+	if (ms > (double)c->retry.max_ms)
+		ms = (double)c->retry.max_ms;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
+
+/* ---- credentials on the wire ---- */
+
+static int same_origin(const struct reg_client *c, const char *url)
+{
+	size_t n = strlen(c->base);
+
+	return strncasecmp(url, c->base, n) == 0 && (url[n] == '/' || url[n] == '\0' ||
+						      url[n] == '?');
+}
+
+static int load_creds(struct reg_client *c, struct xp_error *err)
+{
+	int found = 0;
+
+	if (c->creds_state)
+		return 0;
+	if (reg_creds_lookup(c->host, &c->creds, &found, err))
+		return -1;
+	c->creds_state = found ? 1 : 2;
+	return 0;
+}
+
+static char *basic_header(const struct reg_client *c)
+{
+	char *pair = xasprintf("%s:%s", c->creds.user, c->creds.pass);
+	size_t n = strlen(pair);
+	unsigned char *b64 = xmalloc(4 * ((n + 2) / 3) + 1);
+	char *hdr;
+
+	EVP_EncodeBlock(b64, (const unsigned char *)pair, (int)n);
+	hdr = xasprintf("Authorization: Basic %s", b64);
+	OPENSSL_cleanse(pair, n);
+	OPENSSL_cleanse(b64, strlen((char *)b64));
+	free(pair);
+	free(b64);
+	return hdr;
+}
+
+static struct reg_token *token_find(struct reg_client *c, const char *scope)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_tokens; i++)
+		if (strcmp(c->tokens[i].scope, scope) == 0)
+			return &c->tokens[i];
+	return NULL;
+}
+
+static void token_drop(struct reg_client *c, const char *scope)
+{
+	struct reg_token *t = token_find(c, scope);
+
+	if (!t)
+		return;
+	free(t->scope);
+	wipe_free(t->token);
+	*t = c->tokens[--c->n_tokens];
+}
+
+/* GET realm?service=..&scope=.. (one scope parameter per scope), with Basic
+ * credentials when there are any. */
+static int fetch_token(struct reg_client *c, const char *scope, struct xp_error *err)
+{
+	struct reg_xfer x;
+	struct reg_resp rs;
+	struct reg_token *t;
+	char *url, *next, *tok = NULL, *copy, *p, *save;
+	long expires = 60, status = 0;
+	int attempt, ret = -1;
+
+	if (load_creds(c, err))
+		return -1;
+	url = xstrdup(c->realm);
+	if (c->service && *c->service) {
+		next = reg_url_add_query(url, "service", c->service);
+		free(url);
+		url = next;
+	}
+	copy = xstrdup(scope);
+	for (p = copy; p && *p; p = save) {
+		save = strchr(p, ' ');
+		if (save)
+			*save++ = '\0';
+		if (!*p)
+			continue;
+		next = reg_url_add_query(url, "scope", p);
+		free(url);
+		url = next;
+	}
+	free(copy);
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.easy = curl_easy_init();
+	reg_resp_init(&rs);
+	x.rs = &rs;
+	for (attempt = 1;; attempt++) {
+		reg_resp_reset(&rs);
+		reg_xfer_setup(c, &x, "GET", url, NULL);
+		if (c->creds_state == 1) {
+			curl_easy_setopt(x.easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+			curl_easy_setopt(x.easy, CURLOPT_USERNAME, c->creds.user);
+			curl_easy_setopt(x.easy, CURLOPT_PASSWORD, c->creds.pass);
+		}
+		perform(c, &x);
+		status = 0;
+		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &status);
+		if (x.rc == CURLE_OK && !reg_status_retryable(status))
+			break;
+		if (attempt >= c->retry.attempts || (x.rc != CURLE_OK && !reg_curl_retryable(x.rc)))
+			break;
+		reg_backoff(c, attempt, reg_retry_after_parse(rs.retry_after, (long)time(NULL)));
+	}
+	if (x.rc != CURLE_OK) {
+		xp_error_set(err, XP_EXIT_REMOTE, "cannot get a token for '%s' from '%s': %s",
+			     c->host, c->realm, curl_easy_strerror(x.rc));
+		goto out;
+	}
+	if (status != 200) {
+		rs.status = status;
+		reg_status_error(c, &rs, 0, err, "cannot get a token for '%s' from '%s'",
+				 c->host, c->realm);
+		goto out;
+	}
+	if (reg_token_parse(rs.body.buf, rs.body.len, &tok, &expires, err)) {
+		xp_error_prefix(err, "cannot get a token for '%s' from '%s'", c->host, c->realm);
+		goto out;
+	}
+	token_drop(c, scope);
+	c->tokens = xrealloc(c->tokens, (c->n_tokens + 1) * sizeof(*c->tokens));
+	t = &c->tokens[c->n_tokens++];
+	t->scope = xstrdup(scope);
+	t->token = tok;
+	t->expires = reg_now() + (double)expires;
+	ret = 0;
+out:
+	curl_easy_cleanup(x.easy);
+	reg_resp_release(&rs);
+	free(url);
+	return ret;
+}
+
+int reg_auth_header(struct reg_client *c, const char *url, const char *scope,
+		    char **hdr, int *sent_token, struct xp_error *err)
+{
+	struct reg_token *t;
+
+	*hdr = NULL;
+	*sent_token = 0;
+	if (!same_origin(c, url))
+		return 0;
+	if (c->realm) {
+		const char *key = scope ? scope : "";
+
+		t = token_find(c, key);
+		if (t && reg_now() > t->expires - TOKEN_MARGIN) {
+			token_drop(c, key);
+			t = NULL;
+		}
+		if (!t) {
+			if (fetch_token(c, key, err))
+				return -1;
+			t = token_find(c, key);
+		}
+		*hdr = xasprintf("Authorization: Bearer %s", t->token);
+		*sent_token = 1;
+	} else if (c->use_basic && c->creds_state == 1) {
+		*hdr = basic_header(c);
+	}
+	return 0;
+}
+
+int reg_on_401(struct reg_client *c, const struct reg_resp *rs, char **scope,
+	       int sent_token, int *retry, struct xp_error *err)
+{
+	struct reg_challenge *ch = NULL;
+	size_t n = 0, i;
+	const struct reg_challenge *bearer = NULL, *basic = NULL;
+
+	*retry = 0;
+	if (reg_challenges_parse(rs->challenge, &ch, &n) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!bearer && strcmp(ch[i].scheme, "bearer") == 0)
+			bearer = &ch[i];
+		if (!basic && strcmp(ch[i].scheme, "basic") == 0)
+			basic = &ch[i];
+	}
+	if (bearer && reg_challenge_param(bearer, "realm")) {
+		const char *realm = reg_challenge_param(bearer, "realm");
+		const char *service = reg_challenge_param(bearer, "service");
+		const char *want = reg_challenge_param(bearer, "scope");
+		char *merged;
+
+		if (strncasecmp(realm, "https://", 8) != 0 && strncasecmp(realm, "http://", 7) != 0) {
+			reg_challenges_free(ch, n);
+			return xp_error_set(err, XP_EXIT_REMOTE,
+					    "registry '%s' names an invalid token realm '%.200s'",
+					    c->host, realm);
+		}
+		if (!c->realm || strcmp(c->realm, realm) != 0) {
+			free(c->realm);
+			c->realm = xstrdup(realm);
+		}
+		free(c->service);
+		c->service = service ? xstrdup(service) : NULL;
+		if (sent_token)
+			token_drop(c, *scope ? *scope : "");
+		merged = reg_scope_merge(*scope, want);
+		free(*scope);
+		*scope = merged;
+		*retry = 1;
+	} else if (basic && !c->use_basic) {
+		if (load_creds(c, err)) {
+			reg_challenges_free(ch, n);
+			return -1;
+		}
+		if (c->creds_state == 1) {
+			c->use_basic = 1;
+			*retry = 1;
+		}
+	}
+	reg_challenges_free(ch, n);
+	return 0;
+}
+
+int reg_do(struct reg_client *c, const struct reg_req *rq, struct reg_resp *rs,
+	   struct xp_error *err)
+{
+	struct curl_slist *h = NULL;
+	struct reg_xfer x;
+	char *url = rq->url[0] == '/' ? xasprintf("%s%s", c->base, rq->url) : xstrdup(rq->url);
+	char *scope = xstrdup(rq->scope ? rq->scope : "");
+	char *auth = NULL, *tmp;
+	int attempt = 0, auth_tries = 0, sent_token = 0, retry, ret = -1;
+	long ra;
+
+	memset(&x, 0, sizeof(x));
+	x.c = c;
+	x.easy = c->easy;
+	x.rs = rs;
+	x.body = rq->body;
+	x.max_body = rq->max_body;
+	for (;;) {
+		attempt++;
+		reg_resp_reset(rs);
+		rs->attempts = attempt;
+		curl_slist_free_all(h);
+		h = NULL;
+		if (auth) {
+			OPENSSL_cleanse(auth, strlen(auth));
+			free(auth);
+		}
+		if (reg_auth_header(c, url, scope, &auth, &sent_token, err))
+			goto out;
+		if (auth)
+			h = curl_slist_append(h, auth);
+		if (rq->accept) {
+			tmp = xasprintf("Accept: %s", rq->accept);
+			h = curl_slist_append(h, tmp);
+			free(tmp);
+		}
+		if (rq->content_type) {
+			tmp = xasprintf("Content-Type: %s", rq->content_type);
+			h = curl_slist_append(h, tmp);
+			free(tmp);
+		}
+		if (rq->body && rq->body->len < (1u << 20))
+			h = curl_slist_append(h, "Expect:");  /* no 100-continue round trip */
+		if (rq->content_range) {
+			tmp = xasprintf("Content-Range: %s", rq->content_range);
+			h = curl_slist_append(h, tmp);
+			free(tmp);
+		}
+		x.sent = 0;
+		x.read_failed = 0;
+		reader_close(x.rd);
+		x.rd = NULL;
+		reg_xfer_setup(c, &x, rq->method, url, h);
+		perform(c, &x);
+		reader_close(x.rd);
+		x.rd = NULL;
+		if (x.read_failed) {
+			*err = x.read_err;
+			goto out;
+		}
+		if (x.rc != CURLE_OK) {
+			snprintf(rs->cause, sizeof(rs->cause), "%s", curl_easy_strerror(x.rc));
+			rs->retryable = reg_curl_retryable(x.rc);
+			if (!rq->once && reg_curl_retryable(x.rc) && attempt < c->retry.attempts) {
+				reg_backoff(c, attempt, -1);
+				continue;
+			}
+			if (attempt > 1)
+				xp_error_set(err, XP_EXIT_REMOTE,
+					     "cannot reach registry '%s': %s (after %d attempts)", c->host,
+					     rs->cause, attempt);
+			else
+				xp_error_set(err, XP_EXIT_REMOTE, "cannot reach registry '%s': %s",
+					     c->host, rs->cause);
+			goto out;
+		}
+		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &rs->status);
+		{
+			char *eff = NULL;
+
+			curl_easy_getinfo(x.easy, CURLINFO_EFFECTIVE_URL, &eff);
+			free(rs->url);
+			rs->url = xstrdup(eff ? eff : url);
+		}
+		if (rs->status == 401 && auth_tries < 2) {
+			auth_tries++;
+			if (reg_on_401(c, rs, &scope, sent_token, &retry, err))
+				goto out;
+			if (retry) {
+				attempt--;  /* answering a challenge is not a retry */
+				continue;
+			}
+		}
+		if (!rq->once && reg_status_retryable(rs->status) && attempt < c->retry.attempts) {
+			ra = reg_retry_after_parse(rs->retry_after, (long)time(NULL));
+			reg_backoff(c, attempt, ra);
+			continue;
+		}
+		break;
+	}
+	ret = 0;
+out:
+	curl_slist_free_all(h);
+	if (auth) {
+		OPENSSL_cleanse(auth, strlen(auth));
+		free(auth);
+	}
+	free(scope);
+	free(url);
+	return ret;
+}
+
+/* ---- error messages ---- */
+
+/* "CODE: message" from an OCI error body, else its first line. */
+static void body_cause(const struct reg_resp *rs, char *out, size_t n)
+{
+	json_t *root, *errs, *e0, *code, *msg;
+	json_error_t je;
+	size_t len;
+
+	out[0] = '\0';
+	if (!rs->body.len)
+		return;
+	root = json_loadb(rs->body.buf, rs->body.len, 0, &je);
+	errs = json_is_object(root) ? json_object_get(root, "errors") : NULL;
+	e0 = json_is_array(errs) ? json_array_get(errs, 0) : NULL;
+	if (json_is_object(e0)) {
+		code = json_object_get(e0, "code");
+		msg = json_object_get(e0, "message");
+		snprintf(out, n, "%s%s%s", json_is_string(code) ? json_string_value(code) : "",
+			 json_is_string(code) && json_is_string(msg) ? ": " : "",
+			 json_is_string(msg) ? json_string_value(msg) : "");
+		json_decref(root);
+		if (out[0])
+			return;
+	}
+	json_decref(root);
+	len = strcspn(rs->body.buf, "\r\n");
+	if (len > 160)
+		len = 160;
+	snprintf(out, n, "%.*s", (int)len, rs->body.buf);
+}
+
+int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int absent_is_no,
+		     struct xp_error *err, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char cause[320];
+	va_list ap;
+	int code = XP_EXIT_REMOTE;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	body_cause(rs, cause, sizeof(cause));
+	strbuf_addf(&sb, ": HTTP %ld", rs->status);
+	if (cause[0])
+		strbuf_addf(&sb, " (%s)", cause);
+	if (rs->status == 401 || rs->status == 403) {
+		if (c->creds_state == 1)
+			strbuf_addf(&sb, "; the credentials from %s were refused", c->creds.source);
+		else
+			strbuf_addf(&sb, "; no credentials for '%s' (set XPSHIP_REGISTRY_USERNAME and XPSHIP_REGISTRY_PASSWORD, or run 'xpship login %s')",
+				    c->host, c->host);
+	} else if (reg_status_retryable(rs->status) && rs->attempts > 1) {
+		strbuf_addf(&sb, " after %d attempts", rs->attempts);
+	}
+	if (rs->status == 404 && absent_is_no)
+		code = XP_EXIT_NO;
+	xp_error_set(err, code, "%s", sb.buf);
+	strbuf_release(&sb);
+	return -1;
+}

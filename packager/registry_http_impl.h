@@ -1,0 +1,70 @@
+/*
+ * registry_http_impl.h — what registry_http.c shares with registry_stream.c:
+ * the client and transfer structs (libcurl types stay out of every other
+ * header).
+ */
+#ifndef XPSHIP_PACKAGER_REGISTRY_HTTP_IMPL_H
+#define XPSHIP_PACKAGER_REGISTRY_HTTP_IMPL_H
+
+#include <curl/curl.h>
+
+#include "packager/registry_impl.h"
+
+struct reg_token {
+	char *scope;
+	char *token;
+	double expires;           /* reg_now() time */
+};
+
+struct reg_client {
+	CURLM *multi;             /* the connection pool of every transfer */
+	CURL *easy;               /* reg_do's */
+	char *host;               /* as referenced: "host[:port]" */
+	char *base;               /* "https://host[:port]" (the API host) */
+	const struct store_opts *opts;
+	struct reg_retry retry;
+	int creds_state;          /* 0 not looked up, 1 found, 2 none */
+	struct reg_creds creds;
+	int use_basic;            /* the registry asked for Basic */
+	char *realm, *service;    /* the registry asked for bearer tokens */
+	struct reg_token *tokens;
+	size_t n_tokens;
+	unsigned seed;            /* backoff jitter */
+};
+
+/* One transfer on an easy handle. */
+struct reg_xfer {
+	struct reg_client *c;
+	CURL *easy;
+	struct reg_resp *rs;
+	size_t max_body;
+	int done;                 /* set by reg_pump */
+	CURLcode rc;
+	int headers_done;         /* the final answer's headers are in */
+	/* request body */
+	const struct reg_body *body;
+	struct xp_reader *rd;
+	uint64_t sent;
+	int read_failed;
+	struct xp_error read_err;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+double reg_now(void);
+/* Drive every transfer of the client a step; waits up to wait_ms for
+ * activity. Finished transfers get done/rc set. */
+void reg_pump(struct reg_client *c, int wait_ms);
+/* Reset x->easy and set the options of a request (x->body, x->rs set). */
+void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method,
+		    const char *url, struct curl_slist *headers);
+int reg_curl_retryable(CURLcode rc);
+/* The Authorization header line for a request to url needing scope (NULL
+ * when none applies); fetches a token when needed. */
+int reg_auth_header(struct reg_client *c, const char *url, const char *scope,
+		    char **hdr, int *sent_token, struct xp_error *err);
+/* React to a 401: learn the challenge, drop a refused token, widen *scope.
+ * *retry = 1 when another try with new credentials makes sense. */
+int reg_on_401(struct reg_client *c, const struct reg_resp *rs, char **scope,
+	       int sent_token, int *retry, struct xp_error *err);
+
+#endif
