@@ -1,14 +1,224 @@
 /*
- * attest.c — `xpship attest`: attach signed in-toto/SLSA provenance and the gate decision.
+ * attest.c — `xpship attest`: attach signed in-toto/SLSA provenance and the
+ * gate decision to a bundle.
+ *
+ * The experiment record is read here (pipeline/experiment.h) and handed to
+ * packager/ as plain JSON; the builder identity comes from the CI environment.
  */
+#include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/keyarg.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "packager/sign.h"
+#include "pipeline/experiment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DECISION_MAX (4 * 1024 * 1024)
 
 static const char usage[] =
-	"usage: xpship attest --key KEY [--experiment FILE] [--decision FILE] BUNDLE\n"
+	"usage: xpship attest --key KEY [--experiment FILE] [--decision FILE]\n"
+	"                     [--identity REPO] [--output FILE.intoto.jsonl] [--replace]\n"
+	"                     [--password-stdin] BUNDLE\n"
 	"\n"
-	"Attach signed in-toto/SLSA provenance and the gate decision.\n";
+	"Attach signed attestations to a bundle, each an in-toto Statement v1 about the\n"
+	"bundle's manifest digest in a DSSE envelope, stored under tag sha256-<hex>.att\n"
+	"(one layer per envelope, annotation predicateType):\n"
+	"  - SLSA provenance v1: externalParameters are the experiment's parameters,\n"
+	"    objective and search space and the gate policy's digest; resolvedDependencies\n"
+	"    its datasets, code commit and environment; builder.id and invocationId come\n"
+	"    from GitHub Actions (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID,\n"
+	"    GITHUB_RUN_ATTEMPT, GITHUB_WORKFLOW_REF), Jenkins (BUILD_URL, JENKINS_URL),\n"
+	"    else local://<hostname>\n"
+	"  - with --decision, the gate decision record, predicateType\n"
+	"    https://xpship.dev/gate-decision/v1 ('verify --require-verdict' reads it)\n"
+	"Attesting again adds envelopes; --replace drops earlier ones of the same types.\n"
+	"SOURCE_DATE_EPOCH, when set, is the build's start and finish time.\n"
+	"\n"
+	"Options:\n"
+	"  -k, --key KEY          the private key: a PEM file or env://VAR\n"
+	"  -e, --experiment FILE  the experiment record (xpship/v1)\n"
+	"  -d, --decision FILE    the gate decision record ('xpship gate --decision')\n"
+	"  -i, --identity REPO    the statements' subject name (default: the bundle's\n"
+	"                         reference without tag)\n"
+	"  -o, --output FILE      also write the envelopes, one JSON per line\n"
+	"  --replace              replace earlier attestations of the same types\n"
+	"  --password-stdin       read the key's passphrase from standard input\n"
+	"\n"
+	"Exit codes: 0 attested, 1 no such tag, 2 usage or key passphrase, 3 malformed\n"
+	"record, decision, key or bundle, 4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	{"key", required_argument, NULL, 'k'},
+	{"experiment", required_argument, NULL, 'e'},
+	{"decision", required_argument, NULL, 'd'},
+	{"identity", required_argument, NULL, 'i'},
+	{"output", required_argument, NULL, 'o'},
+	{"replace", no_argument, NULL, 'R'},
+	{"password-stdin", no_argument, NULL, 'P'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* builder.id and invocationId from the CI environment (caller frees both). */
+static void builder_from_env(char **id, char **invocation)
+{
+	const char *server = env("GITHUB_SERVER_URL"), *repo = env("GITHUB_REPOSITORY");
+	const char *run = env("GITHUB_RUN_ID"), *attempt = env("GITHUB_RUN_ATTEMPT");
+	const char *wf = env("GITHUB_WORKFLOW_REF"), *build = env("BUILD_URL");
+	char host[256];
+
+	*invocation = NULL;
+	if (repo && run) {
+		if (!server)
+			server = "https://github.com";
+		*id = wf ? xasprintf("%s/%s", server, wf) : xasprintf("%s/%s", server, repo);
+		*invocation = attempt ? xasprintf("%s/%s/actions/runs/%s/attempts/%s", server,
+						  repo, run, attempt)
+				      : xasprintf("%s/%s/actions/runs/%s", server, repo, run);
+		return;
+	}
+	if (build) {
+		*id = xstrdup(env("JENKINS_URL") ? env("JENKINS_URL") : build);
+		*invocation = xstrdup(build);
+		return;
+	}
+	if (gethostname(host, sizeof(host)) < 0 || !*host)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	*id = xasprintf("local://%s", host);
+}
+
+/* RFC 3339 UTC of `t`, or of SOURCE_DATE_EPOCH when set. */
+static void rfc3339(time_t t, char out[32])
+{
+	const char *sde = env("SOURCE_DATE_EPOCH");
+	struct tm tm;
+
+	if (sde) {
+		char *end;
+		long long v = strtoll(sde, &end, 10);
+
+		if (!*end && v >= 0)
+			t = (time_t)v;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int write_jsonl(const char *path, const struct attest_result *r, struct xp_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->n; i++)
+		strbuf_addf(&sb, "%s\n", r->envelopes[i]);
+	ret = file_write_atomic(path, sb.buf, sb.len, 0644, err);
+	strbuf_release(&sb);
+	return ret;
+}
+
+/* The experiment's provenance JSON (caller frees) or NULL with err. */
+static char *experiment_json(const char *path, struct xp_error *err)
+{
+	struct experiment_summary sum;
+	char *json = NULL;
+
+	if (experiment_summarize(path, &sum, err))
+		return NULL;
+	if (experiment_provenance_json(&sum, &json, err))
+		json = NULL;
+	experiment_summary_release(&sum);
+	return json;
+}
 
 int cmd_attest(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	const char *key_spec = NULL, *exp_path = NULL, *output = NULL;
+	char *prov = NULL, *decision = NULL, *builder = NULL, *invocation = NULL;
+	char started[32], finished[32];
+	struct attest_opts ao = {0};
+	struct store_opts sopts = {0};
+	struct attest_result res = {0};
+	struct sign_key *key = NULL;
+	struct store *s = NULL;
+	struct oci_desc m = {0};
+	struct xp_error err;
+	size_t i;
+	int c, pass_stdin = 0, ret;
+
+	xp_error_clear(&err);
+	rfc3339(time(NULL), started);
+	while ((c = cmd_getopt(argc, argv, "k:e:d:i:o:", longopts, usage)) != -1) {
+		switch (c) {
+		case 'k': key_spec = optarg; break;
+		case 'e': exp_path = optarg; break;
+		case 'd': ao.decision_name = optarg; break;
+		case 'i': ao.identity = optarg; break;
+		case 'o': output = optarg; break;
+		case 'R': ao.replace = 1; break;
+		case 'P': pass_stdin = 1; break;
+		case CMD_OPT_HELP: return XP_EXIT_OK;
+		default: return XP_EXIT_USAGE;
+		}
+	}
+	if (!key_spec)
+		return cmd_usage_error("attest", "missing --key KEY");
+	if (optind + 1 != argc)
+		return cmd_usage_error("attest", optind < argc ? "too many arguments" : "missing BUNDLE");
+	if (ao.identity && !*ao.identity)
+		return cmd_usage_error("attest", "empty --identity");
+	if (exp_path && !(prov = experiment_json(exp_path, &err)))
+		return cmd_fail(&err);
+	if (ao.decision_name &&
+	    file_read_all(ao.decision_name, DECISION_MAX, &decision, NULL, &err)) {
+		free(prov);
+		return cmd_fail(&err);
+	}
+	ret = bundlearg_open("attest", argv[optind], &sopts, &s, &m);
+	if (ret)
+		goto out;
+	ret = keyarg_load_private(key_spec, pass_stdin, &key);
+	if (ret)
+		goto out;
+	builder_from_env(&builder, &invocation);
+	rfc3339(time(NULL), finished);
+	ao.provenance_json = prov;
+	ao.decision_json = decision;
+	ao.builder_id = builder;
+	ao.invocation_id = invocation;
+	ao.started_on = started;
+	ao.finished_on = finished;
+	if (attest_bundle(s, &m, key, &ao, &res, &err) || store_commit(s, &err) ||
+	    (output && write_jsonl(output, &res, &err))) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	printf("Attested %s (tag %s, %zu attestation%s)\n", m.digest, res.tag, res.n_attestations,
+	       res.n_attestations == 1 ? "" : "s");
+	for (i = 0; i < res.n; i++)
+		printf("  %s\n", res.predicate_types[i]);
+	ret = XP_EXIT_OK;
+out:
+	attest_result_release(&res);
+	free(prov);
+	free(decision);
+	free(builder);
+	free(invocation);
+	key_free(key);
+	oci_desc_release(&m);
+	store_close(s);
+	return ret;
 }
