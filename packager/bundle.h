@@ -1,0 +1,79 @@
+/*
+ * bundle.h — reading what a packed bundle says about itself (contract C5).
+ *
+ * A bundle's metadata is written twice by `pack`: as manifest annotations and,
+ * for a runnable image, as image-config `config.Labels`. Readers take the
+ * manifest annotations first, then the labels, so bundle_read_meta() merges
+ * labels under annotations (an annotation wins on the same key). `gate
+ * --baseline`, `inspect` and signing read through here; any store kind works
+ * (store.h), so a registry champion is read the same way as a local one.
+ *
+ * Keys (C5):
+ *   org.opencontainers.image.{title,version,revision,source,created}
+ *   dev.xpship.experiment.id, dev.xpship.experiment.digest, dev.xpship.objective
+ *   dev.xpship.metrics              FLAT JSON object of the candidate metrics
+ *   dev.xpship.gate.verdict         pass | fail
+ *   dev.xpship.decision.digest
+ * and, as compatible extensions, org.opencontainers.image.{licenses,authors,
+ * description} and dev.xpship.model.{framework,format}.
+ */
+#ifndef XPSHIP_PACKAGER_BUNDLE_H
+#define XPSHIP_PACKAGER_BUNDLE_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "packager/oci.h"
+#include "packager/store.h"
+
+#define BUNDLE_ANN_TITLE "org.opencontainers.image.title"
+#define BUNDLE_ANN_VERSION "org.opencontainers.image.version"
+#define BUNDLE_ANN_REVISION "org.opencontainers.image.revision"
+#define BUNDLE_ANN_SOURCE "org.opencontainers.image.source"
+#define BUNDLE_ANN_CREATED "org.opencontainers.image.created"
+#define BUNDLE_ANN_LICENSES "org.opencontainers.image.licenses"
+#define BUNDLE_ANN_AUTHORS "org.opencontainers.image.authors"
+#define BUNDLE_ANN_DESCRIPTION "org.opencontainers.image.description"
+#define BUNDLE_ANN_EXPERIMENT_ID "dev.xpship.experiment.id"
+#define BUNDLE_ANN_EXPERIMENT_DIGEST "dev.xpship.experiment.digest"
+#define BUNDLE_ANN_OBJECTIVE "dev.xpship.objective"
+#define BUNDLE_ANN_METRICS "dev.xpship.metrics"
+#define BUNDLE_ANN_VERDICT "dev.xpship.gate.verdict"
+#define BUNDLE_ANN_DECISION_DIGEST "dev.xpship.decision.digest"
+#define BUNDLE_ANN_FRAMEWORK "dev.xpship.model.framework"
+#define BUNDLE_ANN_FORMAT "dev.xpship.model.format"
+/* On a layer that holds one file: its path inside the bundle. */
+#define BUNDLE_ANN_LAYER_PATH "dev.xpship.path"
+
+/* The ride-along records, under "<prefix>/" in the small-files layer. */
+#define BUNDLE_DIR ".xpship"
+#define BUNDLE_EXPERIMENT_FILE "experiment.yaml"
+#define BUNDLE_DECISION_FILE "decision.json"
+
+/* The merged metadata of `manifest` in `s`: manifest annotations over the
+ * index's annotations (when `manifest` is an index, it stands for its manifest
+ * for linux/amd64, else its first) over config Labels.
+ * `out` is written on success only; the caller releases it
+ * (oci_annots_release). */
+int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
+		     struct oci_annots *out, struct xp_error *err);
+
+/* Everything `inspect` shows about a bundle. */
+struct bundle_info {
+	struct oci_desc desc;            /* what was resolved (manifest or index) */
+	struct oci_desc manifest_desc;   /* the manifest described (desc, or picked from an index) */
+	struct oci_manifest manifest;
+	char **tags;                     /* the store's tags naming desc, sorted */
+	size_t n_tags;
+	struct oci_config_info config;   /* zeroed unless the config is an image config */
+	struct oci_annots meta;          /* as bundle_read_meta */
+};
+
+int bundle_inspect(struct store *s, const struct oci_desc *desc, struct bundle_info *out,
+		   struct xp_error *err);
+void bundle_info_release(struct bundle_info *b);
+
+/* 1 for an OCI or Docker image config media type. */
+int bundle_is_image_config(const char *media_type);
+
+#endif

@@ -1,0 +1,442 @@
+/*
+ * layer.c — deterministic tar layers over libarchive with a hashing sink that
+ * streams into a store_writer (see layer.h).
+ *
+ * The pipeline for one layer:
+ *
+ *   file --read 1 MiB--> tar writer (pax restricted, unblocked)
+ *        --tar bytes--> hasher ring (diff_id, second thread)
+ *                   \-> [raw writer + gzip/zstd filter --> SHA-256] --> store_writer
+ *
+ * The tar writer is opened with a block size of 0, so libarchive hands every
+ * header and data chunk straight to our callback (no 10 KiB blocking, no
+ * padding after the end-of-archive marker). Compression reuses libarchive's
+ * filters through a second archive in "raw" format, whose single entry is the
+ * tar stream; that is what lets us see the stream both before (diff_id) and
+ * after (blob digest) compression in one pass.
+ */
+#include "packager/layer.h"
+#include "common/exitcode.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK (1u << 20)        /* file reads */
+#define RING_SIZE (4u << 20)         /* bytes queued for the hashing thread */
+#define HASH_CHUNK (256u << 10)      /* bytes hashed per lock round */
+
+const char *layer_suffix(enum layer_compression c)
+{
+	return c == LAYER_GZIP ? "tar+gzip" : c == LAYER_ZSTD ? "tar+zstd" : "tar";
+}
+
+/* ---- SHA-256 on a second thread, fed through a byte ring ---- */
+
+struct hasher {
+	struct digest *d;
+	pthread_t thread;
+	int threaded;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, drained;
+	unsigned char *ring;
+	uint64_t head, tail;    /* bytes queued / bytes hashed, ever */
+	int closing;
+};
+
+static void *hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		size_t off, n;
+
+		while (h->head == h->tail && !h->closing)
+			pthread_cond_wait(&h->filled, &h->mu);
+		if (h->head == h->tail)
+			break;
+		off = (size_t)(h->tail % RING_SIZE);
+		n = (size_t)(h->head - h->tail);
+		if (n > RING_SIZE - off)
+			n = RING_SIZE - off;
+		if (n > HASH_CHUNK)
+			n = HASH_CHUNK;
+		pthread_mutex_unlock(&h->mu);
+		digest_update(h->d, h->ring + off, n);
+		pthread_mutex_lock(&h->mu);
+		h->tail += n;
+		pthread_cond_signal(&h->drained);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+static void hasher_start(struct hasher *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->d = digest_new();
+	h->ring = xmalloc(RING_SIZE);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->filled, NULL);
+	pthread_cond_init(&h->drained, NULL);
+	/* without a thread the data is hashed inline */
+	h->threaded = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
+}
+
+static void hasher_feed(struct hasher *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	if (!h->threaded) {
+		digest_update(h->d, data, len);
+		return;
+	}
+	while (len) {
+		size_t off, n;
+
+		pthread_mutex_lock(&h->mu);
+		while (h->head - h->tail == RING_SIZE)
+			pthread_cond_wait(&h->drained, &h->mu);
+		n = (size_t)(RING_SIZE - (h->head - h->tail));
+		pthread_mutex_unlock(&h->mu);
+		/* [head, tail + RING_SIZE) is ours until head moves */
+		off = (size_t)(h->head % RING_SIZE);
+		if (n > RING_SIZE - off)
+			n = RING_SIZE - off;
+		if (n > len)
+			n = len;
+		memcpy(h->ring + off, p, n);
+		pthread_mutex_lock(&h->mu);
+		h->head += n;
+		pthread_cond_signal(&h->filled);
+		pthread_mutex_unlock(&h->mu);
+		p += n;
+		len -= n;
+	}
+}
+
+/* Stop the thread; `out` (optional) receives the digest. */
+static void hasher_finish(struct hasher *h, char out[XP_DIGEST_SIZE])
+{
+	if (h->threaded) {
+		pthread_mutex_lock(&h->mu);
+		h->closing = 1;
+		pthread_cond_signal(&h->filled);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->thread, NULL);
+		h->threaded = 0;
+	}
+	if (out)
+		digest_final(h->d, out);
+	digest_free(h->d);
+	free(h->ring);
+	pthread_mutex_destroy(&h->mu);
+	pthread_cond_destroy(&h->filled);
+	pthread_cond_destroy(&h->drained);
+	memset(h, 0, sizeof(*h));
+}
+
+/* ---- the sink behind the tar writer ---- */
+
+struct sink {
+	struct store_writer *w;
+	struct hasher tar_hash;
+	struct digest *blob_hash;   /* compressed only */
+	struct archive *raw;        /* the compressor, NULL when uncompressed */
+	struct xp_error err;
+	int failed;
+};
+
+static la_ssize_t raw_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct sink *s = ctx;
+
+	(void)a;
+	digest_update(s->blob_hash, buf, len);
+	if (store_writer_write(s->w, buf, len, &s->err)) {
+		s->failed = 1;
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+{
+	struct sink *s = ctx;
+
+	(void)a;
+	hasher_feed(&s->tar_hash, buf, len);
+	if (s->raw) {
+		if (archive_write_data(s->raw, buf, len) != (la_ssize_t)len) {
+			if (!s->failed)
+				xp_error_set(&s->err, XP_EXIT_SYSTEM, "cannot compress layer: %s",
+					     archive_error_string(s->raw));
+			s->failed = 1;
+			return -1;
+		}
+	} else if (store_writer_write(s->w, buf, len, &s->err)) {
+		s->failed = 1;
+		return -1;
+	}
+	return (la_ssize_t)len;
+}
+
+static int noop_cb(struct archive *a, void *ctx)
+{
+	(void)a;
+	(void)ctx;
+	return ARCHIVE_OK;
+}
+
+/* A libarchive failure: our sink's own error when it caused it. */
+static int arch_fail(struct sink *s, struct archive *a, const char *what,
+		     struct xp_error *err)
+{
+	if (s->failed) {
+		*err = s->err;
+		return -1;
+	}
+	return xp_error_set(err, XP_EXIT_SYSTEM, "%s: %s", what,
+			    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+}
+
+static int open_compressor(struct sink *s, enum layer_compression c, struct xp_error *err)
+{
+	struct archive *r = archive_write_new();
+	struct archive_entry *e;
+	char threads[24];
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	if (!r)
+		return xp_error_set(err, XP_EXIT_SYSTEM, "cannot start compressor: out of memory");
+	s->raw = r;
+	snprintf(threads, sizeof(threads), "%ld", n > 0 ? n : 1);
+	rc = archive_write_set_format_raw(r);
+	if (rc == ARCHIVE_OK && c == LAYER_GZIP) {
+		rc = archive_write_add_filter_gzip(r);
+		/* no timestamp in the gzip header: same input, same bytes */
+		if (rc == ARCHIVE_OK)
+			rc = archive_write_set_filter_option(r, "gzip", "timestamp", NULL);
+	} else if (rc == ARCHIVE_OK) {
+		rc = archive_write_add_filter_zstd(r);
+		/* older libarchive lacks the option: one thread then */
+		if (rc == ARCHIVE_OK)
+			archive_write_set_filter_option(r, "zstd", "threads", threads);
+	}
+	if (rc == ARCHIVE_OK)
+		rc = archive_write_set_bytes_per_block(r, 0);
+	if (rc == ARCHIVE_OK)
+		rc = archive_write_open(r, s, noop_cb, raw_write_cb, noop_cb);
+	if (rc != ARCHIVE_OK)
+		return arch_fail(s, r, "cannot start compressor", err);
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, "layer.tar");
+	archive_entry_set_filetype(e, AE_IFREG);
+	rc = archive_write_header(r, e);
+	archive_entry_free(e);
+	if (rc != ARCHIVE_OK)
+		return arch_fail(s, r, "cannot start compressor", err);
+	return 0;
+}
+
+/* Open a file the tree scanned, refusing what changed since. */
+static int open_input(const struct tree_entry *e, struct xp_error *err)
+{
+	struct stat st;
+	int fd = open(e->src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 && errno == ELOOP && e->input)
+		fd = open(e->src, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return xp_error_set(err, XP_EXIT_USAGE,
+					    "'%s' changed while being packed: now a link", e->src);
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", e->src);
+	}
+	if (fstat(fd, &st) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != e->size) {
+		xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed", e->src);
+		close(fd);
+		return -1;
+	}
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	return fd;
+}
+
+struct progress_state {
+	const struct layer_opts *o;
+	uint64_t done, total;
+};
+
+static int write_data(struct sink *s, struct archive *a, const struct tree_entry *e,
+		      unsigned char *buf, struct progress_state *p, struct xp_error *err)
+{
+	uint64_t left = e->size;
+	int fd = open_input(e, err), ret = -1;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while (left) {
+		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+
+		n = read_full(fd, buf, want);
+		if (n < 0) {
+			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+			goto out;
+		}
+		if (n == 0) {
+			xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed: it shrank",
+				     e->src);
+			goto out;
+		}
+		if (archive_write_data(a, buf, (size_t)n) != n) {
+			arch_fail(s, a, "cannot write layer", err);
+			goto out;
+		}
+		left -= (uint64_t)n;
+		p->done += (uint64_t)n;
+		if (p->total >= READ_CHUNK)
+			xp_progress_update(p->o->progress, p->o->label, p->done, p->total);
+	}
+	n = read(fd, buf, 1);
+	if (n != 0) {
+		if (n < 0)
+			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+		else
+			xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed: it grew",
+				     e->src);
+		goto out;
+	}
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+static int write_entry(struct sink *s, struct archive *a, struct archive_entry *ae,
+		       const struct tree_entry *e, const struct layer_opts *o,
+		       unsigned char *buf, struct progress_state *p, struct xp_error *err)
+{
+	archive_entry_clear(ae);
+	archive_entry_set_pathname(ae, e->name);
+	archive_entry_set_perm(ae, (mode_t)e->mode);
+	archive_entry_set_uid(ae, 0);
+	archive_entry_set_gid(ae, 0);
+	archive_entry_set_mtime(ae, (time_t)o->mtime, 0);
+	switch (e->type) {
+	case TREE_DIR:
+		archive_entry_set_filetype(ae, AE_IFDIR);
+		break;
+	case TREE_LINK:
+		archive_entry_set_filetype(ae, AE_IFLNK);
+		archive_entry_set_symlink(ae, e->link);
+		break;
+	case TREE_FILE:
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_size(ae, (la_int64_t)e->size);
+		break;
+	}
+	if (archive_write_header(a, ae) != ARCHIVE_OK)
+		return arch_fail(s, a, "cannot write layer", err);
+	if (e->type == TREE_FILE && e->size && write_data(s, a, e, buf, p, err))
+		return -1;
+	return 0;
+}
+
+int layer_write(struct store *st, const struct tree_entry *const *entries, size_t n,
+		const struct layer_opts *o, struct layer_result *out, struct xp_error *err)
+{
+	struct archive *a = NULL;
+	struct archive_entry *ae = NULL;
+	struct progress_state p = {o, 0, 0};
+	struct sink s;
+	unsigned char *buf = NULL;
+	char diff_id[XP_DIGEST_SIZE], digest[XP_DIGEST_SIZE];
+	uint64_t size;
+	size_t i;
+	int ret = -1;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < n; i++)
+		if (entries[i]->type == TREE_FILE)
+			p.total += entries[i]->size;
+	if (store_writer_open(st, &s.w, err))
+		return -1;
+	hasher_start(&s.tar_hash);
+	if (o->compression != LAYER_NONE) {
+		s.blob_hash = digest_new();
+		if (open_compressor(&s, o->compression, err))
+			goto out;
+	}
+	a = archive_write_new();
+	ae = archive_entry_new();
+	if (!a || !ae) {
+		xp_error_set(err, XP_EXIT_SYSTEM, "cannot write layer: out of memory");
+		goto out;
+	}
+	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+	    archive_write_add_filter_none(a) != ARCHIVE_OK ||
+	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
+	    archive_write_open(a, &s, noop_cb, tar_write_cb, noop_cb) != ARCHIVE_OK) {
+		arch_fail(&s, a, "cannot write layer", err);
+		goto out;
+	}
+	buf = xmalloc(READ_CHUNK);
+	for (i = 0; i < n; i++)
+		if (write_entry(&s, a, ae, entries[i], o, buf, &p, err))
+			goto out;
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		arch_fail(&s, a, "cannot write layer", err);
+		goto out;
+	}
+	if (s.raw && (archive_write_finish_entry(s.raw) != ARCHIVE_OK ||
+		      archive_write_close(s.raw) != ARCHIVE_OK)) {
+		arch_fail(&s, s.raw, "cannot compress layer", err);
+		goto out;
+	}
+	hasher_finish(&s.tar_hash, diff_id);
+	if (s.blob_hash)
+		digest_final(s.blob_hash, digest);
+	else
+		memcpy(digest, diff_id, sizeof(digest));
+	size = store_writer_size(s.w);
+	ret = store_writer_commit(s.w, digest, err);
+	s.w = NULL;
+	if (ret)
+		goto out;
+	if (p.total >= READ_CHUNK)
+		xp_progress_done(o->progress, o->label, p.total);
+	memcpy(out->digest, digest, sizeof(out->digest));
+	memcpy(out->diff_id, diff_id, sizeof(out->diff_id));
+	out->size = size;
+out:
+	if (a)
+		archive_write_free(a);
+	if (s.raw)
+		archive_write_free(s.raw);
+	archive_entry_free(ae);
+	if (s.tar_hash.d)
+		hasher_finish(&s.tar_hash, NULL);
+	digest_free(s.blob_hash);
+	store_writer_abort(s.w);
+	free(buf);
+	return ret;
+}

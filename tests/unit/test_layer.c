@@ -1,0 +1,248 @@
+/* test_layer.c — deterministic layers (packager/layer.c) written into a layout
+ * store: digests against independent hashes of the stored blob, entry
+ * metadata read back with libarchive, compression, and inputs that change. */
+#include "tests/unit/test_common.h"
+#include "tests/unit/test_tmp.h"
+#include "common/digest.h"
+#include "common/exitcode.h"
+#include "common/strbuf.h"
+#include "packager/layer.h"
+#include "packager/store.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sys/stat.h>
+
+static char *dir;
+static struct store *st;
+
+static int setup(void **state)
+{
+	struct store_opts o;
+	struct xp_ref ref;
+	struct xp_error err;
+
+	(void)state;
+	dir = tmp_dir("layer");
+	if (!dir)
+		return -1;
+	memset(&o, 0, sizeof(o));
+	memset(&ref, 0, sizeof(ref));
+	o.create = 1;
+	ref.kind = REF_LAYOUT;
+	ref.path = xasprintf("%s/out", dir);
+	if (store_open(&ref, &o, &st, &err))
+		return -1;
+	free(ref.path);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	tmp_rm_rf(dir);
+	free(dir);
+	return 0;
+}
+
+/* A file of `size` bytes of a fixed pattern; returns its path. */
+static char *mkfile(const char *name, size_t size)
+{
+	char *p = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	size_t i;
+
+	assert_non_null(f);
+	for (i = 0; i < size; i++)
+		fputc((int)((i * 7 + i / 4096) & 0xff), f);
+	fclose(f);
+	return p;
+}
+
+static char *blob_path(const char *digest)
+{
+	return xasprintf("%s/out/blobs/sha256/%s", dir, digest_hex(digest));
+}
+
+static void entry(struct tree_entry *e, const char *name, enum tree_type type, char *src,
+		  uint64_t size)
+{
+	memset(e, 0, sizeof(*e));
+	e->name = (char *)name;
+	e->type = type;
+	e->src = src;
+	e->size = size;
+	e->mode = type == TREE_DIR ? 0755 : 0644;
+}
+
+static int write_layer(const struct tree_entry *v, size_t n, enum layer_compression c,
+		       int64_t mtime, struct layer_result *r, struct xp_error *err)
+{
+	const struct tree_entry *ptrs[8];
+	struct layer_opts o;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ptrs[i] = &v[i];
+	memset(&o, 0, sizeof(o));
+	o.compression = c;
+	o.mtime = mtime;
+	return layer_write(st, ptrs, n, &o, r, err);
+}
+
+/* SHA-256 of the blob decompressed by libarchive ("raw" read, any filter). */
+static void raw_digest(const char *path, char out[XP_DIGEST_SIZE])
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct digest *d = digest_new();
+	char buf[65536];
+	la_ssize_t n;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	assert_int_equal(archive_read_open_filename(a, path, 65536), ARCHIVE_OK);
+	assert_int_equal(archive_read_next_header(a, &e), ARCHIVE_OK);
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+		digest_update(d, buf, (size_t)n);
+	assert_int_equal(n, 0);
+	archive_read_free(a);
+	digest_final(d, out);
+	digest_free(d);
+}
+
+static void test_uncompressed(void **state)
+{
+	struct tree_entry v[4];
+	struct layer_result r, again;
+	struct xp_error err;
+	char got[XP_DIGEST_SIZE], *src = mkfile("w.bin", 9 * 1024 * 1024 + 123), *p;
+	struct archive *a;
+	struct archive_entry *e;
+	uint64_t size;
+	int n = 0;
+
+	(void)state;
+	entry(&v[0], "models", TREE_DIR, NULL, 0);
+	entry(&v[1], "models/w.bin", TREE_FILE, src, 9 * 1024 * 1024 + 123);
+	entry(&v[2], "models/link", TREE_LINK, NULL, 0);
+	v[2].link = "w.bin";
+	v[2].mode = 0777;
+	if (write_layer(v, 3, LAYER_NONE, 0, &r, &err))
+		fail_msg("%s", err.msg);
+	/* one hash: the digest is the diff_id, and is the blob's own digest */
+	assert_string_equal(r.digest, r.diff_id);
+	p = blob_path(r.digest);
+	assert_int_equal(digest_file(p, got, &size, &err), 0);
+	assert_string_equal(got, r.digest);
+	assert_int_equal(size, r.size);
+	/* headers + data padded to 512 + two end blocks, nothing more */
+	assert_int_equal(r.size, 3 * 512 + ((9 * 1024 * 1024 + 123 + 511) / 512) * 512 + 1024);
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	assert_int_equal(archive_read_open_filename(a, p, 65536), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		assert_int_equal(archive_entry_uid(e), 0);
+		assert_int_equal(archive_entry_gid(e), 0);
+		assert_true(!archive_entry_uname(e) || !*archive_entry_uname(e));
+		assert_true(!archive_entry_gname(e) || !*archive_entry_gname(e));
+		assert_int_equal(archive_entry_mtime(e), 0);
+		assert_false(archive_entry_atime_is_set(e));
+		n++;
+	}
+	assert_int_equal(n, 3);
+	archive_read_free(a);
+	free(p);
+	/* the same entries give the same layer; another mtime another one */
+	assert_int_equal(write_layer(v, 3, LAYER_NONE, 0, &again, &err), 0);
+	assert_string_equal(again.digest, r.digest);
+	assert_int_equal(write_layer(v, 3, LAYER_NONE, 1700000000, &again, &err), 0);
+	assert_string_not_equal(again.digest, r.digest);
+	free(src);
+}
+
+static void test_compressed(void **state)
+{
+	static const enum layer_compression cs[] = {LAYER_GZIP, LAYER_ZSTD};
+	struct tree_entry v[2];
+	struct layer_result plain, r, again;
+	struct xp_error err;
+	char got[XP_DIGEST_SIZE], *src = mkfile("c.bin", 3 * 1024 * 1024), *p;
+	uint64_t size;
+	size_t i;
+
+	(void)state;
+	entry(&v[0], "m", TREE_DIR, NULL, 0);
+	entry(&v[1], "m/c.bin", TREE_FILE, src, 3 * 1024 * 1024);
+	assert_int_equal(write_layer(v, 2, LAYER_NONE, 0, &plain, &err), 0);
+	for (i = 0; i < 2; i++) {
+		if (write_layer(v, 2, cs[i], 0, &r, &err))
+			fail_msg("%s", err.msg);
+		/* diff_id: the uncompressed tar, as written without compression */
+		assert_string_equal(r.diff_id, plain.digest);
+		assert_string_not_equal(r.digest, r.diff_id);
+		p = blob_path(r.digest);
+		assert_int_equal(digest_file(p, got, &size, &err), 0);
+		assert_string_equal(got, r.digest);
+		assert_int_equal(size, r.size);
+		assert_true(r.size < plain.size);
+		raw_digest(p, got);
+		assert_string_equal(got, r.diff_id);
+		free(p);
+		assert_int_equal(write_layer(v, 2, cs[i], 0, &again, &err), 0);
+		assert_string_equal(again.digest, r.digest);
+	}
+	assert_string_equal(layer_suffix(LAYER_NONE), "tar");
+	assert_string_equal(layer_suffix(LAYER_GZIP), "tar+gzip");
+	assert_string_equal(layer_suffix(LAYER_ZSTD), "tar+zstd");
+	free(src);
+}
+
+static void test_changed_input(void **state)
+{
+	struct tree_entry v[1];
+	struct layer_result r;
+	struct xp_error err;
+	char *src = mkfile("x.bin", 1000), *link;
+
+	(void)state;
+	entry(&v[0], "x.bin", TREE_FILE, src, 999);
+	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "changed while being packed"));
+	/* a file that became a link is not followed */
+	link = xasprintf("%s/l.bin", dir);
+	assert_int_equal(symlink(src, link), 0);
+	entry(&v[0], "l.bin", TREE_FILE, link, 1000);
+	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_non_null(strstr(err.msg, "now a link"));
+	/* unless it was named on the command line */
+	v[0].input = 1;
+	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), 0);
+	unlink(src);
+	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_non_null(strstr(err.msg, "No such file or directory"));
+	/* nothing half-written is left behind */
+	{
+		char *blobs = xasprintf("%s/out/blobs/sha256", dir);
+
+		assert_int_equal(tmp_count_hidden(blobs), 0);
+		free(blobs);
+	}
+	free(link);
+	free(src);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_uncompressed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_input, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
