@@ -28,6 +28,14 @@
 
 /* ---- loading -------------------------------------------------------------- */
 
+int experiment_parse(const char *buf, size_t len, const char *name, struct doc **out,
+		     char digest[XP_DIGEST_SIZE], struct xp_error *err)
+{
+	if (digest)
+		digest_buf(buf, len, digest);
+	return doc_load_buf(buf, len, name, DOC_AUTO, out, err);
+}
+
 int experiment_load(const char *path, struct doc **out, char digest[XP_DIGEST_SIZE],
 		    struct xp_error *err)
 {
@@ -37,9 +45,7 @@ int experiment_load(const char *path, struct doc **out, char digest[XP_DIGEST_SI
 
 	if (file_read_all(path, EXPERIMENT_MAX_SIZE, &buf, &len, err))
 		return -1;
-	if (digest)
-		digest_buf(buf, len, digest);
-	ret = doc_load_buf(buf, len, path, DOC_AUTO, out, err);
+	ret = experiment_parse(buf, len, path, out, digest, err);
 	free(buf);
 	return ret;
 }
@@ -185,7 +191,7 @@ int experiment_node_json(struct strbuf *sb, const struct doc_node *n)
 struct ctx {
 	const struct doc *d;
 	struct xp_error *err;
-	struct strbuf path;   /* dotted path of the current key, for messages */
+	int files;            /* load metrics_file and mlflow_run */
 };
 
 static int fail_at(struct ctx *c, const struct doc_node *n, const char *fmt, const char *a,
@@ -299,8 +305,7 @@ static int get_data(struct ctx *c, const struct doc_node *root, struct experimen
 	return 0;
 }
 
-static int get_run(struct ctx *c, const struct doc_node *root, const char *record_path,
-		   struct experiment_summary *s)
+static int get_run(struct ctx *c, const struct doc_node *root, struct experiment_summary *s)
 {
 	const struct doc_node *runs = doc_get(root, "runs"), *run, *params, *sel;
 	struct metrics m;
@@ -336,8 +341,15 @@ static int get_run(struct ctx *c, const struct doc_node *root, const char *recor
 	}
 	s->params_json = strbuf_detach(&sb, NULL);
 	metrics_init(&m);
-	base = experiment_base_dir(record_path);
-	ret = metrics_load_run(&m, c->d, run, base, c->err);
+	base = experiment_base_dir(c->d->name);
+	if (c->files) {
+		ret = metrics_load_run(&m, c->d, run, base, c->err);
+	} else {
+		const struct doc_node *inl = doc_get(run, "metrics");
+
+		ret = inl && !(inl->type == DOC_SCALAR && inl->kind == DOC_NULL)
+		      ? metrics_load_node(&m, c->d, inl, c->err) : 0;
+	}
 	if (ret == 0)
 		s->metrics_json = metrics_to_json(&m);
 	free(base);
@@ -370,7 +382,7 @@ static int check_header(struct ctx *c, const struct doc_node *root)
 	return 0;
 }
 
-static int summarize(struct ctx *c, const char *path, struct experiment_summary *s)
+static int summarize(struct ctx *c, struct experiment_summary *s)
 {
 	const struct doc_node *root = c->d->root, *meta, *obj, *code, *model, *space;
 
@@ -407,32 +419,54 @@ static int summarize(struct ctx *c, const char *path, struct experiment_summary 
 	    get_str(c, model, "format", "model.format", 0, &s->model_format) ||
 	    get_str(c, model, "license", "model.license", 0, &s->model_license))
 		return -1;
-	return get_run(c, root, path, s);
+	return get_run(c, root, s);
 }
 
-int experiment_summarize(const char *path, struct experiment_summary *out,
-			 struct xp_error *err)
+static int summarize_doc(struct doc *d, const char *digest, int files,
+			 struct experiment_summary *out, struct xp_error *err)
 {
 	struct experiment_summary s;
-	char digest[XP_DIGEST_SIZE];
-	struct doc *d = NULL;
 	struct ctx c;
-	int ret;
 
 	memset(&s, 0, sizeof(s));
-	if (experiment_load(path, &d, digest, err))
-		return -1;
 	c.d = d;
 	c.err = err;
-	ret = summarize(&c, path, &s);
-	doc_free(d);
-	if (ret) {
+	c.files = files;
+	if (summarize(&c, &s)) {
 		experiment_summary_release(&s);
 		return -1;
 	}
 	s.digest = xstrdup(digest);
 	*out = s;
 	return 0;
+}
+
+int experiment_summarize(const char *path, struct experiment_summary *out,
+			 struct xp_error *err)
+{
+	char digest[XP_DIGEST_SIZE];
+	struct doc *d = NULL;
+	int ret;
+
+	if (experiment_load(path, &d, digest, err))
+		return -1;
+	ret = summarize_doc(d, digest, 1, out, err);
+	doc_free(d);
+	return ret;
+}
+
+int experiment_summarize_buf(const char *buf, size_t len, const char *name, int files,
+			     struct experiment_summary *out, struct xp_error *err)
+{
+	char digest[XP_DIGEST_SIZE];
+	struct doc *d = NULL;
+	int ret;
+
+	if (experiment_parse(buf, len, name, &d, digest, err))
+		return -1;
+	ret = summarize_doc(d, digest, files, out, err);
+	doc_free(d);
+	return ret;
 }
 
 void experiment_summary_release(struct experiment_summary *s)

@@ -639,50 +639,74 @@ static void load_failure(struct vctx *c, const struct xp_error *err)
 		     err->line ? err->line : 1, err->line ? err->col : 1, "%s", err->msg);
 }
 
-int experiment_validate(const char *path, const struct validate_opts *opts,
-			struct validate_report *out, struct xp_error *err)
+/* Validate a loaded record (d NULL: the load failed with lerr). */
+static void validate_doc(struct doc *d, const struct xp_error *lerr, const char *name,
+			 const struct validate_opts *opts, struct validate_report *r)
 {
 	static const struct validate_opts defaults;
-	struct validate_report r;
-	struct xp_error lerr;
-	struct doc *d = NULL;
 	struct vctx c;
 	size_t i;
 
-	memset(&r, 0, sizeof(r));
 	memset(&c, 0, sizeof(c));
-	findings_init(&r.findings);
-	c.file = path;
-	c.f = &r.findings;
+	c.file = name;
+	c.f = &r->findings;
 	c.o = opts ? opts : &defaults;
-	xp_error_clear(&lerr);
-	if (experiment_load(path, &d, r.digest, &lerr)) {
-		if (lerr.code != XP_EXIT_MALFORMED) {
-			*err = lerr;
-			return -1;
-		}
-		load_failure(&c, &lerr);
-		r.status = XP_EXIT_MALFORMED;
-		*out = r;
-		return 0;
+	if (!d) {
+		load_failure(&c, lerr);
+		r->status = XP_EXIT_MALFORMED;
+		return;
 	}
 	c.d = d;
-	c.base = experiment_base_dir(path);
+	c.base = experiment_base_dir(name);
 	v_schema(&c);
 	if (d->root && d->root->type == DOC_MAP) {
 		v_references(&c);
-		v_files(&c);
+		if (!c.o->no_files)
+			v_files(&c);
 	}
-	findings_sort(&r.findings, path);
-	r.status = c.unreadable ? XP_EXIT_SYSTEM
-		 : findings_count(&r.findings, FINDING_ERROR) ? XP_EXIT_NO : XP_EXIT_OK;
+	findings_sort(&r->findings, name);
+	r->status = c.unreadable ? XP_EXIT_SYSTEM
+		  : findings_count(&r->findings, FINDING_ERROR) ? XP_EXIT_NO : XP_EXIT_OK;
 	for (i = 0; i < c.n_hashes; i++)
 		free(c.hashes[i].path);
 	free(c.hashes);
 	free(c.base);
+}
+
+int experiment_validate(const char *path, const struct validate_opts *opts,
+			struct validate_report *out, struct xp_error *err)
+{
+	struct validate_report r;
+	struct xp_error lerr;
+	struct doc *d = NULL;
+
+	memset(&r, 0, sizeof(r));
+	xp_error_clear(&lerr);
+	if (experiment_load(path, &d, r.digest, &lerr) && lerr.code != XP_EXIT_MALFORMED) {
+		*err = lerr;
+		return -1;
+	}
+	findings_init(&r.findings);
+	validate_doc(d, &lerr, path, opts, &r);
 	doc_free(d);
 	*out = r;
 	return 0;
+}
+
+void experiment_validate_buf(const char *buf, size_t len, const char *name,
+			     const struct validate_opts *opts, struct validate_report *out)
+{
+	struct validate_report r;
+	struct xp_error lerr;
+	struct doc *d = NULL;
+
+	memset(&r, 0, sizeof(r));
+	xp_error_clear(&lerr);
+	(void)experiment_parse(buf, len, name, &d, r.digest, &lerr);
+	findings_init(&r.findings);
+	validate_doc(d, &lerr, name, opts, &r);
+	doc_free(d);
+	*out = r;
 }
 
 void validate_report_release(struct validate_report *r)

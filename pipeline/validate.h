@@ -26,6 +26,8 @@
 
 struct validate_opts {
 	int no_digest_check;   /* check that files exist, do not hash them */
+	int no_files;          /* open no file the record names: no files pass, and
+	                          metrics_file / mlflow_run are not read */
 };
 
 struct validate_report {
@@ -48,6 +50,12 @@ extern const size_t validate_n_rules;
  * report untouched). Release the report with validate_report_release. */
 int experiment_validate(const char *path, const struct validate_opts *opts,
 			struct validate_report *out, struct xp_error *err);
+
+/* The same for a record in memory, named `name` in positions (its directory is
+ * where relative paths start). Never fails: a record that does not parse is a
+ * finding. */
+void experiment_validate_buf(const char *buf, size_t len, const char *name,
+			     const struct validate_opts *opts, struct validate_report *out);
 
 void validate_report_release(struct validate_report *r);
 

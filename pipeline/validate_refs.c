@@ -83,6 +83,16 @@ static void load_run_metrics(struct vctx *c, struct vrun *r)
 	metrics_init(&r->m);
 	if (inl && !is_map(inl) && !(inl->type == DOC_SCALAR && inl->kind == DOC_NULL))
 		return; /* reported by the schema pass */
+	if (c->o->no_files) {
+		xp_error_clear(&err);
+		if (!is_map(inl) || metrics_load_node(&r->m, c->d, inl, &err) == 0)
+			r->loaded = !doc_get(r->node, "metrics_file") &&
+				    !doc_get(r->node, "mlflow_run");
+		else
+			findings_add(c->f, FINDING_ERROR, R_BAD_METRICS, err.file, err.line,
+				     err.col, "%s", err.msg);
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		const struct doc_node *v = doc_get(r->node, fields[i]);
 		const char *rel = v_text(v);
