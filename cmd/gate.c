@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "packager/bundle.h"
 #include "pipeline/gate.h"
 #include "pipeline/report.h"
 
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,12 +33,19 @@ static const char usage[] =
 	"                     keys, a list of numbers is its last value) or an MLflow run\n"
 	"                     directory (mlruns/<exp>/<run>)\n"
 	"  --experiment FILE  candidate metrics: the selected run of an experiment record\n"
-	"  --baseline SRC     the champion's metrics: a file or MLflow run as for --metrics;\n"
-	"                     without it there is no champion and baseline checks are\n"
-	"                     skipped (or fail, per the policy's on_missing_baseline)\n"
+	"  --baseline SRC     the champion's metrics: a file or MLflow run as for --metrics,\n"
+	"                     or a bundle whose dev.xpship.metrics carries them: oci:DIR:TAG,\n"
+	"                     oci-archive:FILE:TAG, an OCI layout or .tar, HOST/REPO:TAG.\n"
+	"                     A bundle store, repository or tag that does not exist means\n"
+	"                     no champion yet (first release); without --baseline there is\n"
+	"                     no champion either. Then the baseline checks are skipped (or\n"
+	"                     fail, per the policy's on_missing_baseline)\n"
 	"  --decision FILE    write the decision record (JSON, docs/gate.md)\n"
 	"  --junit FILE       write a JUnit XML report, one test case per check\n"
 	"  --summary FILE     write a Markdown report (verdict first, then the table)\n"
+	"  --plain-http       registry baseline: http:// instead of https://\n"
+	"  --insecure         registry baseline: do not verify the TLS certificate\n"
+	"  --ca-file F        registry baseline: trust the CA certificates in F\n"
 	"\n"
 	"Under GITHUB_ACTIONS=true the Markdown report is also appended to\n"
 	"$GITHUB_STEP_SUMMARY, 'verdict=pass|fail' and 'failed=N' to $GITHUB_OUTPUT, and\n"
@@ -44,7 +53,7 @@ static const char usage[] =
 	"SOURCE_DATE_EPOCH, when set, is the decision's time.\n"
 	"\n"
 	"Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, 3 malformed policy or\n"
-	"metrics, 4 file cannot be read or written.\n";
+	"metrics, 4 file cannot be read or written, 5 registry error.\n";
 
 static const struct option longopts[] = {
 	{"policy", required_argument, NULL, 'p'},
@@ -54,8 +63,94 @@ static const struct option longopts[] = {
 	{"decision", required_argument, NULL, 'd'},
 	{"junit", required_argument, NULL, 'j'},
 	{"summary", required_argument, NULL, 's'},
+	{"plain-http", no_argument, NULL, 'P'},
+	{"insecure", no_argument, NULL, 'k'},
+	{"ca-file", required_argument, NULL, 'C'},
 	{NULL, 0, NULL, 0},
 };
+
+struct champion {
+	char *json, *digest, *absent;
+};
+
+/* Bundles among --baseline values: oci:, oci-archive: and docker:// references,
+ * an existing OCI layout directory or .tar archive, and HOST/REPO[:TAG] when no
+ * such file exists. Anything else is a metrics file or MLflow run. */
+static int is_bundle(const char *s)
+{
+	struct xp_error err;
+	struct xp_ref ref;
+	struct stat st;
+	size_t n = strlen(s);
+	char *marker;
+	int yes;
+
+	if (!strncmp(s, "oci:", 4) || !strncmp(s, "oci-archive:", 12) ||
+	    !strncmp(s, "docker://", 9))
+		return 1;
+	if (stat(s, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return n > 4 && strcmp(s + n - 4, ".tar") == 0;
+		marker = xasprintf("%s/oci-layout", s);
+		yes = access(marker, F_OK) == 0;
+		free(marker);
+		return yes;
+	}
+	if (s[0] == '.' || s[0] == '/' || ref_parse(s, REF_REGISTRY_ONLY, &ref, &err))
+		return 0;
+	ref_release(&ref);
+	return 1;
+}
+
+/* The champion's metrics from a bundle. A store, repository or tag that does not
+ * exist is no champion (c->absent set, 0 returned); other failures are errors. */
+static int fetch_champion(const char *src, const struct store_opts *opts,
+			  struct champion *c, struct xp_error *err)
+{
+	struct oci_annots meta;
+	struct oci_desc desc;
+	struct store *s = NULL;
+	struct xp_ref ref;
+	struct stat st;
+	const char *json;
+	int ret = -1;
+
+	memset(&desc, 0, sizeof(desc));
+	if (ref_parse(src, 0, &ref, err))
+		return -1;
+	if (ref.kind != REF_REGISTRY && stat(ref.path, &st) < 0 && errno == ENOENT) {
+		xp_error_errno(err, XP_EXIT_NO, "cannot open '%s'", ref.path);
+		goto absent;
+	}
+	if (store_open(&ref, opts, &s, err))
+		goto out;
+	if (store_resolve_ref(s, &ref, &desc, err)) {
+		if (err->code == XP_EXIT_NO)
+			goto absent;
+		goto out;
+	}
+	if (bundle_read_meta(s, &desc, &meta, err))
+		goto out;
+	json = oci_annots_get(&meta, BUNDLE_ANN_METRICS);
+	if (!json)
+		diag_note("champion '%s' carries no %s: it has no baseline values", src,
+			  BUNDLE_ANN_METRICS);
+	c->json = xstrdup(json ? json : "{}");
+	c->digest = xstrdup(desc.digest);
+	oci_annots_release(&meta);
+	ret = 0;
+	goto out;
+absent:
+	diag_note("no champion at '%s' (%s): gating as a first release", src, err->msg);
+	c->absent = xstrdup(src);
+	xp_error_clear(err);
+	ret = 0;
+out:
+	oci_desc_release(&desc);
+	store_close(s);
+	ref_release(&ref);
+	return ret;
+}
 
 struct outputs {
 	const char *decision, *junit, *summary;
@@ -75,11 +170,6 @@ static int parse_epoch(long long *out)
 		return cmd_usage_error("gate", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
 				       "since 1970", s);
 	return 0;
-}
-
-static int write_report(const char *path, const struct strbuf *sb, struct xp_error *err)
-{
-	return file_write_atomic(path, sb->buf, sb->len, 0644, err);
 }
 
 /* Append to the file an environment variable names (GitHub's step files). */
@@ -111,19 +201,18 @@ static int emit(const struct gate_decision *d, const struct outputs *o, struct x
 	if (o->decision) {
 		char *json = gate_decision_json(d);
 
-		strbuf_adds(&sb, json);
+		ret = file_write_atomic(o->decision, json, strlen(json), 0644, err);
 		free(json);
-		ret = write_report(o->decision, &sb, err);
 	}
 	if (ret == 0 && o->junit) {
 		strbuf_reset(&sb);
 		report_junit(d, &sb);
-		ret = write_report(o->junit, &sb, err);
+		ret = file_write_atomic(o->junit, sb.buf, sb.len, 0644, err);
 	}
 	strbuf_reset(&sb);
 	report_markdown(d, &sb);
 	if (ret == 0 && o->summary)
-		ret = write_report(o->summary, &sb, err);
+		ret = file_write_atomic(o->summary, sb.buf, sb.len, 0644, err);
 	if (ret == 0 && diag_github()) {
 		ret = append_env_file("GITHUB_STEP_SUMMARY", &sb, err);
 		strbuf_reset(&sb);
@@ -139,6 +228,8 @@ int cmd_gate(int argc, char **argv)
 {
 	struct gate_input in;
 	struct gate_decision d;
+	struct champion champ = {NULL, NULL, NULL};
+	struct store_opts sopts;
 	struct outputs o = {NULL, NULL, NULL};
 	struct strbuf sb = STRBUF_INIT;
 	struct xp_error err;
@@ -146,6 +237,7 @@ int cmd_gate(int argc, char **argv)
 	int c, ret;
 
 	memset(&in, 0, sizeof(in));
+	memset(&sopts, 0, sizeof(sopts));
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
 		switch (c) {
@@ -156,6 +248,9 @@ int cmd_gate(int argc, char **argv)
 		case 'd': o.decision = optarg; break;
 		case 'j': o.junit = optarg; break;
 		case 's': o.summary = optarg; break;
+		case 'P': sopts.plain_http = 1; break;
+		case 'k': sopts.insecure = 1; break;
+		case 'C': sopts.ca_file = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
 		}
@@ -175,7 +270,21 @@ int cmd_gate(int argc, char **argv)
 	if (parse_epoch(&in.now))
 		return XP_EXIT_USAGE;
 	in.tool_version = XP_VERSION;
-	if (gate_run(&in, &d, &err))
+	if (in.baseline && is_bundle(in.baseline)) {
+		if (fetch_champion(in.baseline, &sopts, &champ, &err))
+			return cmd_fail(&err);
+		in.baseline_source = in.baseline;
+		in.baseline_json = champ.json;
+		in.baseline_json_len = champ.json ? strlen(champ.json) : 0;
+		in.baseline_digest = champ.digest;
+		in.baseline_absent = champ.absent;
+		in.baseline = NULL;
+	}
+	ret = gate_run(&in, &d, &err);
+	free(champ.json);
+	free(champ.digest);
+	free(champ.absent);
+	if (ret)
 		return cmd_fail(&err);
 	report_text(&d, &sb);
 	if (diag_github())
