@@ -7,6 +7,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
 #include "cmd/keyarg.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -50,6 +51,11 @@ static const char usage[] =
 	"  --replace              replace earlier attestations of the same types\n"
 	"  --password-stdin       read the key's passphrase from standard input\n"
 	"\n"
+	"Registry options (BUNDLE a registry reference):\n"
+	REGOPT_TLS_HELP
+	"\n"
+	REGOPT_ENV_HELP
+	"\n"
 	"Exit codes: 0 attested, 1 no such tag, 2 usage or key passphrase, 3 malformed\n"
 	"record, decision, key or bundle, 4 local error, 5 registry error.\n";
 
@@ -61,6 +67,7 @@ static const struct option longopts[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"replace", no_argument, NULL, 'R'},
 	{"password-stdin", no_argument, NULL, 'P'},
+	REGOPT_TLS_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -171,7 +178,9 @@ int cmd_attest(int argc, char **argv)
 		case 'R': ao.replace = 1; break;
 		case 'P': pass_stdin = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
-		default: return XP_EXIT_USAGE;
+		default:
+			if (regopt_parse("attest", c, optarg, &sopts) <= 0)
+				return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)

@@ -4,6 +4,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
 
 #include <string.h>
 
@@ -21,6 +22,7 @@ int bundlearg_open(const char *cmd, const char *arg, const struct store_opts *op
 		return ret;
 	}
 	*s = NULL;
+	regopt_prepare();
 	if (store_open(&ref, opts, s, &err) || store_resolve_ref(*s, &ref, m, &err)) {
 		store_close(*s);
 		*s = NULL;

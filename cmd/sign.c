@@ -3,6 +3,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
 #include "cmd/keyarg.h"
 #include "packager/sign.h"
 
@@ -29,6 +30,11 @@ static const char usage[] =
 	"  --password-stdin         read the key's passphrase from standard input\n"
 	"                           (else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)\n"
 	"\n"
+	"Registry options (BUNDLE a registry reference):\n"
+	REGOPT_TLS_HELP
+	"\n"
+	REGOPT_ENV_HELP
+	"\n"
 	"Exit codes: 0 signed, 1 no such tag or manifest, 2 usage or key passphrase,\n"
 	"3 malformed key or bundle, 4 local error, 5 registry error.\n";
 
@@ -36,6 +42,7 @@ static const struct option longopts[] = {
 	{"key", required_argument, NULL, 'k'},
 	{"identity", required_argument, NULL, 'i'},
 	{"password-stdin", no_argument, NULL, 'P'},
+	REGOPT_TLS_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -58,7 +65,9 @@ int cmd_sign(int argc, char **argv)
 		case 'i': identity = optarg; break;
 		case 'P': pass_stdin = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
-		default: return XP_EXIT_USAGE;
+		default:
+			if (regopt_parse("sign", c, optarg, &sopts) <= 0)
+				return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)

@@ -3,6 +3,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
 #include "packager/sign.h"
 
 #include <stdio.h>
@@ -25,6 +26,11 @@ static const char usage[] =
 	"  --require-verdict VERDICT  require a valid gate-decision attestation whose\n"
 	"                             verdict is VERDICT (pass or fail)\n"
 	"\n"
+	"Registry options (BUNDLE a registry reference):\n"
+	REGOPT_TLS_HELP
+	"\n"
+	REGOPT_ENV_HELP
+	"\n"
 	"Exit codes: 0 everything verified, 1 something did not verify, 2 usage,\n"
 	"3 malformed key, 4 local error, 5 registry error.\n";
 
@@ -32,6 +38,7 @@ static const struct option longopts[] = {
 	{"key", required_argument, NULL, 'k'},
 	{"require-attestation", no_argument, NULL, 'A'},
 	{"require-verdict", required_argument, NULL, 'V'},
+	REGOPT_TLS_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -55,7 +62,9 @@ int cmd_verify(int argc, char **argv)
 		case 'A': vo.require_attestation = 1; break;
 		case 'V': vo.require_verdict = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
-		default: return XP_EXIT_USAGE;
+		default:
+			if (regopt_parse("verify", c, optarg, &sopts) <= 0)
+				return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)

@@ -29,6 +29,44 @@ static void set_new(json_t *o, const char *key, json_t *v)
 		abort();
 }
 
+/* 1 when every real in j prints back to itself with 15 significant digits
+ * (true of any number that came from decimal text of up to 15 digits). */
+static int reals_short(const json_t *j)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (json_is_real(j)) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.15g", json_real_value(j));
+		return strtod(buf, NULL) == json_real_value(j);
+	}
+	if (json_is_array(j)) {
+		json_array_foreach((json_t *)j, i, v)
+			if (!reals_short(v))
+				return 0;
+	}
+	if (json_is_object(j)) {
+		json_object_foreach((json_t *)j, key, v)
+			if (!reals_short(v))
+				return 0;
+	}
+	return 1;
+}
+
+/* Compact JSON whose numbers read as written (0.1, not 0.10000000000000001)
+ * and still round-trip exactly. */
+static char *dump(const json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(reals_short(j) ? 15 : 17));
+
+	if (!s)
+		abort();
+	return s;
+}
+
 char *attest_statement(const char *subject_name, const char *digest,
 		       const char *predicate_type, const char *predicate_json)
 {
@@ -46,7 +84,7 @@ char *attest_statement(const char *subject_name, const char *digest,
 	set_new(st, "predicateType", json_string(predicate_type));
 	pred = json_loads(predicate_json, 0, &je);
 	set_new(st, "predicate", pred ? pred : json_object());
-	s = oci_json_dump(st, NULL);
+	s = dump(st);
 	json_decref(st);
 	return s;
 }
@@ -141,7 +179,7 @@ int attest_provenance_predicate(const struct attest_opts *o, char **out, struct 
 	pred = json_object();
 	set_new(pred, "buildDefinition", bd);
 	set_new(pred, "runDetails", rd);
-	*out = oci_json_dump(pred, NULL);
+	*out = dump(pred);
 	json_decref(pred);
 	return 0;
 }
@@ -224,7 +262,7 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 
 		if (load_decision(o, &d, err))
 			goto out;
-		preds[1] = oci_json_dump(d, NULL);
+		preds[1] = dump(d);
 		json_decref(d);
 		res.predicate_types[1] = (char *)XP_PREDICATE_DECISION;
 		res.n = 2;

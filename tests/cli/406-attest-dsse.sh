@@ -94,6 +94,10 @@ assert gate["predicateType"] == "https://xpship.dev/gate-decision/v1"
 assert gate["predicate"] == json.load(open(dec))
 PY
 
+# numbers keep their written form (no 0.93100000000000005)
+grep -qF '"candidate":0.931,' rsa-3072.statements || fail "decision numbers rewritten: $(cat rsa-3072.statements)"
+grep -qF '"learning_rate":0.01,' rsa-3072.statements || fail "parameters rewritten"
+
 # Jenkins and local builders; no experiment, no decision: provenance only
 make_bundle j v1 || fail "umoci"
 BUILD_URL=https://ci.example/job/churn/17/ JENKINS_URL=https://ci.example/ \

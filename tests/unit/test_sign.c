@@ -6,10 +6,14 @@
 #include "common/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "packager/dsse.h"
 #include "packager/keys.h"
+#include "packager/sign.h"
 #include "packager/ref.h"
 
 #include <sys/stat.h>
+
+#include <jansson.h>
 
 static void base64_vectors(void **state)
 {
@@ -236,6 +240,151 @@ static void key_sources(void **state)
 	assert_string_equal(err.msg, "cannot load key 'p': it is a public key (signing needs the private key)");
 }
 
+/* PAE per the DSSE spec, including its published example. */
+static void pae_bytes(void **state)
+{
+	static const struct { const char *type, *body, *want; } v[] = {
+		{"http://example.com/HelloWorld", "hello world",
+		 "DSSEv1 29 http://example.com/HelloWorld 11 hello world"},
+		{"", "", "DSSEv1 0  0 "},
+		{"application/vnd.in-toto+json", "{}", "DSSEv1 28 application/vnd.in-toto+json 2 {}"},
+	};
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		unsigned char *p = dsse_pae(v[i].type, v[i].body, strlen(v[i].body), &n);
+
+		assert_int_equal(n, strlen(v[i].want));
+		assert_memory_equal(p, v[i].want, n);
+		free(p);
+	}
+	/* a body with a NUL byte counts it */
+	{
+		unsigned char *p = dsse_pae("t", "a\0b", 3, &n);
+
+		assert_int_equal(n, strlen("DSSEv1 1 t 3 ") + 3);
+		assert_memory_equal(p + n - 3, "a\0b", 3);
+		free(p);
+	}
+}
+
+static void cosign_payload_bytes(void **state)
+{
+	static const char d[] = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct xp_error err;
+	char *p, *id = NULL;
+	size_t len;
+
+	(void)state;
+	p = cosign_payload("registry.example/team/model", d, &len);
+	assert_string_equal(p, "{\"critical\":{\"identity\":{\"docker-reference\":"
+			       "\"registry.example/team/model\"},\"image\":{\"docker-manifest-digest\":"
+			       "\"sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},"
+			       "\"type\":\"cosign container image signature\"},\"optional\":null}");
+	assert_int_equal(len, strlen(p));
+	assert_int_equal(cosign_payload_check(p, len, d, &id, &err), 0);
+	assert_string_equal(id, "registry.example/team/model");
+	free(id);
+	assert_int_equal(cosign_payload_check(p, len, OCI_EMPTY_DIGEST, NULL, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(cosign_payload_check("{}", 2, d, NULL, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(cosign_payload_check("{", 1, d, NULL, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	free(p);
+}
+
+/* sign → verify for each key type; the envelope's payload and type come
+ * back; altered envelopes fail with the right class. */
+static void dsse_roundtrip(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		struct sign_key *k, *other;
+		struct xp_error err;
+		char *env, *type, *payload;
+		size_t len, plen;
+		json_t *j;
+		char *alt;
+
+		assert_int_equal(key_generate(key_cases[i].type, &k, &err), 0);
+		assert_int_equal(key_generate(key_cases[i].type, &other, &err), 0);
+		assert_int_equal(dsse_sign(k, INTOTO_PAYLOAD_TYPE, "{\"a\":1}", 7, &env, &len, &err), 0);
+		assert_int_equal(dsse_verify(k, env, len, &type, &payload, &plen, &err), 0);
+		assert_string_equal(type, INTOTO_PAYLOAD_TYPE);
+		assert_int_equal(plen, 7);
+		assert_string_equal(payload, "{\"a\":1}");
+		free(type);
+		free(payload);
+		assert_int_equal(dsse_verify(other, env, len, &type, &payload, &plen, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_NO);
+		/* the type is signed too */
+		j = json_loads(env, 0, NULL);
+		json_object_set_new(j, "payloadType", json_string("text/plain"));
+		alt = json_dumps(j, JSON_COMPACT);
+		assert_int_equal(dsse_verify(k, alt, strlen(alt), &type, &payload, &plen, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_NO);
+		free(alt);
+		json_object_set_new(j, "payload", json_string("!!"));
+		alt = json_dumps(j, JSON_COMPACT);
+		assert_int_equal(dsse_verify(k, alt, strlen(alt), &type, &payload, &plen, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		free(alt);
+		json_decref(j);
+		assert_int_equal(dsse_verify(k, "[]", 2, &type, &payload, &plen, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		free(env);
+		key_free(k);
+		key_free(other);
+	}
+}
+
+static void statement_and_provenance(void **state)
+{
+	static const char d[] = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	struct attest_opts o;
+	struct xp_error err;
+	char *st, *pred;
+
+	(void)state;
+	st = attest_statement("r/m", d, "https://example/p", "{\"x\":1}");
+	assert_string_equal(st, "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"r/m\","
+				"\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}}],"
+				"\"predicateType\":\"https://example/p\",\"predicate\":{\"x\":1}}");
+	free(st);
+	memset(&o, 0, sizeof(o));
+	o.builder_id = "local://h";
+	o.provenance_json = "{\"externalParameters\":{\"parameters\":{\"lr\":0.1}},"
+			    "\"resolvedDependencies\":[{\"uri\":\"d.csv\",\"digest\":{\"sha256\":\"ab\"}}]}";
+	o.decision_json = "{\"verdict\":\"pass\",\"policy\":{\"path\":\"g.yaml\",\"digest\":\"sha256:cd\"}}";
+	o.started_on = "2026-01-01T00:00:00Z";
+	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), 0);
+	assert_string_equal(pred,
+		"{\"buildDefinition\":{\"buildType\":\"https://xpship.dev/model-release/v1\","
+		"\"externalParameters\":{\"parameters\":{\"lr\":0.1},\"policy\":{\"digest\":\"sha256:cd\",\"path\":\"g.yaml\"}},"
+		"\"resolvedDependencies\":[{\"uri\":\"d.csv\",\"digest\":{\"sha256\":\"ab\"}}]},"
+		"\"runDetails\":{\"builder\":{\"id\":\"local://h\",\"version\":{\"xpship\":\"" XP_VERSION "\"}},"
+		"\"metadata\":{\"startedOn\":\"2026-01-01T00:00:00Z\"}}}");
+	free(pred);
+	o.decision_json = "{\"verdict\":\"perhaps\"}";
+	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	o.decision_json = NULL;
+	o.provenance_json = "{\"externalParameters\":[]}";
+	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), -1);
+	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	o.provenance_json = NULL;
+	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), 0);
+	assert_non_null(strstr(pred, "\"externalParameters\":{},\"resolvedDependencies\":[]"));
+	free(pred);
+	st = sign_companion_tag(d, ".sig");
+	assert_string_equal(st, "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.sig");
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +394,10 @@ int main(void)
 		cmocka_unit_test(key_roundtrip),
 		cmocka_unit_test(key_file_signatures),
 		cmocka_unit_test(key_sources),
+		cmocka_unit_test(pae_bytes),
+		cmocka_unit_test(cosign_payload_bytes),
+		cmocka_unit_test(dsse_roundtrip),
+		cmocka_unit_test(statement_and_provenance),
 	};
 	return cmocka_run_group_tests_name("sign", tests, NULL, NULL);
 }
