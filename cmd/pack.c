@@ -7,6 +7,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/pack_meta.h"
+#include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
 #include "packager/pack.h"
@@ -49,9 +50,13 @@ static const char usage[] =
 	"  --platform P           OS/ARCH[/VARIANT] of the image (default: the base's,\n"
 	"                         else linux/amd64)\n"
 	"\n"
+	"Registry options, for a --base in a registry (HOST[:PORT]/REPO[:TAG]):\n"
+	REGOPT_TLS_HELP
+	"\n"
 	"Environment: SOURCE_DATE_EPOCH sets the entries' mtime and the created time.\n"
 	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
-	"Exit codes: 0 packed, 2 usage, 3 malformed record, 4 local system error.\n";
+	"Exit codes: 0 packed, 1 the base has no such tag, 2 usage, 3 malformed record\n"
+	"or base, 4 local system error, 5 registry error (a --base in a registry).\n";
 
 static const struct option longopts[] = {
 	{"output", required_argument, NULL, 'o'},
@@ -64,6 +69,7 @@ static const struct option longopts[] = {
 	{"prefix", required_argument, NULL, 'P'},
 	{"label", required_argument, NULL, 'L'},
 	{"platform", required_argument, NULL, 'A'},
+	REGOPT_TLS_OPTIONS,
 	{NULL, 0, NULL, 0},
 };
 
@@ -72,6 +78,7 @@ struct args {
 	enum pack_format format;
 	enum layer_compression compression;
 	struct oci_annots labels;
+	struct store_opts base_opts;
 };
 
 static int parse_enum(const char *opt, const char *v, const char *const *names, int *out)
@@ -125,7 +132,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		}
 		case CMD_OPT_HELP: return XP_EXIT_OK;
-		default: return XP_EXIT_USAGE;
+		default:
+			if (regopt_parse("pack", c, optarg, &a->base_opts) <= 0)
+				return XP_EXIT_USAGE;
 		}
 	}
 	if (!a->out)
@@ -220,7 +229,10 @@ int cmd_pack(int argc, char **argv)
 	o.platform = a.platform;
 	o.annotations = &in.annots;
 	o.base = a.base ? &base : NULL;
-	o.progress = cmd_progress();
+	o.base_opts = &a.base_opts;
+	a.base_opts.progress = o.progress = cmd_progress();
+	if (a.base && base.kind == REF_REGISTRY)
+		regopt_prepare();
 	memset(&m, 0, sizeof(m));
 	if (pack_run(&out, a.tag, &o, &m, &err)) {
 		ret = cmd_fail(&err);

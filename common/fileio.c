@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,17 +51,31 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+static const int cleanup_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+
+/* Hold the cleanup signals while a temporary file exists but is not yet
+ * registered, so an interruption in between cannot leave it behind. */
+static void hold_signals(sigset_t *old)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(cleanup_sigs) / sizeof(cleanup_sigs[0]); i++)
+		sigaddset(&set, cleanup_sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 void fileio_cleanup_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
 	struct sigaction sa;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (i = 0; i < sizeof(cleanup_sigs) / sizeof(cleanup_sigs[0]); i++)
+		sigaction(cleanup_sigs[i], &sa, NULL);
 }
 
 int write_full(int fd, const void *data, size_t len)
@@ -130,11 +145,16 @@ int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	char *dir = dir_of(path);
+	sigset_t old;
 
 	af->path = xstrdup(path);
 	af->tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
 	free(dir);
+	hold_signals(&old);
 	af->fd = mkstemp(af->tmp);
+	if (af->fd >= 0)
+		tempreg_add(af->tmp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (af->fd < 0) {
 		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create '%s'", path);
 		free(af->tmp);
@@ -142,7 +162,6 @@ int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 		af->tmp = af->path = NULL;
 		return -1;
 	}
-	tempreg_add(af->tmp);
 	if (fchmod(af->fd, mode) < 0) {
 		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot set mode of '%s'", path);
 		atomic_abort(af);

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,11 @@ struct hasher {
 static void *hasher_main(void *arg)
 {
 	struct hasher *h = arg;
+	sigset_t all;
 
+	/* signals are the main thread's business (temporary-file cleanup) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	pthread_mutex_lock(&h->mu);
 	for (;;) {
 		size_t off, n;
