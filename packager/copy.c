@@ -29,6 +29,11 @@ struct copy_ctx {
 	struct copy_stats st;
 	char **seen;                /* digests handled */
 	size_t n_seen;
+	/* second handles for worker threads, opened on first need, kept for
+	 * the whole copy (index 0 is unused: worker 0 uses src and dst) */
+	struct store *wsrc[MAX_JOBS], *wdst[MAX_JOBS];
+	int n_handles;              /* workers with handles, 1 + opened */
+	int no_reopen;              /* a store cannot be opened again */
 };
 
 static int seen(struct copy_ctx *c, const char *digest)
@@ -129,7 +134,7 @@ static int transfer_all(struct copy_ctx *c, const struct oci_desc *todo, size_t 
 	struct worker w[MAX_JOBS];
 	struct pool p;
 	size_t i;
-	int nw = 1, ret;
+	int nw, ret;
 
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
@@ -141,33 +146,37 @@ static int transfer_all(struct copy_ctx *c, const struct oci_desc *todo, size_t 
 	p.todo = todo;
 	p.n = n;
 	pthread_mutex_init(&p.lock, NULL);
-	w[0].p = &p;
-	w[0].src = c->src;
-	w[0].dst = c->dst;
 	/* more workers only where both stores can be opened again */
-	while (nw < jobs) {
+	if (!c->n_handles)
+		c->n_handles = 1;
+	while (c->n_handles < jobs && !c->no_reopen) {
 		struct xp_error ignored;
-		struct worker *x = &w[nw];
+		int k = c->n_handles;
 
-		x->p = &p;
-		if (store_reopen(c->src, &x->src, &ignored))
-			break;
-		if (store_reopen(c->dst, &x->dst, &ignored)) {
-			store_close(x->src);
-			x->src = NULL;
+		if (store_reopen(c->src, &c->wsrc[k], &ignored)) {
+			c->no_reopen = 1;
 			break;
 		}
-		nw++;
+		if (store_reopen(c->dst, &c->wdst[k], &ignored)) {
+			store_close(c->wsrc[k]);
+			c->wsrc[k] = NULL;
+			c->no_reopen = 1;
+			break;
+		}
+		c->n_handles++;
+	}
+	nw = jobs < c->n_handles ? jobs : c->n_handles;
+	for (i = 0; i < (size_t)nw; i++) {
+		w[i].p = &p;
+		w[i].src = i ? c->wsrc[i] : c->src;
+		w[i].dst = i ? c->wdst[i] : c->dst;
 	}
 	for (i = 1; i < (size_t)nw; i++)
 		if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
 			abort();
 	work(&w[0]);
-	for (i = 1; i < (size_t)nw; i++) {
+	for (i = 1; i < (size_t)nw; i++)
 		pthread_join(w[i].tid, NULL);
-		store_close(w[i].src);
-		store_close(w[i].dst);
-	}
 	for (i = 0; i < (size_t)nw; i++)
 		add_stats(&c->st, &w[i].st);
 	ret = p.failed ? -1 : 0;
@@ -344,5 +353,9 @@ int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc
 	for (i = 0; i < c.n_seen; i++)
 		free(c.seen[i]);
 	free(c.seen);
+	for (i = 1; i < MAX_JOBS; i++) {
+		store_close(c.wsrc[i]);
+		store_close(c.wdst[i]);
+	}
 	return ret;
 }

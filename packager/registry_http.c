@@ -107,15 +107,8 @@ static void wipe_free(char *s)
 
 void reg_client_free(struct reg_client *c)
 {
-	size_t i;
-
 	if (!c)
 		return;
-	for (i = 0; i < c->n_tokens; i++) {
-		free(c->tokens[i].scope);
-		wipe_free(c->tokens[i].token);
-	}
-	free(c->tokens);
 	reg_creds_release(&c->creds);
 	free(c->realm);
 	free(c->service);
@@ -146,7 +139,7 @@ void reg_client_set_creds(struct reg_client *c, const char *user, const char *pa
 	reg_creds_release(&c->creds);
 	c->creds.user = xstrdup(user);
 	c->creds.pass = xstrdup(pass);
-	c->creds.source = xstrdup("the command line");
+	c->creds.source = xstrdup("'xpship login'");
 	c->creds_state = 1;
 }
 
@@ -354,6 +347,34 @@ static int on_seek(void *ud, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
+/* No byte moved for retry.stall_s: abort (curl's own low-speed check
+ * averages over several seconds, so a stall after a burst goes unseen). */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	struct reg_xfer *x = ud;
+	uint64_t moved = (uint64_t)dlnow + (uint64_t)ulnow;
+	double now = reg_now();
+
+	(void)dltotal;
+	(void)ultotal;
+	if (moved != x->moved || x->moved_at == 0) {
+		x->moved = moved;
+		x->moved_at = now;
+		return 0;
+	}
+	if (now - x->moved_at >= (double)x->c->retry.stall_s) {
+		x->stalled = 1;
+		return 1;
+	}
+	return 0;
+}
+
+CURLcode reg_xfer_rc(const struct reg_xfer *x)
+{
+	return x->stalled && x->rc == CURLE_ABORTED_BY_CALLBACK ? CURLE_OPERATION_TIMEDOUT : x->rc;
+}
+
 /* ---- driving transfers ---- */
 
 void reg_pump(struct reg_client *c, int wait_ms)
@@ -391,8 +412,9 @@ void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->retry.stall_s);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, x);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -408,6 +430,9 @@ void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method
 	if (headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	x->errbuf[0] = '\0';
+	x->moved = 0;
+	x->moved_at = 0;
+	x->stalled = 0;
 	x->done = 0;
 	x->rc = CURLE_OK;
 	x->headers_done = 0;
@@ -459,6 +484,7 @@ int reg_curl_retryable(CURLcode rc)
 	case CURLE_HTTP2:
 	case CURLE_HTTP2_STREAM:
 	case CURLE_HTTP3:
+	case CURLE_SEND_FAIL_REWIND:  /* a body that cannot be sent again on a new connection */
 		return 1;
 	default:
 		return 0;
@@ -533,25 +559,99 @@ static char *basic_header(const struct reg_client *c)
 	return hdr;
 }
 
-static struct reg_token *token_find(struct reg_client *c, const char *scope)
+/* The token cache, shared by every client of the process (worker threads
+ * open their own clients): realm, service, user and scope make the key. */
+static struct {
+	pthread_mutex_t lock;
+	struct reg_token *v;
+	size_t n;
+	int cleanup;
+} tokens = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
+
+static void tokens_free(void)
 {
 	size_t i;
 
-	for (i = 0; i < c->n_tokens; i++)
-		if (strcmp(c->tokens[i].scope, scope) == 0)
-			return &c->tokens[i];
-	return NULL;
+	pthread_mutex_lock(&tokens.lock);
+	for (i = 0; i < tokens.n; i++) {
+		free(tokens.v[i].scope);
+		wipe_free(tokens.v[i].token);
+	}
+	free(tokens.v);
+	tokens.v = NULL;
+	tokens.n = 0;
+	pthread_mutex_unlock(&tokens.lock);
 }
 
-static void token_drop(struct reg_client *c, const char *scope)
+static char *token_key(const struct reg_client *c, const char *scope)
 {
-	struct reg_token *t = token_find(c, scope);
+	return xasprintf("%s\x1f%s\x1f%s\x1f%s", c->realm ? c->realm : "",
+			 c->service ? c->service : "", c->creds_state == 1 ? c->creds.user : "",
+			 scope ? scope : "");
+}
 
-	if (!t)
-		return;
-	free(t->scope);
-	wipe_free(t->token);
-	*t = c->tokens[--c->n_tokens];
+static long token_at(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < tokens.n; i++)
+		if (strcmp(tokens.v[i].scope, key) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void token_drop_locked(long at)
+{
+	free(tokens.v[at].scope);
+	wipe_free(tokens.v[at].token);
+	tokens.v[at] = tokens.v[--tokens.n];
+}
+
+static void token_drop(const char *key)
+{
+	long at;
+
+	pthread_mutex_lock(&tokens.lock);
+	at = token_at(key);
+	if (at >= 0)
+		token_drop_locked(at);
+	pthread_mutex_unlock(&tokens.lock);
+}
+
+/* A copy of a token still valid for a while (caller wipes), or NULL. */
+static char *token_get(const char *key)
+{
+	char *t = NULL;
+	long at;
+
+	pthread_mutex_lock(&tokens.lock);
+	at = token_at(key);
+	if (at >= 0 && reg_now() > tokens.v[at].expires)
+		token_drop_locked(at);
+	else if (at >= 0)
+		t = xstrdup(tokens.v[at].token);
+	pthread_mutex_unlock(&tokens.lock);
+	return t;
+}
+
+static void token_put(const char *key, char *token, double expires)
+{
+	long at;
+
+	pthread_mutex_lock(&tokens.lock);
+	if (!tokens.cleanup) {
+		tokens.cleanup = 1;
+		atexit(tokens_free);
+	}
+	at = token_at(key);
+	if (at >= 0)
+		token_drop_locked(at);
+	tokens.v = xrealloc(tokens.v, (tokens.n + 1) * sizeof(*tokens.v));
+	tokens.v[tokens.n].scope = xstrdup(key);
+	tokens.v[tokens.n].token = token;
+	tokens.v[tokens.n].expires = expires;
+	tokens.n++;
+	pthread_mutex_unlock(&tokens.lock);
 }
 
 /* GET realm?service=..&scope=.. (one scope parameter per scope), with Basic
@@ -560,8 +660,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 {
 	struct reg_xfer x;
 	struct reg_resp rs;
-	struct reg_token *t;
-	char *url, *next, *tok = NULL, *copy, *p, *save;
+	char *url, *next, *tok = NULL, *copy, *p, *save, *key;
 	long expires = 60, status = 0;
 	int attempt, ret = -1;
 
@@ -599,6 +698,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 			curl_easy_setopt(x.easy, CURLOPT_PASSWORD, c->creds.pass);
 		}
 		perform(c, &x);
+		x.rc = reg_xfer_rc(&x);
 		status = 0;
 		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &status);
 		if (x.rc == CURLE_OK && !reg_status_retryable(status))
@@ -622,12 +722,11 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 		xp_error_prefix(err, "cannot get a token for '%s' from '%s'", c->host, c->realm);
 		goto out;
 	}
-	token_drop(c, scope);
-	c->tokens = xrealloc(c->tokens, (c->n_tokens + 1) * sizeof(*c->tokens));
-	t = &c->tokens[c->n_tokens++];
-	t->scope = xstrdup(scope);
-	t->token = tok;
-	t->expires = reg_now() + (double)expires;
+	key = token_key(c, scope);
+	/* renew a while before the end: 10 s, or half the life of a short token */
+	token_put(key, tok, reg_now() + (double)expires -
+				    ((double)expires / 2 < TOKEN_MARGIN ? (double)expires / 2 : TOKEN_MARGIN));
+	free(key);
 	ret = 0;
 out:
 	curl_easy_cleanup(x.easy);
@@ -639,26 +738,31 @@ out:
 int reg_auth_header(struct reg_client *c, const char *url, const char *scope,
 		    char **hdr, int *sent_token, struct xp_error *err)
 {
-	struct reg_token *t;
-
 	*hdr = NULL;
 	*sent_token = 0;
 	if (!same_origin(c, url))
 		return 0;
 	if (c->realm) {
-		const char *key = scope ? scope : "";
+		char *key, *tok;
 
-		t = token_find(c, key);
-		if (t && reg_now() > t->expires - TOKEN_MARGIN) {
-			token_drop(c, key);
-			t = NULL;
-		}
-		if (!t) {
-			if (fetch_token(c, key, err))
+		if (load_creds(c, err))
+			return -1;
+		key = token_key(c, scope);
+		tok = token_get(key);
+		if (!tok) {
+			if (fetch_token(c, scope ? scope : "", err)) {
+				free(key);
 				return -1;
-			t = token_find(c, key);
+			}
+			tok = token_get(key);
 		}
-		*hdr = xasprintf("Authorization: Bearer %s", t->token);
+		free(key);
+		if (!tok)
+			return xp_error_set(err, XP_EXIT_REMOTE,
+					    "the token from '%s' for '%s' expired at once", c->realm,
+					    c->host);
+		*hdr = xasprintf("Authorization: Bearer %s", tok);
+		wipe_free(tok);
 		*sent_token = 1;
 	} else if (c->use_basic && c->creds_state == 1) {
 		*hdr = basic_header(c);
@@ -700,8 +804,12 @@ int reg_on_401(struct reg_client *c, const struct reg_resp *rs, char **scope,
 		}
 		free(c->service);
 		c->service = service ? xstrdup(service) : NULL;
-		if (sent_token)
-			token_drop(c, *scope ? *scope : "");
+		if (sent_token) {
+			char *key = token_key(c, *scope);
+
+			token_drop(key);
+			free(key);
+		}
 		merged = reg_scope_merge(*scope, want);
 		free(*scope);
 		*scope = merged;
@@ -774,6 +882,7 @@ int reg_do(struct reg_client *c, const struct reg_req *rq, struct reg_resp *rs,
 		x.rd = NULL;
 		reg_xfer_setup(c, &x, rq->method, url, h);
 		perform(c, &x);
+		x.rc = reg_xfer_rc(&x);
 		reader_close(x.rd);
 		x.rd = NULL;
 		if (x.read_failed) {
@@ -879,14 +988,24 @@ int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int 
 	strbuf_addf(&sb, ": HTTP %ld", rs->status);
 	if (cause[0])
 		strbuf_addf(&sb, " (%s)", cause);
-	if (rs->status == 401 || rs->status == 403) {
+	if ((rs->status == 401 || rs->status == 403) && rs->challenge &&
+	    strstr(rs->challenge, "insufficient_scope")) {
+		if (c->creds_state == 1)
+			strbuf_addf(&sb, "; the credentials from %s do not allow this", c->creds.source);
+		else
+			strbuf_addf(&sb, "; anonymous access does not allow this (set XPSHIP_REGISTRY_USERNAME and XPSHIP_REGISTRY_PASSWORD, or run 'xpship login %s')",
+				    c->host);
+	} else if (rs->status == 401 && rs->challenge && strstr(rs->challenge, "invalid_token")) {
+		strbuf_addf(&sb, "; the registry refused the token from '%s' (invalid_token)",
+			    c->realm ? c->realm : "its issuer");
+	} else if (rs->status == 401 || rs->status == 403) {
 		if (c->creds_state == 1)
 			strbuf_addf(&sb, "; the credentials from %s were refused", c->creds.source);
 		else
 			strbuf_addf(&sb, "; no credentials for '%s' (set XPSHIP_REGISTRY_USERNAME and XPSHIP_REGISTRY_PASSWORD, or run 'xpship login %s')",
 				    c->host, c->host);
 	} else if (reg_status_retryable(rs->status) && rs->attempts > 1) {
-		strbuf_addf(&sb, " after %d attempts", rs->attempts);
+		strbuf_addf(&sb, " (gave up after %d attempts)", rs->attempts);
 	}
 	if (rs->status == 404 && absent_is_no)
 		code = XP_EXIT_NO;

@@ -11,9 +11,9 @@
 #include "packager/registry_impl.h"
 
 struct reg_token {
-	char *scope;
+	char *scope;              /* the cache key: realm, service, user, scope */
 	char *token;
-	double expires;           /* reg_now() time */
+	double expires;           /* reg_now() time to renew it */
 };
 
 struct reg_client {
@@ -27,8 +27,6 @@ struct reg_client {
 	struct reg_creds creds;
 	int use_basic;            /* the registry asked for Basic */
 	char *realm, *service;    /* the registry asked for bearer tokens */
-	struct reg_token *tokens;
-	size_t n_tokens;
 	unsigned seed;            /* backoff jitter */
 };
 
@@ -41,6 +39,9 @@ struct reg_xfer {
 	int done;                 /* set by reg_pump */
 	CURLcode rc;
 	int headers_done;         /* the final answer's headers are in */
+	uint64_t moved;           /* bytes moved so far (stall detection) */
+	double moved_at;          /* when that last changed */
+	int stalled;              /* aborted: nothing moved for retry.stall_s */
 	/* request body */
 	const struct reg_body *body;
 	struct xp_reader *rd;
@@ -58,6 +59,8 @@ void reg_pump(struct reg_client *c, int wait_ms);
 void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method,
 		    const char *url, struct curl_slist *headers);
 int reg_curl_retryable(CURLcode rc);
+/* x's result, a stall reported as CURLE_OPERATION_TIMEDOUT. */
+CURLcode reg_xfer_rc(const struct reg_xfer *x);
 /* The Authorization header line for a request to url needing scope (NULL
  * when none applies); fetches a token when needed. */
 int reg_auth_header(struct reg_client *c, const char *url, const char *scope,

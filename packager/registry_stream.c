@@ -175,6 +175,7 @@ static int start(struct reg_stream *s, struct xp_error *err)
 		while (!s->x.done)
 			reg_pump(c, 1000);
 		detach(s);
+		s->x.rc = reg_xfer_rc(&s->x);
 		if (s->x.rc != CURLE_OK) {
 			snprintf(s->rs.cause, sizeof(s->rs.cause), "%s", curl_easy_strerror(s->x.rc));
 			if (reg_curl_retryable(s->x.rc) && s->attempt < c->retry.attempts) {
@@ -223,6 +224,7 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 			return 0;
 		if (s->x.done && !s->paused) {
 			detach(s);
+			s->x.rc = reg_xfer_rc(&s->x);
 			if (s->x.rc == CURLE_OK) {
 				s->finished = 1;
 				return 0;
@@ -247,6 +249,9 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 		s->dst = buf;
 		s->dst_len = len;
 		s->dst_got = 0;
+		/* the stall clock runs only while a reader waits for bytes */
+		if (s->x.moved_at != 0)
+			s->x.moved_at = reg_now() > s->x.moved_at + 1 ? reg_now() - 1 : s->x.moved_at;
 		if (s->paused) {
 			s->paused = 0;
 			curl_easy_pause(s->x.easy, CURLPAUSE_CONT);

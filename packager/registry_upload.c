@@ -113,6 +113,9 @@ static int judge(struct upload *u, int got, struct reg_resp *rs, int *retry,
 	if (got < 0) {
 		/* a transport error (retry when curl says so), or the source failed */
 		*retry = rs->cause[0] && rs->retryable;
+		if (rs->cause[0])
+			xp_error_set(err, XP_EXIT_REMOTE, "cannot push blob '%s' to '%s': %s",
+				     u->d->digest, name_of(u), rs->cause);
 		return -1;
 	}
 	if (rs->status == 201 || rs->status == 204) {
@@ -248,10 +251,7 @@ static int chunked(struct upload *u, char **loc, int *retry, struct xp_error *er
 			reg_resp_release(&rs);
 			continue;
 		}
-		if (got == 0)
-			judge(u, 0, &rs, &r_retry, err);
-		else
-			r_retry = rs.cause[0] && rs.retryable;
+		judge(u, got, &rs, &r_retry, err);
 		reg_resp_release(&rs);
 		drop_reader(u);  /* its position is unknown now */
 		if (!r_retry || ++resumes >= rt->attempts) {
@@ -300,7 +300,10 @@ int reg_upload_blob(struct reg_store *r, const struct oci_desc *d,
 		if (ret == 0 || !retry)
 			break;
 		if (attempt >= rt->attempts) {
-			xp_error_prefix(err, "gave up after %d attempts", attempt);
+			size_t n = strlen(err->msg);
+
+			snprintf(err->msg + n, sizeof(err->msg) - n, " (gave up after %d attempts)",
+				 attempt);
 			break;
 		}
 		reg_backoff(r->c, attempt, u.retry_after);
