@@ -65,6 +65,21 @@ assert log["runs"][0]["results"] == []
 assert len(log["runs"][0]["tool"]["driver"]["rules"]) > 20
 PY
 
+# the same record as JSON (a .json name is read as JSON, positions included)
+python3 -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=1, default=str)' \
+	valid.yaml valid.json
+run xp validate valid.json
+expect_rc 0
+expect_out <<'END'
+valid.json: valid
+END
+sed -i 's/"selected": "run-2"/"selected": "run-9"/' valid.json
+run xp validate valid.json
+expect_rc 1
+expect_err <<END
+valid.json:$(grep -n '"selected"' valid.json | cut -d: -f1):14: error: selected run 'run-9' is not among the record's runs (did you mean 'run-1'?)
+END
+
 # -q keeps the summary line off
 run xp -q validate valid.yaml
 expect_rc 0
