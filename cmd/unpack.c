@@ -1,14 +1,70 @@
 /*
- * unpack.c — `xpship unpack`: extract a bundle's model files into DIR, verifying every digest.
+ * unpack.c — `xpship unpack`: extract a bundle's files into DIR, verifying
+ * every digest (packager/unpack.h). stdout: the manifest digest.
  */
+#include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
+#include "packager/unpack.h"
+
+#include <stdio.h>
+#include <string.h>
 
 static const char usage[] =
-	"usage: xpship unpack BUNDLE DIR\n"
+	"usage: xpship unpack [--plain-http] [--insecure] [--ca-file F] BUNDLE DIR\n"
 	"\n"
-	"Extract a bundle's model files into DIR, verifying every digest.\n";
+	"Extract the files of BUNDLE (oci:DIR[:TAG], oci-archive:FILE[:TAG], a path, or\n"
+	"HOST[:PORT]/REPO[:TAG|@DIGEST]) into DIR, layer by layer, as a container\n"
+	"runtime would (whiteouts applied). Every blob is checked against its digest as\n"
+	"it is read; entries with absolute paths, '..', links out of DIR, hard links\n"
+	"out of the bundle or special files are refused, and refuse the whole unpack.\n"
+	"The files appear at DIR only when everything verified: they are extracted\n"
+	"beside it first, then renamed. DIR must not exist or be empty.\n"
+	"\n"
+	"Registry options (BUNDLE a registry reference):\n"
+	REGOPT_TLS_HELP
+	"\n"
+	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
+	"Exit codes: 0 unpacked, 1 a digest did not match or an entry was refused,\n"
+	"2 usage (or DIR not empty), 3 malformed bundle, 4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	REGOPT_TLS_OPTIONS,
+	{NULL, 0, NULL, 0},
+};
 
 int cmd_unpack(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct store_opts sopts = {0};
+	struct unpack_stats st;
+	struct store *s = NULL;
+	struct oci_desc m = {0};
+	struct xp_error err;
+	int c, ret;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+		if (c == CMD_OPT_HELP)
+			return XP_EXIT_OK;
+		if (regopt_parse("unpack", c, optarg, &sopts) <= 0)
+			return XP_EXIT_USAGE;
+	}
+	if (argc - optind != 2)
+		return cmd_usage_error("unpack", "expected a bundle and a directory");
+	regopt_prepare();
+	sopts.progress = cmd_progress();
+	ret = bundlearg_open("unpack", argv[optind], &sopts, &s, &m);
+	if (ret)
+		return ret;
+	if (unpack_bundle(s, &m, argv[optind + 1], sopts.progress, &st, &err)) {
+		ret = cmd_fail(&err);
+	} else {
+		printf("%s\n", m.digest);
+		diag_verbose("%zu layers, %zu entries, %llu bytes", st.layers, st.entries,
+			     (unsigned long long)st.bytes);
+		ret = XP_EXIT_OK;
+	}
+	oci_desc_release(&m);
+	store_close(s);
+	return ret;
 }

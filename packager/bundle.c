@@ -43,7 +43,7 @@ static int pick_manifest(const struct oci_index *ix, const char *what, struct oc
 }
 
 /* Fetch and parse the manifest `d` names (through an index when it is one);
- * index annotations go to `annots`. */
+ * index annotations go to `annots` (optional). */
 static int load_manifest(struct store *s, const struct oci_desc *d, struct oci_desc *mdesc,
 			 struct oci_manifest *m, struct oci_annots *annots, struct xp_error *err)
 {
@@ -60,7 +60,7 @@ static int load_manifest(struct store *s, const struct oci_desc *d, struct oci_d
 		if (oci_index_parse(buf, len, d->digest, &ix, err))
 			goto out;
 		ret = pick_manifest(&ix, d->digest, mdesc, err);
-		if (!ret)
+		if (!ret && annots)
 			oci_annots_copy(annots, &ix.annotations);
 		oci_index_release(&ix);
 		free(buf);
@@ -121,6 +121,12 @@ out:
 	if (ret)
 		bundle_info_release(b);
 	return ret;
+}
+
+int bundle_load_manifest(struct store *s, const struct oci_desc *d, struct oci_desc *mdesc,
+			 struct oci_manifest *m, struct xp_error *err)
+{
+	return load_manifest(s, d, mdesc, m, NULL, err);
 }
 
 int bundle_read_meta(struct store *s, const struct oci_desc *manifest,

@@ -58,6 +58,11 @@
 int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
 		     struct oci_annots *out, struct xp_error *err);
 
+/* The manifest `d` stands for (itself, or picked from an index as above),
+ * fetched, verified and parsed; mdesc receives its descriptor. */
+int bundle_load_manifest(struct store *s, const struct oci_desc *d, struct oci_desc *mdesc,
+			 struct oci_manifest *m, struct xp_error *err);
+
 /* Everything `inspect` shows about a bundle. */
 struct bundle_info {
 	struct oci_desc desc;            /* what was resolved (manifest or index) */

@@ -54,11 +54,9 @@ int tree_is_ancestor(const char *dir, const char *name)
 	return strncmp(dir, name, n) == 0 && name[n] == '/';
 }
 
-/* A link target stays inside the input when it is relative and its ".."
- * components, all leading, do not climb above the input's root from the
- * link's directory (`depth` levels below the root). A ".." after a normal
- * component could climb out through a link, so it is refused too. */
-static int link_inside(const char *target, size_t depth)
+/* A ".." after a normal component could climb out through a link, so it is
+ * refused even when it would stay inside lexically. */
+int tree_link_inside(const char *target, size_t depth)
 {
 	const char *p = target;
 	long level = (long)depth;
@@ -142,7 +140,7 @@ static int walk_entry(struct walk *w, const char *src, const char *name, size_t 
 			return xp_error_set(err, XP_EXIT_USAGE, "cannot pack link '%s': target too long",
 					    src);
 		target[n] = '\0';
-		if (!link_inside(target, depth))
+		if (!tree_link_inside(target, depth))
 			return xp_error_set(err, XP_EXIT_USAGE,
 					    "cannot pack link '%s': its target '%s' is outside the input (pack the target instead)",
 					    src, target);

@@ -59,6 +59,11 @@ void tree_release(struct tree *t);
 /* 1 when `dir` is a proper ancestor directory of `name` ("a" of "a/b"). */
 int tree_is_ancestor(const char *dir, const char *name);
 
+/* 1 when a link target stays inside the tree: relative, its ".." components
+ * all leading and not climbing above the root from the link's directory,
+ * which is `depth` levels below the root. */
+int tree_link_inside(const char *target, size_t depth);
+
 /* "models/x/y.bin" → "y.bin" (borrowed pointer into name). */
 const char *tree_basename(const char *name);
 

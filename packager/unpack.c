@@ -1,0 +1,558 @@
+/*
+ * unpack.c — verified, confined extraction of a bundle's layers (see
+ * unpack.h).
+ */
+#include "packager/unpack.h"
+#include "packager/bundle.h"
+#include "packager/tree.h"
+#include "common/exitcode.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK (1u << 20)
+#define WHITEOUT ".wh."
+#define OPAQUE ".wh..wh..opq"
+
+/* ---- removing without following links ---- */
+
+static int rm_at(int dirfd, const char *name, int depth);
+
+static int rm_contents(int fd, int depth)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			ret |= rm_at(dirfd(d), e->d_name, depth + 1);
+	closedir(d);
+	return ret;
+}
+
+static int rm_at(int dirfd, const char *name, int depth)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0);
+	if (depth > 512)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	fchmod(fd, 0700);
+	if (rm_contents(fd, depth))
+		return -1;
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* Remove `path` (relative to the working directory, checked clean) without
+ * following any link on the way. */
+static int rm_path(const char *path)
+{
+	char *copy = xstrdup(path), *p = copy, *slash;
+	int fd = AT_FDCWD, ret = -1;
+
+	while ((slash = strchr(p, '/'))) {
+		int next;
+
+		*slash = '\0';
+		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != AT_FDCWD)
+			close(fd);
+		if (next < 0) {
+			ret = errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+			goto out;
+		}
+		fd = next;
+		p = slash + 1;
+	}
+	ret = rm_at(fd, p, 0);
+	if (fd != AT_FDCWD)
+		close(fd);
+out:
+	free(copy);
+	return ret;
+}
+
+/* Remove the directory `path` and everything in it, following no link
+ * inside it. */
+static int rm_tree(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (rm_contents(fd, 0))
+		return -1;
+	return rmdir(path);
+}
+
+/* ---- entry checks ---- */
+
+/* "./a/b/" → "a/b"; NULL for the root itself. */
+static char *clean_name(const char *name)
+{
+	size_t len;
+
+	while (name[0] == '.' && name[1] == '/')
+		name += 2;
+	while (name[0] == '/' && name[1] == '/')
+		name++;
+	len = strlen(name);
+	while (len > 1 && name[len - 1] == '/')
+		len--;
+	if (!len || (len == 1 && name[0] == '.'))
+		return NULL;
+	return xstrndup(name, len);
+}
+
+/* Why a path may not be written, or NULL. */
+static const char *path_problem(const char *name)
+{
+	const char *p = name;
+
+	if (*name == '/')
+		return "absolute path";
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return "path contains '..'";
+		p += len;
+		while (*p == '/')
+			p++;
+	}
+	return NULL;
+}
+
+static size_t depth_of(const char *name)
+{
+	size_t n = 0;
+
+	for (; *name; name++)
+		n += *name == '/';
+	return n;
+}
+
+struct layer_ctx {
+	struct xp_reader *r;
+	unsigned char *buf;
+	const char *digest;
+	const struct xp_progress *progress;
+	char label[32];
+	uint64_t done, total;
+	struct xp_error err;
+	int failed;
+	int eof;            /* the blob was read to its end */
+};
+
+static la_ssize_t read_cb(struct archive *a, void *arg, const void **out)
+{
+	struct layer_ctx *c = arg;
+	ssize_t n = reader_read(c->r, c->buf, READ_CHUNK, &c->err);
+
+	if (n < 0) {
+		c->failed = 1;
+		archive_set_error(a, EIO, "%s", c->err.msg);
+		return -1;
+	}
+	if (n == 0)
+		c->eof = 1;
+	c->done += (uint64_t)n;
+	if (c->total >= READ_CHUNK)
+		xp_progress_update(c->progress, c->label, c->done, c->total);
+	*out = c->buf;
+	return n;
+}
+
+/* Refuse what must not be extracted; 1 for an entry to skip. */
+static int check_entry(struct archive_entry *e, const char *name, const char *digest,
+		       struct xp_error *err)
+{
+	const char *why = path_problem(name), *link = archive_entry_hardlink(e);
+	mode_t type = archive_entry_filetype(e);
+
+	if (!why && link) {
+		char *t = clean_name(link);
+
+		why = !t ? "hard link to the root" : path_problem(t) ? "hard link out of the bundle" : NULL;
+		free(t);
+	}
+	if (!why && !link && type == AE_IFLNK) {
+		link = archive_entry_symlink(e);
+		if (!link || !tree_link_inside(link, depth_of(name)))
+			why = "symbolic link out of the bundle";
+	}
+	if (!why && !link && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
+		why = "not a regular file, directory or link";
+	if (why)
+		return xp_error_set(err, XP_EXIT_NO, "refusing '%s' in layer '%s': %s", name, digest, why);
+	return 0;
+}
+
+/* A whiteout: remove what it names; 1 when the entry was one. */
+static int whiteout(const char *name, const char *digest, struct xp_error *err)
+{
+	const char *base = tree_basename(name);
+	char *target;
+	int ret;
+
+	if (strncmp(base, WHITEOUT, strlen(WHITEOUT)) != 0)
+		return 0;
+	if (strcmp(base, OPAQUE) == 0)
+		return 1;
+	target = base == name ? xstrdup(base + strlen(WHITEOUT))
+			      : xasprintf("%.*s%s", (int)(base - name), name, base + strlen(WHITEOUT));
+	ret = *(base + strlen(WHITEOUT)) ? rm_path(target) : 0;
+	free(target);
+	if (ret)
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot apply whiteout '%s' of layer '%s'",
+				      name, digest);
+	return 1;
+}
+
+static int copy_data(struct archive *in, struct archive *out, struct archive_entry *e,
+		     const char *name, const char *digest, struct layer_ctx *c,
+		     struct xp_error *err)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t off, end = 0;
+	int r;
+
+	while ((r = archive_read_data_block(in, &buf, &size, &off)) == ARCHIVE_OK) {
+		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
+			return xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s': %s", name,
+					    archive_error_string(out));
+		end = off + (la_int64_t)size;
+	}
+	/* the stream ended right after the data (no padding): the entry is whole */
+	if (r == ARCHIVE_FATAL && c->eof && !c->failed && end == archive_entry_size(e))
+		r = ARCHIVE_EOF;
+	if (r != ARCHIVE_EOF) {
+		if (c->failed) {
+			*err = c->err;
+			return -1;
+		}
+		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot read layer '%s': %s", digest,
+				    archive_error_string(in));
+	}
+	return 0;
+}
+
+static int read_fail(struct layer_ctx *c, struct archive *a, const char *digest,
+		     struct xp_error *err)
+{
+	if (c->failed) {
+		*err = c->err;
+		return -1;
+	}
+	return xp_error_set(err, XP_EXIT_MALFORMED, "cannot read layer '%s': %s", digest,
+			    archive_error_string(a) ? archive_error_string(a) : "unknown error");
+}
+
+/* Extract one layer, read from r (consumed), into the staging directory:
+ * the working directory while libarchive writes (store paths, which may be
+ * relative, are opened before: r is already open). */
+static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struct archive *disk,
+			 int staging_fd, int cwd_fd, const struct xp_progress *progress,
+			 struct unpack_stats *st, struct xp_error *err)
+{
+	struct layer_ctx c;
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int r, complete = 1, ret = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.r = r_in;
+	c.digest = d->digest;
+	c.progress = progress;
+	c.total = (uint64_t)d->size;
+	snprintf(c.label, sizeof(c.label), "%.19s", d->digest);
+	c.buf = xmalloc(READ_CHUNK);
+	if (!a || fchdir(staging_fd) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot enter the staging directory");
+		goto out;
+	}
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open(a, &c, NULL, read_cb, NULL) != ARCHIVE_OK) {
+		read_fail(&c, a, d->digest, err);
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		char *name = clean_name(archive_entry_pathname(e));
+		int w = 0;
+
+		if (!name)
+			continue;
+		complete = 0;
+		if (check_entry(e, name, d->digest, err) ||
+		    (w = whiteout(name, d->digest, err)) < 0) {
+			free(name);
+			goto out;
+		}
+		if (!w) {
+			archive_entry_set_pathname(e, name);
+			if (archive_write_header(disk, e) != ARCHIVE_OK) {
+				xp_error_set(err, archive_errno(disk) > 0 ? XP_EXIT_SYSTEM : XP_EXIT_NO,
+					     "refusing '%s' in layer '%s': %s", name, d->digest,
+					     archive_error_string(disk));
+				free(name);
+				goto out;
+			}
+			if (archive_entry_size(e) > 0 &&
+			    copy_data(a, disk, e, name, d->digest, &c, err)) {
+				free(name);
+				goto out;
+			}
+			if (archive_write_finish_entry(disk) != ARCHIVE_OK) {
+				xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s': %s", name,
+					     archive_error_string(disk));
+				free(name);
+				goto out;
+			}
+			st->entries++;
+		}
+		complete = 1;
+		free(name);
+	}
+	/* Some writers end the stream right after the last entry's data, without
+	 * padding and end-of-archive blocks: accept that, the entry is whole. */
+	if (r == ARCHIVE_FATAL && c.eof && complete && !c.failed)
+		r = ARCHIVE_EOF;
+	if (r != ARCHIVE_EOF) {
+		read_fail(&c, a, d->digest, err);
+		goto out;
+	}
+	/* read to the very end: the verifying reader checks the digest there */
+	for (;;) {
+		ssize_t n = reader_read(c.r, c.buf, READ_CHUNK, err);
+
+		if (n < 0)
+			goto out;
+		if (n == 0)
+			break;
+		c.done += (uint64_t)n;
+	}
+	if (c.total >= READ_CHUNK)
+		xp_progress_done(progress, c.label, c.done);
+	st->layers++;
+	st->bytes += c.done;
+	ret = 0;
+out:
+	if (fchdir(cwd_fd) < 0 && ret == 0)
+		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot return to the working directory");
+	if (a)
+		archive_read_free(a);
+	reader_close(c.r);
+	free(c.buf);
+	return ret;
+}
+
+static int layer_type_ok(const char *mt)
+{
+	static const char *const suffixes[] = {".tar", ".tar+gzip", ".tar+zstd", NULL};
+	const char *const *sfx;
+	size_t n = strlen(mt);
+
+	if (strcmp(mt, DOCKER_MT_LAYER_GZIP) == 0)
+		return 1;
+	if (strncmp(mt, "application/vnd.oci.image.layer.v1.tar", 38) != 0 &&
+	    strncmp(mt, "application/vnd.cncf.model.", 27) != 0)
+		return 0;
+	for (sfx = suffixes; *sfx; sfx++) {
+		size_t m = strlen(*sfx);
+
+		if (n >= m && strcmp(mt + n - m, *sfx) == 0)
+			return 1;
+	}
+	return strcmp(mt, OCI_MT_LAYER) == 0;
+}
+
+static int is_empty_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
+}
+
+/* The staging directory beside dir (created). */
+static char *make_staging(const char *dir, struct xp_error *err)
+{
+	const char *slash = strrchr(dir, '/');
+	char *parent = slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
+	char *tmpl;
+	mode_t mask;
+
+	if (mkdir_p(parent, 0755, err)) {
+		free(parent);
+		return NULL;
+	}
+	tmpl = xasprintf("%s/.%s.unpack-XXXXXX", parent, slash ? slash + 1 : dir);
+	free(parent);
+	if (!mkdtemp(tmpl)) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create a directory beside '%s'", dir);
+		free(tmpl);
+		return NULL;
+	}
+	/* DIR gets the mode a plain mkdir would give it */
+	mask = umask(0);
+	umask(mask);
+	chmod(tmpl, 0777 & ~mask);
+	return tmpl;
+}
+
+static struct archive *disk_writer(void)
+{
+	struct archive *w = archive_write_disk_new();
+
+	if (w)
+		archive_write_disk_set_options(w, ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+					       ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+					       ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+					       ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+	return w;
+}
+
+static int extract_all(struct store *s, const struct oci_manifest *m, const char *staging,
+		       const struct xp_progress *progress, struct unpack_stats *st,
+		       struct xp_error *err)
+{
+	struct archive *disk = NULL;
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), sfd = -1, ret = -1;
+	size_t i;
+
+	if (cwd < 0)
+		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open the working directory");
+	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sfd < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", staging);
+		goto out;
+	}
+	disk = disk_writer();
+	if (!disk) {
+		xp_error_set(err, XP_EXIT_SYSTEM, "cannot extract: out of memory");
+		goto out;
+	}
+	for (i = 0; i < m->n_layers; i++) {
+		struct xp_reader *r;
+
+		if (store_fetch(s, &m->layers[i].desc, &r, err) ||
+		    extract_layer(r, &m->layers[i].desc, disk, sfd, cwd, progress, st, err))
+			goto out;
+	}
+	if (fchdir(sfd) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot enter '%s'", staging);
+		goto out;
+	}
+	/* directory modes and times are set at close, inside the staging directory */
+	if (archive_write_close(disk) != ARCHIVE_OK)
+		xp_error_set(err, XP_EXIT_SYSTEM, "cannot finish extraction: %s",
+			     archive_error_string(disk));
+	else
+		ret = 0;
+	if (fchdir(cwd) < 0 && ret == 0)
+		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot return to the working directory");
+out:
+	if (disk) {
+		if (ret && fchdir(sfd) == 0) {
+			archive_write_free(disk); /* its pending fixups are relative */
+			if (fchdir(cwd) < 0)
+				ret = xp_error_errno(err, XP_EXIT_SYSTEM,
+						     "cannot return to the working directory");
+		} else {
+			archive_write_free(disk);
+		}
+	}
+	if (sfd >= 0)
+		close(sfd);
+	close(cwd);
+	return ret;
+}
+
+int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *target,
+		  const struct xp_progress *progress, struct unpack_stats *stats,
+		  struct xp_error *err)
+{
+	struct oci_manifest m;
+	struct oci_desc md;
+	struct unpack_stats st;
+	struct stat sb;
+	char *staging = NULL, *dir = xstrdup(target);
+	size_t i, len = strlen(dir);
+	int ret = -1;
+
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	memset(&st, 0, sizeof(st));
+	memset(&m, 0, sizeof(m));
+	memset(&md, 0, sizeof(md));
+	if (lstat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && is_empty_dir(dir))) {
+		xp_error_set(err, XP_EXIT_USAGE,
+			     "cannot unpack into '%s': it exists and is not an empty directory", dir);
+		goto out;
+	}
+	if (bundle_load_manifest(s, desc, &md, &m, err))
+		goto out;
+	for (i = 0; i < m.n_layers; i++) {
+		if (!layer_type_ok(m.layers[i].desc.media_type)) {
+			xp_error_set(err, XP_EXIT_MALFORMED,
+				     "cannot unpack layer '%s': unsupported media type '%s'",
+				     m.layers[i].desc.digest, m.layers[i].desc.media_type);
+			goto out;
+		}
+	}
+	staging = make_staging(dir, err);
+	if (!staging)
+		goto out;
+	if (extract_all(s, &m, staging, progress, &st, err))
+		goto out;
+	if (rename(staging, dir) < 0) {
+		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot rename into '%s'", dir);
+		goto out;
+	}
+	free(staging);
+	staging = NULL;
+	if (stats)
+		*stats = st;
+	ret = 0;
+out:
+	if (staging) {
+		rm_tree(staging);
+		free(staging);
+	}
+	oci_manifest_release(&m);
+	oci_desc_release(&md);
+	free(dir);
+	return ret;
+}

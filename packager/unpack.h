@@ -1,0 +1,49 @@
+/*
+ * unpack.h — extracting a bundle's files, safely and verified.
+ *
+ * unpack_bundle() resolves the manifest (an index: its linux/amd64 manifest,
+ * else its first), then extracts every layer in order with libarchive into a
+ * staging directory beside DIR (".NAME.unpack-XXXXXX"); only when every layer
+ * was extracted and every blob matched its digest is the staging directory
+ * renamed to DIR. DIR must not exist or be an empty directory. A layer is read
+ * through the store's verifying reader and drained to its end, so a blob whose
+ * bytes do not match its digest fails the unpack and nothing appears at DIR.
+ *
+ * Entries are written with ARCHIVE_EXTRACT_SECURE_SYMLINKS, _SECURE_NODOTDOT
+ * and _SECURE_NOABSOLUTEPATHS, permissions but no owners; before libarchive
+ * sees an entry it is refused here when its name is absolute or has a ".."
+ * component, when it is a hard link whose target is, when it is a symbolic
+ * link whose target is absolute or climbs out of DIR (the rule tree.h applies
+ * when packing), or when it is a device node, FIFO or socket. A refused entry
+ * fails the whole unpack: nothing outside DIR is ever touched, and DIR itself
+ * is not created. Whiteouts (".wh.NAME") remove NAME from what earlier layers
+ * extracted, without following links; opaque markers are skipped.
+ *
+ * Layer media types: OCI and Docker tar layers (plain, gzip, zstd) and the
+ * CNCF ModelPack tar layers. Errors: a refused entry or a digest mismatch is
+ * XP_EXIT_NO; an unreadable or unsupported layer XP_EXIT_MALFORMED; local I/O
+ * XP_EXIT_SYSTEM; DIR not empty XP_EXIT_USAGE. An interruption by signal can
+ * leave the hidden staging directory behind (never a partial DIR).
+ * Not thread-safe: extraction runs with the staging directory as the working
+ * directory, restored afterwards.
+ */
+#ifndef XPSHIP_PACKAGER_UNPACK_H
+#define XPSHIP_PACKAGER_UNPACK_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+#include "common/progress.h"
+#include "packager/store.h"
+
+struct unpack_stats {
+	size_t layers;
+	size_t entries;
+	uint64_t bytes;      /* blob bytes read */
+};
+
+int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *dir,
+		  const struct xp_progress *progress, struct unpack_stats *stats,
+		  struct xp_error *err);
+
+#endif
