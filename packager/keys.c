@@ -306,6 +306,29 @@ int key_pem_is_encrypted(const char *pem, size_t len)
 	       has(pem, len, "Proc-Type: 4,ENCRYPTED");
 }
 
+/* Refuse PEM text that is not the kind wanted, saying what it is instead. */
+static int check_pem(const char *pem, size_t len, const char *what, int want_private,
+		     struct xp_error *err)
+{
+	int is_priv = has(pem, len, "PRIVATE KEY-----");
+	int is_pub = has(pem, len, "-----BEGIN PUBLIC KEY-----");
+
+	if (len > INT32_MAX)
+		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': too large", what);
+	if (want_private ? is_priv : is_pub)
+		return 0;
+	if (want_private && is_pub)
+		return xp_error_set(err, XP_EXIT_USAGE,
+				    "cannot load key '%s': it is a public key (signing needs the private key)",
+				    what);
+	if (!want_private && is_priv)
+		return xp_error_set(err, XP_EXIT_USAGE,
+				    "cannot load key '%s': it is a private key (verifying needs the public key, PREFIX.pub)",
+				    what);
+	return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': not a PEM %s key", what,
+			    want_private ? "private" : "public");
+}
+
 struct pass_ctx {
 	const char *pass;
 	size_t len;
@@ -331,16 +354,8 @@ int key_load_private(const char *pem, size_t len, const char *what, const char *
 	EVP_PKEY *pkey;
 	BIO *b;
 
-	if (len > INT32_MAX)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': too large", what);
-	if (!has(pem, len, "PRIVATE KEY-----")) {
-		if (has(pem, len, "-----BEGIN PUBLIC KEY-----"))
-			return xp_error_set(err, XP_EXIT_USAGE,
-					    "cannot load key '%s': it is a public key (signing needs the private key)",
-					    what);
-		return xp_error_set(err, XP_EXIT_MALFORMED,
-				    "cannot load key '%s': not a PEM private key", what);
-	}
+	if (check_pem(pem, len, what, 1, err))
+		return -1;
 	if (key_pem_is_encrypted(pem, len) && !pass)
 		return xp_error_set(err, XP_EXIT_USAGE,
 				    "cannot load key '%s': it is encrypted and no passphrase was given",
@@ -367,16 +382,8 @@ int key_load_public(const char *pem, size_t len, const char *what,
 	EVP_PKEY *pkey;
 	BIO *b;
 
-	if (len > INT32_MAX)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': too large", what);
-	if (!has(pem, len, "-----BEGIN PUBLIC KEY-----")) {
-		if (has(pem, len, "PRIVATE KEY-----"))
-			return xp_error_set(err, XP_EXIT_USAGE,
-					    "cannot load key '%s': it is a private key (verifying needs the public key, PREFIX.pub)",
-					    what);
-		return xp_error_set(err, XP_EXIT_MALFORMED,
-				    "cannot load key '%s': not a PEM public key", what);
-	}
+	if (check_pem(pem, len, what, 0, err))
+		return -1;
 	b = BIO_new_mem_buf(pem, (int)len);
 	if (!b)
 		abort();
@@ -437,6 +444,11 @@ out:
 	return ret;
 }
 
+static int mismatch(const struct sign_key *k, struct xp_error *err)
+{
+	return xp_error_set(err, XP_EXIT_NO, "signature does not match %s key %.12s", k->name, k->id);
+}
+
 int key_verify(const struct sign_key *k, const void *msg, size_t len,
 	       const unsigned char *sig, size_t sig_len, struct xp_error *err)
 {
@@ -449,10 +461,7 @@ int key_verify(const struct sign_key *k, const void *msg, size_t len,
 	     EVP_DigestVerify(ctx, sig, sig_len, msg, len) == 1;
 	EVP_MD_CTX_free(ctx);
 	ERR_clear_error();
-	if (!ok)
-		return xp_error_set(err, XP_EXIT_NO, "signature does not match %s key %.12s",
-				    k->name, k->id);
-	return 0;
+	return ok ? 0 : mismatch(k, err);
 }
 
 /* Feed a file through an initialised sign/verify context. */
@@ -488,41 +497,48 @@ out:
 	return ret;
 }
 
-int key_sign_file(const struct sign_key *k, const char *path, unsigned char **sig,
-		  size_t *sig_len, struct xp_error *err)
+/* Sign (verify 0: *sig and *sig_len receive the signature) or verify
+ * (verify 1: they hold it) a file's bytes. */
+static int file_op(const struct sign_key *k, const char *path, int verify,
+		   unsigned char **sig, size_t *sig_len, struct xp_error *err)
 {
 	EVP_MD_CTX *ctx;
 	unsigned char *buf = NULL;
 	size_t n = 0;
 	int ret = -1;
 
-	if (k->type == KEY_ED25519) {
+	if (k->type == KEY_ED25519) {   /* one pass over the whole message */
 		char *msg;
 		size_t len;
 
 		if (file_read_all(path, ED25519_FILE_MAX, &msg, &len, err))
 			return -1;
-		ret = key_sign(k, msg, len, sig, sig_len, err);
+		ret = verify ? key_verify(k, msg, len, *sig, *sig_len, err)
+			     : key_sign(k, msg, len, sig, sig_len, err);
 		free(msg);
 		return ret;
 	}
-	if (!k->is_private)
+	if (!verify && !k->is_private)
 		return xp_error_set(err, XP_EXIT_USAGE, "cannot sign: no private key");
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		abort();
-	if (EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k->pkey) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign '%s'", path);
+	if ((verify ? EVP_DigestVerifyInit(ctx, NULL, md_of(k), NULL, k->pkey)
+		    : EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k->pkey)) != 1) {
+		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot %s '%s'", verify ? "verify" : "sign", path);
 		goto out;
 	}
-	if (stream_file(ctx, 0, path, err))
+	if (stream_file(ctx, verify, path, err))
 		goto out;
-	if (EVP_DigestSignFinal(ctx, NULL, &n) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign '%s'", path);
+	if (verify) {
+		int ok = EVP_DigestVerifyFinal(ctx, *sig, *sig_len) == 1;
+
+		ERR_clear_error();
+		ret = ok ? 0 : mismatch(k, err);
 		goto out;
 	}
-	buf = xmalloc(n ? n : 1);
-	if (EVP_DigestSignFinal(ctx, buf, &n) != 1) {
+	if (EVP_DigestSignFinal(ctx, NULL, &n) != 1 || !(buf = xmalloc(n ? n : 1)) ||
+	    EVP_DigestSignFinal(ctx, buf, &n) != 1) {
 		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign '%s'", path);
 		goto out;
 	}
@@ -536,39 +552,17 @@ out:
 	return ret;
 }
 
+int key_sign_file(const struct sign_key *k, const char *path, unsigned char **sig,
+		  size_t *sig_len, struct xp_error *err)
+{
+	return file_op(k, path, 0, sig, sig_len, err);
+}
+
 int key_verify_file(const struct sign_key *k, const char *path,
 		    const unsigned char *sig, size_t sig_len, struct xp_error *err)
 {
-	EVP_MD_CTX *ctx;
-	int ok;
+	unsigned char *s = (unsigned char *)sig;
+	size_t n = sig_len;
 
-	if (k->type == KEY_ED25519) {
-		char *msg;
-		size_t len;
-		int ret;
-
-		if (file_read_all(path, ED25519_FILE_MAX, &msg, &len, err))
-			return -1;
-		ret = key_verify(k, msg, len, sig, sig_len, err);
-		free(msg);
-		return ret;
-	}
-	ctx = EVP_MD_CTX_new();
-	if (!ctx)
-		abort();
-	if (EVP_DigestVerifyInit(ctx, NULL, md_of(k), NULL, k->pkey) != 1) {
-		EVP_MD_CTX_free(ctx);
-		return xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot verify '%s'", path);
-	}
-	if (stream_file(ctx, 1, path, err)) {
-		EVP_MD_CTX_free(ctx);
-		return -1;
-	}
-	ok = EVP_DigestVerifyFinal(ctx, sig, sig_len) == 1;
-	EVP_MD_CTX_free(ctx);
-	ERR_clear_error();
-	if (!ok)
-		return xp_error_set(err, XP_EXIT_NO, "signature does not match %s key %.12s",
-				    k->name, k->id);
-	return 0;
+	return file_op(k, path, 1, &s, &n, err);
 }
