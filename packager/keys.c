@@ -415,13 +415,14 @@ static const EVP_MD *md_of(const struct sign_key *k)
 int key_sign(const struct sign_key *k, const void *msg, size_t len,
 	     unsigned char **sig, size_t *sig_len, struct xp_error *err)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	unsigned char *buf = NULL;
 	size_t n = 0;
 	int ret = -1;
 
 	if (!k->is_private)
 		return xp_error_set(err, XP_EXIT_USAGE, "cannot sign: no private key");
+	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		abort();
 	if (EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k->pkey) != 1 ||
