@@ -1,128 +1,94 @@
 /*
- * base64.c — base64 encode/decode (see base64.h). Written out rather than
- * taken from EVP_EncodeBlock/EVP_DecodeBlock: those neither reject
- * non-canonical padding nor report the decoded length exactly.
+ * base64.c — base64 over OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock (see
+ * base64.h). What OpenSSL leaves to the caller is done here: the loose form is
+ * normalised first (whitespace dropped, URL-safe alphabet mapped, padding
+ * restored), the decoded length is corrected for padding, and non-canonical
+ * input (bad padding, stray bits in the last quantum) is rejected by
+ * re-encoding and comparing.
  */
 #include "common/base64.h"
 #include "common/strbuf.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+#include <openssl/evp.h>
 
 char *b64_encode(const void *data, size_t len, size_t *out_len)
 {
-	const unsigned char *p = data;
-	size_t n = (len + 2) / 3 * 4, i, o = 0;
-	char *out = xmalloc(n + 1);
+	size_t n = (len + 2) / 3 * 4;
+	char *out;
+	int o;
 
-	for (i = 0; i + 2 < len; i += 3) {
-		unsigned v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = alphabet[v >> 6 & 63];
-		out[o++] = alphabet[v & 63];
-	}
-	if (i < len) {
-		unsigned v = (unsigned)p[i] << 16 | (i + 1 < len ? (unsigned)p[i + 1] << 8 : 0);
-
-		out[o++] = alphabet[v >> 18 & 63];
-		out[o++] = alphabet[v >> 12 & 63];
-		out[o++] = i + 1 < len ? alphabet[v >> 6 & 63] : '=';
-		out[o++] = '=';
-	}
+	if (len > INT_MAX / 4 * 3)
+		abort(); /* EVP takes int lengths; nothing xpship encodes is that big */
+	out = xmalloc(n + 1);
+	o = EVP_EncodeBlock((unsigned char *)out, data, (int)len);
 	out[o] = '\0';
 	if (out_len)
-		*out_len = o;
+		*out_len = (size_t)o;
 	return out;
 }
 
-static int value(char c, int loose)
+/* Canonical, padded standard base64 only. */
+static int decode_strict(const char *s, size_t len, unsigned char **out, size_t *out_len)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || (loose && c == '-'))
-		return 62;
-	if (c == '/' || (loose && c == '_'))
-		return 63;
-	return -1;
-}
+	unsigned char *buf;
+	size_t pad = 0, i, n;
+	char *again;
+	int ok;
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static int decode(const char *s, size_t len, int loose, unsigned char **out,
-		  size_t *out_len)
-{
-	unsigned char *buf = xmalloc(len / 4 * 3 + 4);
-	size_t i, o = 0, n = 0, pad = 0;
-	unsigned acc = 0;
-
-	for (i = 0; i < len; i++) {
-		int v;
-
-		if (loose && is_space(s[i]))
-			continue;
-		if (s[i] == '=') {
-			pad++;
-			continue;
-		}
-		if (pad)
-			goto bad;               /* data after padding */
-		v = value(s[i], loose);
-		if (v < 0)
-			goto bad;
-		acc = acc << 6 | (unsigned)v;
-		if (++n % 4 == 0) {
-			buf[o++] = (unsigned char)(acc >> 16);
-			buf[o++] = (unsigned char)(acc >> 8);
-			buf[o++] = (unsigned char)acc;
-			acc = 0;
-		}
+	if (len % 4 || len > INT_MAX)
+		return -1;
+	while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+			    s[i]) || s[i] == '\0')
+			return -1;
+	buf = xmalloc(len / 4 * 3 + 1);
+	if (EVP_DecodeBlock(buf, (const unsigned char *)s, (int)len) < 0) {
+		free(buf);
+		return -1;
 	}
-	switch (n % 4) {
-	case 0:
-		if (pad)
-			goto bad;
-		break;
-	case 1:
-		goto bad;
-	case 2:
-		if ((pad != 2 && !(loose && pad == 0)) || (acc & 0xf))
-			goto bad;
-		buf[o++] = (unsigned char)(acc >> 4);
-		break;
-	case 3:
-		if ((pad != 1 && !(loose && pad == 0)) || (acc & 0x3))
-			goto bad;
-		buf[o++] = (unsigned char)(acc >> 10);
-		buf[o++] = (unsigned char)(acc >> 2);
-		break;
+	n = len / 4 * 3 - pad;
+	/* the same bytes must encode back to exactly this text */
+	again = b64_encode(buf, n, NULL);
+	ok = strlen(again) == len && memcmp(again, s, len) == 0;
+	free(again);
+	if (!ok) {
+		free(buf);
+		return -1;
 	}
-	buf[o] = '\0';
+	buf[n] = '\0';
 	*out = buf;
-	*out_len = o;
+	*out_len = n;
 	return 0;
-bad:
-	free(buf);
-	return -1;
 }
 
 int b64_decode(const char *s, size_t len, unsigned char **out, size_t *out_len)
 {
-	return decode(s, len, 0, out, out_len);
+	return decode_strict(s, len, out, out_len);
 }
 
 int b64_decode_loose(const char *s, size_t len, unsigned char **out, size_t *out_len)
 {
-	return decode(s, len, 1, out, out_len);
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
+			continue;
+		strbuf_addc(&sb, c == '-' ? '+' : c == '_' ? '/' : c);
+	}
+	if (!memchr(sb.buf, '=', sb.len))
+		while (sb.len % 4)
+			strbuf_addc(&sb, '=');
+	ret = decode_strict(sb.buf, sb.len, out, out_len);
+	strbuf_release(&sb);
+	return ret;
 }
