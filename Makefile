@@ -43,7 +43,7 @@ BIN        := $(BUILD)/xpship
 DEB_PKGS   := make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
-              ca-certificates zstd python3-yaml groovy default-jre-headless
+              ca-certificates zstd python3-yaml groovy default-jre-headless time
 
 .PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang
 

@@ -16,6 +16,7 @@
  * after (blob digest) compression in one pass.
  */
 #include "packager/layer.h"
+#include "packager/hasher.h"
 #include "common/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -24,8 +25,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,129 +32,20 @@
 #include <unistd.h>
 
 #define READ_CHUNK (1u << 20)        /* file reads */
-#define RING_SIZE (4u << 20)         /* bytes queued for the hashing thread */
-#define HASH_CHUNK (256u << 10)      /* bytes hashed per lock round */
+#define READ_BUFS 4                  /* read ahead while earlier chunks are hashed */
 
 const char *layer_suffix(enum layer_compression c)
 {
 	return c == LAYER_GZIP ? "tar+gzip" : c == LAYER_ZSTD ? "tar+zstd" : "tar";
 }
 
-/* ---- SHA-256 on a second thread, fed through a byte ring ---- */
-
-struct hasher {
-	struct digest *d;
-	pthread_t thread;
-	int threaded;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, drained;
-	unsigned char *ring;
-	uint64_t head, tail;    /* bytes queued / bytes hashed, ever */
-	int closing;
-};
-
-static void *hasher_main(void *arg)
-{
-	struct hasher *h = arg;
-	sigset_t all;
-
-	/* signals are the main thread's business (temporary-file cleanup) */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		size_t off, n;
-
-		while (h->head == h->tail && !h->closing)
-			pthread_cond_wait(&h->filled, &h->mu);
-		if (h->head == h->tail)
-			break;
-		off = (size_t)(h->tail % RING_SIZE);
-		n = (size_t)(h->head - h->tail);
-		if (n > RING_SIZE - off)
-			n = RING_SIZE - off;
-		if (n > HASH_CHUNK)
-			n = HASH_CHUNK;
-		pthread_mutex_unlock(&h->mu);
-		digest_update(h->d, h->ring + off, n);
-		pthread_mutex_lock(&h->mu);
-		h->tail += n;
-		pthread_cond_signal(&h->drained);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
-static void hasher_start(struct hasher *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->d = digest_new();
-	h->ring = xmalloc(RING_SIZE);
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->filled, NULL);
-	pthread_cond_init(&h->drained, NULL);
-	/* without a thread the data is hashed inline */
-	h->threaded = pthread_create(&h->thread, NULL, hasher_main, h) == 0;
-}
-
-static void hasher_feed(struct hasher *h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	if (!h->threaded) {
-		digest_update(h->d, data, len);
-		return;
-	}
-	while (len) {
-		size_t off, n;
-
-		pthread_mutex_lock(&h->mu);
-		while (h->head - h->tail == RING_SIZE)
-			pthread_cond_wait(&h->drained, &h->mu);
-		n = (size_t)(RING_SIZE - (h->head - h->tail));
-		pthread_mutex_unlock(&h->mu);
-		/* [head, tail + RING_SIZE) is ours until head moves */
-		off = (size_t)(h->head % RING_SIZE);
-		if (n > RING_SIZE - off)
-			n = RING_SIZE - off;
-		if (n > len)
-			n = len;
-		memcpy(h->ring + off, p, n);
-		pthread_mutex_lock(&h->mu);
-		h->head += n;
-		pthread_cond_signal(&h->filled);
-		pthread_mutex_unlock(&h->mu);
-		p += n;
-		len -= n;
-	}
-}
-
-/* Stop the thread; `out` (optional) receives the digest. */
-static void hasher_finish(struct hasher *h, char out[XP_DIGEST_SIZE])
-{
-	if (h->threaded) {
-		pthread_mutex_lock(&h->mu);
-		h->closing = 1;
-		pthread_cond_signal(&h->filled);
-		pthread_mutex_unlock(&h->mu);
-		pthread_join(h->thread, NULL);
-		h->threaded = 0;
-	}
-	if (out)
-		digest_final(h->d, out);
-	digest_free(h->d);
-	free(h->ring);
-	pthread_mutex_destroy(&h->mu);
-	pthread_cond_destroy(&h->filled);
-	pthread_cond_destroy(&h->drained);
-	memset(h, 0, sizeof(*h));
-}
-
 /* ---- the sink behind the tar writer ---- */
 
 struct sink {
 	struct store_writer *w;
-	struct hasher tar_hash;
+	struct hasher *tar_hash;
+	const unsigned char *lend_lo, *lend_hi;   /* the current read buffer */
+	uint64_t *lend_ticket;                    /* its hasher ticket */
 	struct digest *blob_hash;   /* compressed only */
 	struct archive *raw;        /* the compressor, NULL when uncompressed */
 	struct xp_error err;
@@ -180,7 +70,12 @@ static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, si
 	struct sink *s = ctx;
 
 	(void)a;
-	hasher_feed(&s->tar_hash, buf, len);
+	/* file data passes through libarchive unbuffered: lend it, do not copy */
+	if (s->lend_lo && (const unsigned char *)buf >= s->lend_lo &&
+	    (const unsigned char *)buf + len <= s->lend_hi)
+		*s->lend_ticket = hasher_lend(s->tar_hash, buf, len);
+	else
+		hasher_copy(s->tar_hash, buf, len);
 	if (s->raw) {
 		if (archive_write_data(s->raw, buf, len) != (la_ssize_t)len) {
 			if (!s->failed)
@@ -290,29 +185,46 @@ struct progress_state {
 	uint64_t done, total;
 };
 
+/* Read buffers, each lent to the hasher until its ticket is done. */
+struct bufs {
+	unsigned char *v[READ_BUFS];
+	uint64_t ticket[READ_BUFS];
+	size_t next;
+};
+
 static int write_data(struct sink *s, struct archive *a, const struct tree_entry *e,
-		      unsigned char *buf, struct progress_state *p, struct xp_error *err)
+		      struct bufs *b, struct progress_state *p, struct xp_error *err)
 {
 	uint64_t left = e->size;
 	int fd = open_input(e, err), ret = -1;
+	unsigned char *buf, probe;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
 	while (left) {
-		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK;
+		size_t want = left < READ_CHUNK ? (size_t)left : READ_CHUNK, k = b->next;
 
+		b->next = (k + 1) % READ_BUFS;
+		buf = b->v[k];
+		/* the hasher may still be reading what this buffer held */
+		hasher_wait(s->tar_hash, b->ticket[k]);
+		s->lend_lo = buf;
+		s->lend_hi = buf + READ_CHUNK;
+		s->lend_ticket = &b->ticket[k];
 		n = read_full(fd, buf, want);
 		if (n < 0) {
 			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
 			goto out;
 		}
-		if (n == 0) {
+		if ((size_t)n < want) {
 			xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed: it shrank",
 				     e->src);
 			goto out;
 		}
-		if (archive_write_data(a, buf, (size_t)n) != n) {
+		n = archive_write_data(a, buf, (size_t)n);
+		s->lend_lo = s->lend_hi = NULL;
+		if (n != (ssize_t)want) {
 			arch_fail(s, a, "cannot write layer", err);
 			goto out;
 		}
@@ -321,7 +233,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		if (p->total >= READ_CHUNK)
 			xp_progress_update(p->o->progress, p->o->label, p->done, p->total);
 	}
-	n = read(fd, buf, 1);
+	n = read(fd, &probe, 1);
 	if (n != 0) {
 		if (n < 0)
 			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
@@ -338,7 +250,7 @@ out:
 
 static int write_entry(struct sink *s, struct archive *a, struct archive_entry *ae,
 		       const struct tree_entry *e, const struct layer_opts *o,
-		       unsigned char *buf, struct progress_state *p, struct xp_error *err)
+		       struct bufs *buf, struct progress_state *p, struct xp_error *err)
 {
 	archive_entry_clear(ae);
 	archive_entry_set_pathname(ae, e->name);
@@ -373,19 +285,20 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 	struct archive_entry *ae = NULL;
 	struct progress_state p = {o, 0, 0};
 	struct sink s;
-	unsigned char *buf = NULL;
+	struct bufs b;
 	char diff_id[XP_DIGEST_SIZE], digest[XP_DIGEST_SIZE];
 	uint64_t size;
 	size_t i;
 	int ret = -1;
 
 	memset(&s, 0, sizeof(s));
+	memset(&b, 0, sizeof(b));
 	for (i = 0; i < n; i++)
 		if (entries[i]->type == TREE_FILE)
 			p.total += entries[i]->size;
 	if (store_writer_open(st, &s.w, err))
 		return -1;
-	hasher_start(&s.tar_hash);
+	s.tar_hash = hasher_start();
 	if (o->compression != LAYER_NONE) {
 		s.blob_hash = digest_new();
 		if (open_compressor(&s, o->compression, err))
@@ -404,9 +317,10 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 		arch_fail(&s, a, "cannot write layer", err);
 		goto out;
 	}
-	buf = xmalloc(READ_CHUNK);
+	for (i = 0; i < READ_BUFS; i++)
+		b.v[i] = xmalloc(READ_CHUNK);
 	for (i = 0; i < n; i++)
-		if (write_entry(&s, a, ae, entries[i], o, buf, &p, err))
+		if (write_entry(&s, a, ae, entries[i], o, &b, &p, err))
 			goto out;
 	if (archive_write_close(a) != ARCHIVE_OK) {
 		arch_fail(&s, a, "cannot write layer", err);
@@ -417,7 +331,8 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 		arch_fail(&s, s.raw, "cannot compress layer", err);
 		goto out;
 	}
-	hasher_finish(&s.tar_hash, diff_id);
+	hasher_finish(s.tar_hash, diff_id);
+	s.tar_hash = NULL;
 	if (s.blob_hash)
 		digest_final(s.blob_hash, digest);
 	else
@@ -438,10 +353,10 @@ out:
 	if (s.raw)
 		archive_write_free(s.raw);
 	archive_entry_free(ae);
-	if (s.tar_hash.d)
-		hasher_finish(&s.tar_hash, NULL);
+	hasher_finish(s.tar_hash, NULL); /* before the buffers it may still read */
 	digest_free(s.blob_hash);
 	store_writer_abort(s.w);
-	free(buf);
+	for (i = 0; i < READ_BUFS; i++)
+		free(b.v[i]);
 	return ret;
 }

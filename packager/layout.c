@@ -10,7 +10,10 @@
  * removal on SIGINT/SIGTERM), fsync'd and renamed to its digest: readers never
  * see a partial blob, and an interrupted write leaves nothing behind. Writeback
  * is started every few MiB (sync_file_range) so the final fsync does not wait
- * for the whole blob. index.json is re-read and rewritten atomically under an
+ * for the whole blob; ranges written back more than a few windows ago are
+ * waited for and dropped from the page cache, so a large blob never piles up
+ * dirty pages (the kernel would throttle the writer) nor pushes other files
+ * (the layer's input) out of the cache. index.json is re-read and rewritten atomically under an
  * exclusive flock on DIR, so concurrent taggers do not lose each other's tags.
  * A missing DIR is created on the first write when opened with opts->create;
  * nothing is written before.
@@ -32,6 +35,7 @@
 #include <unistd.h>
 
 #define KICK_BYTES (8u << 20)   /* start writeback every 8 MiB */
+#define SETTLE_BYTES (32u << 20) /* wait for and drop what is older than this */
 
 struct layout {
 	struct store base;
@@ -44,7 +48,7 @@ struct layout_writer {
 	struct store_writer base;
 	struct layout *l;
 	struct atomic_file af;
-	uint64_t written, kicked;
+	uint64_t written, kicked, settled;
 };
 
 static char *blob_path(const struct layout *l, const char *digest)
@@ -196,6 +200,16 @@ static int lw_write(struct store_writer *sw, const void *data, size_t len,
 	if (w->written - w->kicked >= KICK_BYTES) {
 		sync_file_range(w->af.fd, (off_t)w->kicked, (off_t)(w->written - w->kicked),
 				SYNC_FILE_RANGE_WRITE);
+		if (w->kicked - w->settled >= SETTLE_BYTES) {
+			sync_file_range(w->af.fd, (off_t)w->settled, (off_t)(w->kicked - w->settled),
+					SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+					SYNC_FILE_RANGE_WAIT_AFTER);
+#ifdef POSIX_FADV_DONTNEED
+			posix_fadvise(w->af.fd, (off_t)w->settled, (off_t)(w->kicked - w->settled),
+				      POSIX_FADV_DONTNEED);
+#endif
+			w->settled = w->kicked;
+		}
 		w->kicked = w->written;
 	}
 #endif
