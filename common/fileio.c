@@ -5,6 +5,7 @@
 #include "common/exitcode.h"
 #include "common/strbuf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -137,6 +138,21 @@ int fsync_dir(const char *dir)
 	ret = fsync(fd);
 	close(fd);
 	return ret;
+}
+
+int dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while (empty && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			empty = 0;
+	closedir(d);
+	return empty;
 }
 
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode,

@@ -45,6 +45,8 @@ int write_full(int fd, const void *data, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 
 int fsync_dir(const char *dir);
+/* 1 when `dir` is a directory that can be read and holds nothing but . and .. */
+int dir_is_empty(const char *dir);
 /* mkdir -p; mode for new directories. */
 int mkdir_p(const char *path, mode_t mode, struct xp_error *err);
 

@@ -24,7 +24,6 @@
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -90,21 +89,6 @@ out:
 	free(buf);
 	free(path);
 	return ret;
-}
-
-static int dir_is_empty(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int empty = 1;
-
-	if (!d)
-		return 0;
-	while (empty && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
 }
 
 /* Create DIR as a layout on the first write. */

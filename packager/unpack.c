@@ -391,21 +391,6 @@ static int layer_type_ok(const char *mt)
 	return strcmp(mt, OCI_MT_LAYER) == 0;
 }
 
-static int is_empty_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int empty = 1;
-
-	if (!d)
-		return 0;
-	while (empty && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = 0;
-	closedir(d);
-	return empty;
-}
-
 /* The staging directory beside dir (created). */
 static char *make_staging(const char *dir, struct xp_error *err)
 {
@@ -517,7 +502,7 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 	memset(&st, 0, sizeof(st));
 	memset(&m, 0, sizeof(m));
 	memset(&md, 0, sizeof(md));
-	if (lstat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && is_empty_dir(dir))) {
+	if (lstat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && dir_is_empty(dir))) {
 		xp_error_set(err, XP_EXIT_USAGE,
 			     "cannot unpack into '%s': it exists and is not an empty directory", dir);
 		goto out;

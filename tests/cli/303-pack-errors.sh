@@ -6,16 +6,19 @@
 
 pack_model model
 
-usage_case() { # expected-message args...
-	local msg=$1; shift
+# refused usage|input MESSAGE ARGS...: exit 2, the message (with the usage hint
+# for a command-line mistake)
+refused() {
+	local kind=$1 msg=$2; shift 2
 	run xp pack "$@"
 	expect_rc 2
 	expect_out_empty
-	expect_err <<END
-xpship: error: $msg
-Run 'xpship pack --help' for usage.
-END
+	{
+		echo "xpship: error: $msg"
+		[ "$kind" = input ] || echo "Run 'xpship pack --help' for usage."
+	} | expect_err
 }
+usage_case() { refused usage "$@"; }
 usage_case "missing -o OUT"
 usage_case "missing -t TAG" -o out
 usage_case "missing PATH: name the model files to pack" -o out -t v1
@@ -31,27 +34,18 @@ usage_case "invalid output 'oci:out:v2': name the tag with -t, not in OUT" -o oc
 usage_case "unknown option '--tga' (did you mean '--tag'?)" -o out --tga v1 model
 usage_case "cannot pack '/': it has no name to land under" -o out -t v1 /
 
-refused() { # expected-message args...
-	local msg=$1; shift
-	run xp pack "$@"
-	expect_rc 2
-	expect_out_empty
-	expect_err <<END
-xpship: error: $msg
-END
-}
 mkfifo fifo
-refused "cannot pack 'fifo': not a regular file, directory or link (a FIFO)" -o out -t v1 fifo
+refused input "cannot pack 'fifo': not a regular file, directory or link (a FIFO)" -o out -t v1 fifo
 mkdir -p withfifo && mkfifo withfifo/pipe
-refused "cannot pack 'withfifo/pipe': not a regular file, directory or link (a FIFO)" -o out -t v1 withfifo
+refused input "cannot pack 'withfifo/pipe': not a regular file, directory or link (a FIFO)" -o out -t v1 withfifo
 mkdir abs && ln -s /etc/passwd abs/passwd
-refused "cannot pack link 'abs/passwd': its target '/etc/passwd' is outside the input (pack the target instead)" -o out -t v1 abs
+refused input "cannot pack link 'abs/passwd': its target '/etc/passwd' is outside the input (pack the target instead)" -o out -t v1 abs
 mkdir -p up/sub && ln -s ../../model up/sub/escape
-refused "cannot pack link 'up/sub/escape': its target '../../model' is outside the input (pack the target instead)" -o out -t v1 up
+refused input "cannot pack link 'up/sub/escape': its target '../../model' is outside the input (pack the target instead)" -o out -t v1 up
 mkdir -p twisty/a && ln -s a/../../x twisty/link
-refused "cannot pack link 'twisty/link': its target 'a/../../x' is outside the input (pack the target instead)" -o out -t v1 twisty
-refused "two inputs land at '/models/model' in the bundle" -o out -t v1 model ./model/
-refused "a base image needs --format image" -o out -t v1 --format modelpack --base model model
+refused input "cannot pack link 'twisty/link': its target 'a/../../x' is outside the input (pack the target instead)" -o out -t v1 twisty
+refused input "two inputs land at '/models/model' in the bundle" -o out -t v1 model ./model/
+refused input "a base image needs --format image" -o out -t v1 --format modelpack --base model model
 [ ! -e out ] || fail "a refused pack created the output"
 
 # a link inside the input is fine, even one that climbs back into it

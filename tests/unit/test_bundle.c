@@ -2,45 +2,14 @@
  * manifest annotations over config labels, through an index, ModelPack-style
  * configs without labels, and what inspect lists. */
 #include "tests/unit/test_common.h"
+#define TMP_FIXTURE_TAG "bundle"
 #include "tests/unit/test_tmp.h"
+#include "tests/unit/test_store.h"
 #include "common/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
 #include "packager/oci.h"
 #include "packager/store.h"
-
-static char *dir;
-static struct store *st;
-
-static int setup(void **state)
-{
-	struct store_opts o;
-	struct xp_ref ref;
-	struct xp_error err;
-
-	(void)state;
-	dir = tmp_dir("bundle");
-	if (!dir)
-		return -1;
-	memset(&o, 0, sizeof(o));
-	memset(&ref, 0, sizeof(ref));
-	o.create = 1;
-	ref.kind = REF_LAYOUT;
-	ref.path = xasprintf("%s/out", dir);
-	if (store_open(&ref, &o, &st, &err))
-		return -1;
-	free(ref.path);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	tmp_rm_rf(dir);
-	free(dir);
-	return 0;
-}
 
 /* A manifest with `config` (of media type cmt) and annotations k=v pairs. */
 static void push_manifest(const char *cmt, const char *config, const char *const *ann,
@@ -155,9 +124,9 @@ static void test_index_and_inspect(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_annotations_over_labels, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_non_image_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_index_and_inspect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_annotations_over_labels, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_non_image_config, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_index_and_inspect, store_fixture_setup, store_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

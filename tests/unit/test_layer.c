@@ -2,7 +2,9 @@
  * store: digests against independent hashes of the stored blob, entry
  * metadata read back with libarchive, compression, and inputs that change. */
 #include "tests/unit/test_common.h"
+#define TMP_FIXTURE_TAG "layer"
 #include "tests/unit/test_tmp.h"
+#include "tests/unit/test_store.h"
 #include "common/digest.h"
 #include "common/exitcode.h"
 #include "common/strbuf.h"
@@ -13,43 +15,10 @@
 #include <archive_entry.h>
 #include <sys/stat.h>
 
-static char *dir;
-static struct store *st;
-
-static int setup(void **state)
-{
-	struct store_opts o;
-	struct xp_ref ref;
-	struct xp_error err;
-
-	(void)state;
-	dir = tmp_dir("layer");
-	if (!dir)
-		return -1;
-	memset(&o, 0, sizeof(o));
-	memset(&ref, 0, sizeof(ref));
-	o.create = 1;
-	ref.kind = REF_LAYOUT;
-	ref.path = xasprintf("%s/out", dir);
-	if (store_open(&ref, &o, &st, &err))
-		return -1;
-	free(ref.path);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	store_close(st);
-	tmp_rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 /* A file of `size` bytes of a fixed pattern; returns its path. */
 static char *mkfile(const char *name, size_t size)
 {
-	char *p = xasprintf("%s/%s", dir, name);
+	char *p = xasprintf("%s/%s", tmp_fixture, name);
 	FILE *f = fopen(p, "wb");
 	size_t i;
 
@@ -62,7 +31,7 @@ static char *mkfile(const char *name, size_t size)
 
 static char *blob_path(const char *digest)
 {
-	return xasprintf("%s/out/blobs/sha256/%s", dir, digest_hex(digest));
+	return xasprintf("%s/out/blobs/sha256/%s", tmp_fixture, digest_hex(digest));
 }
 
 static void entry(struct tree_entry *e, const char *name, enum tree_type type, char *src,
@@ -212,7 +181,7 @@ static void test_changed_input(void **state)
 	assert_int_equal(err.code, XP_EXIT_USAGE);
 	assert_non_null(strstr(err.msg, "changed while being packed"));
 	/* a file that became a link is not followed */
-	link = xasprintf("%s/l.bin", dir);
+	link = xasprintf("%s/l.bin", tmp_fixture);
 	assert_int_equal(symlink(src, link), 0);
 	entry(&v[0], "l.bin", TREE_FILE, link, 1000);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
@@ -227,7 +196,7 @@ static void test_changed_input(void **state)
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	/* nothing half-written is left behind */
 	{
-		char *blobs = xasprintf("%s/out/blobs/sha256", dir);
+		char *blobs = xasprintf("%s/out/blobs/sha256", tmp_fixture);
 
 		assert_int_equal(tmp_count_hidden(blobs), 0);
 		free(blobs);
@@ -239,9 +208,9 @@ static void test_changed_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_uncompressed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compressed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changed_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uncompressed, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_compressed, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_changed_input, store_fixture_setup, store_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

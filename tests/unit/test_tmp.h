@@ -70,4 +70,25 @@ static inline int tmp_count_hidden(const char *dir)
 	closedir(d);
 	return n;
 }
+/* A fixture: a fresh directory per test in tmp_fixture (cmocka setup and
+ * teardown; tag the tests with TMP_FIXTURE_TAG before including). */
+#ifdef TMP_FIXTURE_TAG
+static char *tmp_fixture;
+
+static int tmp_fixture_setup(void **state)
+{
+	(void)state;
+	tmp_fixture = tmp_dir(TMP_FIXTURE_TAG);
+	return tmp_fixture ? 0 : -1;
+}
+
+static int tmp_fixture_teardown(void **state)
+{
+	(void)state;
+	tmp_rm_rf(tmp_fixture);
+	free(tmp_fixture);
+	tmp_fixture = NULL;
+	return 0;
+}
+#endif
 #endif

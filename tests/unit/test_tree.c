@@ -1,6 +1,7 @@
 /* test_tree.c — walking pack inputs (packager/tree.c): order, modes, implied
  * directories, link checks, special files and clashes. */
 #include "tests/unit/test_common.h"
+#define TMP_FIXTURE_TAG "tree"
 #include "tests/unit/test_tmp.h"
 #include "common/exitcode.h"
 #include "common/strbuf.h"
@@ -8,26 +9,9 @@
 
 #include <sys/stat.h>
 
-static char *dir;
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tmp_dir("tree");
-	return dir ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tmp_rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 static char *at(const char *rel)
 {
-	return xasprintf("%s/%s", dir, rel);
+	return xasprintf("%s/%s", tmp_fixture, rel);
 }
 
 static void mk(const char *rel, const char *content, mode_t mode)
@@ -245,11 +229,11 @@ static void test_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_order_modes_implied, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_input_link_followed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_clashes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_special_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_order_modes_implied, tmp_fixture_setup, tmp_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_links, tmp_fixture_setup, tmp_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_input_link_followed, tmp_fixture_setup, tmp_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_clashes, tmp_fixture_setup, tmp_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_special_and_missing, tmp_fixture_setup, tmp_fixture_teardown),
 		cmocka_unit_test(test_helpers),
 	};
 
