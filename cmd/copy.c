@@ -5,7 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
-#include "packager/copy.h"
+#include "cmd/transfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,28 +39,20 @@ static const struct option longopts[] = {
 
 int cmd_copy(int argc, char **argv)
 {
-	struct store_opts opts = {0};
-	struct store *src = NULL, *dst = NULL;
-	struct copy_stats st = {0};
-	struct copy_opts co = {0};
+	struct transfer t = {"copy", "copied", {0}, NULL, {0}};
 	struct xp_ref sref = {0}, dref = {0};
-	struct oci_desc d = {0};
 	struct xp_error err;
 	const char *tag;
 	char *shown;
-	int c, ret = XP_EXIT_USAGE;
+	int ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
-		if (c == CMD_OPT_HELP)
-			return XP_EXIT_OK;
-		if (regopt_parse("copy", c, optarg, &opts) <= 0)
-			return XP_EXIT_USAGE;
-	}
+	ret = regopt_getopt_all("copy", argc, argv, longopts, usage, &t.opts);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind != 2)
 		return cmd_usage_error("copy", "expected a source and a destination");
-	if (ref_parse(argv[optind], 0, &sref, &err) ||
-	    ref_parse(argv[optind + 1], 0, &dref, &err)) {
+	if (ref_parse(argv[optind], 0, &sref, &err) || ref_parse(argv[optind + 1], 0, &dref, &err)) {
 		ret = cmd_usage_error("copy", "%s", err.msg);
 		goto out;
 	}
@@ -75,33 +67,19 @@ int cmd_copy(int argc, char **argv)
 				      argv[optind + 1]);
 		goto out;
 	}
-	regopt_prepare();
-	opts.progress = cmd_progress();
-	co.jobs = opts.jobs;
-	co.stats = &st;
-	if (store_open(&sref, &opts, &src, &err) || store_resolve_ref(src, &sref, &d, &err))
-		goto fail;
-	opts.create = 1;
-	if (store_open(&dref, &opts, &dst, &err) || copy_graph(src, dst, &d, tag, &co, &err) ||
-	    store_commit(dst, &err))
-		goto fail;
-	diag_verbose("copied %u blobs (%llu bytes), %u already there, %u mounted; %u manifests, %u signatures/attestations",
-		     st.blobs_copied, (unsigned long long)st.bytes, st.blobs_present,
-		     st.blobs_mounted, st.manifests, st.companions);
-	free(dref.tag);
-	dref.tag = NULL;
-	dref.digest = xstrdup(d.digest);
-	shown = ref_format(&dref);
-	printf("%s\n", shown);
-	free(shown);
-	ret = XP_EXIT_OK;
-	goto out;
-fail:
-	ret = cmd_fail(&err);
+	ret = transfer_source(&t, &sref);
+	if (ret == XP_EXIT_OK)
+		ret = transfer_copy(&t, &dref, tag);
+	if (ret == XP_EXIT_OK) {
+		free(dref.tag);
+		dref.tag = NULL;
+		dref.digest = xstrdup(t.desc.digest);
+		shown = ref_format(&dref);
+		printf("%s\n", shown);
+		free(shown);
+	}
 out:
-	store_close(dst);
-	store_close(src);
-	oci_desc_release(&d);
+	transfer_release(&t);
 	ref_release(&sref);
 	ref_release(&dref);
 	return ret;

@@ -1,14 +1,146 @@
 /*
- * promote.c — `xpship promote`: move TAG to the digest REF names after verifying it.
+ * promote.c — `xpship promote`: move a tag to a verified digest.
  */
+#include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/regopts.h"
+#include "common/strbuf.h"
+#include "packager/sign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char usage[] =
-	"usage: xpship promote [--verify-key PUB] [--require-verdict pass] REF --to TAG\n"
+	"usage: xpship promote [--verify-key PUB] [--require-verdict pass]\n"
+	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
-	"Move TAG to the digest REF names after verifying it.\n";
+	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
+	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --verify-key,\n"
+	"every blob against its digest and a cosign signature by PUB (as 'xpship\n"
+	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
+	"PUB with that verdict. Nothing is moved unless everything verifies. The\n"
+	"signatures and attestations stay attached: they are keyed by the digest.\n"
+	"Prints REPO:TAG@sha256:<digest>.\n"
+	"\n"
+	"Options:\n"
+	"  --to TAG                   the tag to move (required)\n"
+	"  --verify-key PUB           the public key (a PKIX PEM file or env://VAR)\n"
+	"  --require-verdict VERDICT  require a gate decision with this verdict (pass)\n"
+	REGOPT_TLS_HELP
+	"\n"
+	"Without --verify-key the tag is moved unverified, with a warning.\n"
+	"\n"
+	"Exit codes: 0 promoted, 1 verification failed or no such tag (nothing moved),\n"
+	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n";
+
+static const struct option longopts[] = {
+	REGOPT_TLS_OPTIONS,
+	{"to", required_argument, NULL, 't'},
+	{"verify-key", required_argument, NULL, 'k'},
+	{"require-verdict", required_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Verify m in s; 0 when everything held, else an exit code (printed). */
+static int verify(const char *ref, struct store *s, const struct oci_desc *m,
+		  const char *key_spec, const char *verdict)
+{
+	struct verify_opts vo = {0};
+	struct verify_report rep = {0};
+	struct sign_key *key = NULL;
+	struct xp_error err;
+	size_t i;
+	int ret;
+
+	xp_error_clear(&err);
+	if (key_read_public(key_spec, &key, &err))
+		return cmd_fail(&err);
+	vo.key = key;
+	vo.require_verdict = verdict;
+	if (sign_verify_bundle(s, m, &vo, &rep, &err)) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	for (i = 0; i < rep.n; i++) {
+		if (!rep.v[i].ok)
+			diag_error("verification failed for '%s': %s: %s", ref, rep.v[i].name,
+				   rep.v[i].detail);
+		else
+			diag_verbose("%s: ok (%s)", rep.v[i].name, rep.v[i].detail);
+	}
+	ret = rep.failed ? XP_EXIT_NO : XP_EXIT_OK;
+out:
+	verify_report_release(&rep);
+	key_free(key);
+	return ret;
+}
 
 int cmd_promote(int argc, char **argv)
 {
-	return cmd_stub(argc, argv, usage);
+	struct store_opts opts = {0};
+	const char *to = NULL, *key_spec = NULL, *verdict = NULL;
+	struct store *s = NULL;
+	struct oci_desc m = {0};
+	struct xp_error err;
+	struct xp_ref shown = {0};
+	char *out;
+	int c, ret;
+
+	xp_error_clear(&err);
+	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+		switch (c) {
+		case CMD_OPT_HELP:
+			return XP_EXIT_OK;
+		case 't':
+			to = optarg;
+			break;
+		case 'k':
+			key_spec = optarg;
+			break;
+		case 'V':
+			verdict = optarg;
+			break;
+		default:
+			if (regopt_parse("promote", c, optarg, &opts) <= 0)
+				return XP_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error("promote", optind < argc ? "too many arguments"
+								 : "missing REF");
+	if (!to)
+		return cmd_usage_error("promote", "missing --to TAG");
+	if (!ref_valid_tag(to))
+		return cmd_usage_error("promote", "invalid tag '%s'", to);
+	if (verdict && strcmp(verdict, "pass") != 0 && strcmp(verdict, "fail") != 0)
+		return cmd_usage_error("promote", "invalid --require-verdict '%s' (expected pass or fail)",
+				       verdict);
+	if (verdict && !key_spec)
+		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
+	if (ret)
+		return ret;
+	if (key_spec) {
+		ret = verify(argv[optind], s, &m, key_spec, verdict);
+		if (ret)
+			goto out;
+	} else {
+		diag_warning("promoting '%s' without verification (no --verify-key)", argv[optind]);
+	}
+	if (store_tag(s, &m, to, &err) || store_commit(s, &err)) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	shown = *store_ref(s);
+	shown.tag = (char *)to;
+	shown.digest = m.digest;
+	out = ref_format(&shown);
+	printf("%s\n", out);
+	free(out);
+	ret = XP_EXIT_OK;
+out:
+	oci_desc_release(&m);
+	store_close(s);
+	return ret;
 }

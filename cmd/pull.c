@@ -4,7 +4,7 @@
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
-#include "packager/copy.h"
+#include "cmd/transfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,24 +36,17 @@ static const struct option longopts[] = {
 
 int cmd_pull(int argc, char **argv)
 {
-	struct store_opts opts = {0};
-	struct store *src = NULL, *dst = NULL;
-	struct copy_stats st = {0};
-	struct copy_opts co = {0};
+	struct transfer t = {"pull", "pulled", {0}, NULL, {0}};
 	struct xp_ref rref = {0}, oref = {0};
-	struct oci_desc d = {0};
 	struct xp_error err;
 	const char *tag;
 	char *shown;
-	int c, ret = XP_EXIT_USAGE;
+	int ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
-		if (c == CMD_OPT_HELP)
-			return XP_EXIT_OK;
-		if (regopt_parse("pull", c, optarg, &opts) <= 0)
-			return XP_EXIT_USAGE;
-	}
+	ret = regopt_getopt_all("pull", argc, argv, longopts, usage, &t.opts);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind != 2)
 		return cmd_usage_error("pull", "expected a registry reference and an output layout");
 	if (ref_parse(argv[optind], REF_REGISTRY_ONLY, &rref, &err) ||
@@ -67,34 +60,20 @@ int cmd_pull(int argc, char **argv)
 				      oref.path, oref.path);
 		goto out;
 	}
-	regopt_prepare();
-	opts.progress = cmd_progress();
-	co.jobs = opts.jobs;
-	co.stats = &st;
-	if (store_open(&rref, &opts, &src, &err) || store_resolve_ref(src, &rref, &d, &err))
-		goto fail;
-	opts.create = 1;
-	if (store_open(&oref, &opts, &dst, &err) || copy_graph(src, dst, &d, tag, &co, &err) ||
-	    store_commit(dst, &err))
-		goto fail;
-	diag_verbose("pulled %u blobs (%llu bytes), %u already there; %u manifests, %u signatures/attestations",
-		     st.blobs_copied, (unsigned long long)st.bytes, st.blobs_present, st.manifests,
-		     st.companions);
-	if (!oref.tag)
-		oref.tag = xstrdup(tag);
-	free(oref.digest);
-	oref.digest = xstrdup(d.digest);
-	shown = ref_format(&oref);
-	printf("%s\n", shown);
-	free(shown);
-	ret = XP_EXIT_OK;
-	goto out;
-fail:
-	ret = cmd_fail(&err);
+	ret = transfer_source(&t, &rref);
+	if (ret == XP_EXIT_OK)
+		ret = transfer_copy(&t, &oref, tag);
+	if (ret == XP_EXIT_OK) {
+		if (!oref.tag)
+			oref.tag = xstrdup(tag);
+		free(oref.digest);
+		oref.digest = xstrdup(t.desc.digest);
+		shown = ref_format(&oref);
+		printf("%s\n", shown);
+		free(shown);
+	}
 out:
-	store_close(dst);
-	store_close(src);
-	oci_desc_release(&d);
+	transfer_release(&t);
 	ref_release(&rref);
 	ref_release(&oref);
 	return ret;

@@ -4,7 +4,7 @@
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
-#include "packager/copy.h"
+#include "cmd/transfer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,24 +51,16 @@ static char *only_tag(struct store *s)
 
 int cmd_push(int argc, char **argv)
 {
-	struct store_opts opts = {0};
-	struct store *src = NULL, *dst = NULL;
-	struct copy_stats st = {0};
-	struct copy_opts co = {0};
+	struct transfer t = {"push", "pushed", {0}, NULL, {0}};
 	struct xp_ref bref = {0}, rref = {0};
-	struct oci_desc d = {0};
 	struct xp_error err;
 	char *tag = NULL;
-	int c, r, ret = XP_EXIT_USAGE;
+	int ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
-		if (c == CMD_OPT_HELP)
-			return XP_EXIT_OK;
-		r = regopt_parse("push", c, optarg, &opts);
-		if (r <= 0)
-			return XP_EXIT_USAGE;
-	}
+	ret = regopt_getopt_all("push", argc, argv, longopts, usage, &t.opts);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind != 2)
 		return cmd_usage_error("push", "expected a bundle and a registry reference");
 	if (ref_parse(argv[optind], 0, &bref, &err) ||
@@ -76,33 +68,21 @@ int cmd_push(int argc, char **argv)
 		ret = cmd_usage_error("push", "%s", err.msg);
 		goto out;
 	}
-	regopt_prepare();
-	opts.progress = cmd_progress();
-	if (store_open(&bref, &opts, &src, &err) || store_resolve_ref(src, &bref, &d, &err))
-		goto fail;
-	if (rref.digest && strcmp(rref.digest, d.digest) != 0) {
+	ret = transfer_source(&t, &bref);
+	if (ret)
+		goto out;
+	if (rref.digest && strcmp(rref.digest, t.desc.digest) != 0) {
 		ret = cmd_usage_error("push", "'%s' names digest %s but the bundle is %s",
-				      argv[optind + 1], rref.digest, d.digest);
+				      argv[optind + 1], rref.digest, t.desc.digest);
 		goto out;
 	}
 	tag = rref.tag ? xstrdup(rref.tag) : bref.tag ? xstrdup(bref.tag)
-			 : bref.digest ? NULL : only_tag(src);
-	co.jobs = opts.jobs;
-	co.stats = &st;
-	if (store_open(&rref, &opts, &dst, &err) || copy_graph(src, dst, &d, tag, &co, &err))
-		goto fail;
-	diag_verbose("pushed %u blobs (%llu bytes), %u already there, %u mounted; %u manifests, %u signatures/attestations",
-		     st.blobs_copied, (unsigned long long)st.bytes, st.blobs_present,
-		     st.blobs_mounted, st.manifests, st.companions);
-	printf("%s/%s@%s\n", rref.host, rref.repo, d.digest);
-	ret = XP_EXIT_OK;
-	goto out;
-fail:
-	ret = cmd_fail(&err);
+			 : bref.digest ? NULL : only_tag(t.src);
+	ret = transfer_copy(&t, &rref, tag);
+	if (ret == XP_EXIT_OK)
+		printf("%s/%s@%s\n", rref.host, rref.repo, t.desc.digest);
 out:
-	store_close(dst);
-	store_close(src);
-	oci_desc_release(&d);
+	transfer_release(&t);
 	ref_release(&bref);
 	ref_release(&rref);
 	free(tag);

@@ -46,6 +46,11 @@
 /* Handle option `c` (with optarg) for `cmd`: 1 when it was one of these,
  * 0 when not, -1 after printing a usage error. */
 int regopt_parse(const char *cmd, int c, const char *arg, struct store_opts *o);
+/* The whole option loop of a command whose options are all registry
+ * options: -1 when the operands follow (optind), else the exit code to
+ * return (0 after --help). */
+int regopt_getopt_all(const char *cmd, int argc, char **argv, const struct option *longopts,
+		      const char *usage, struct store_opts *o);
 /* Before the first request: mask the registry password in CI logs. */
 void regopt_prepare(void);
 

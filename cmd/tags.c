@@ -34,15 +34,12 @@ int cmd_tags(int argc, char **argv)
 	struct xp_error err;
 	char **tags = NULL;
 	size_t n = 0, i;
-	int c, ret;
+	int ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
-		if (c == CMD_OPT_HELP)
-			return XP_EXIT_OK;
-		if (regopt_parse("tags", c, optarg, &opts) <= 0)
-			return XP_EXIT_USAGE;
-	}
+	ret = regopt_getopt_all("tags", argc, argv, longopts, usage, &opts);
+	if (ret >= 0)
+		return ret;
 	if (argc - optind != 1)
 		return cmd_usage_error("tags", "expected one repository reference");
 	if (ref_parse(argv[optind], 0, &ref, &err))

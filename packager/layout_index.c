@@ -54,15 +54,10 @@ char *layout_build_index(struct oci_index *ix, size_t *len)
 	return oci_index_build(ix, len);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int layout_tags(const struct oci_index *ix, char ***names, size_t *n)
 {
 	char **v = NULL;
-	size_t i, count = 0, out = 0;
+	size_t i, count = 0;
 
 	for (i = 0; i < ix->n_manifests; i++) {
 		const char *r = oci_annots_get(&ix->manifests[i].annotations, OCI_ANN_REF_NAME);
@@ -72,20 +67,7 @@ int layout_tags(const struct oci_index *ix, char ***names, size_t *n)
 		v = xrealloc(v, (count + 1) * sizeof(*v));
 		v[count++] = xstrdup(r);
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), cmp_str);
-	for (i = 0; i < count; i++) {
-		if (out && strcmp(v[out - 1], v[i]) == 0)
-			free(v[i]);
-		else
-			v[out++] = v[i];
-	}
-	if (!out) {
-		free(v);
-		v = NULL;
-	}
-	*names = v;
-	*n = out;
+	store_tags_finish(v, count, names, n);
 	return 0;
 }
 

@@ -145,9 +145,7 @@ int registry_check_login(const char *host, const struct store_opts *opts, const 
 		o.plain_http = 1;
 	c = reg_client_new(host, &o);
 	reg_client_set_creds(c, user, pass);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.url = "/v2/";
+	reg_req_init(&rq, "GET", "/v2/", NULL);
 	reg_resp_init(&rs);
 	if (reg_do(c, &rq, &rs, err))
 		goto out;

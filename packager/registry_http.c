@@ -143,6 +143,14 @@ void reg_client_set_creds(struct reg_client *c, const char *user, const char *pa
 	c->creds_state = 1;
 }
 
+void reg_req_init(struct reg_req *rq, const char *method, const char *url, const char *scope)
+{
+	memset(rq, 0, sizeof(*rq));
+	rq->method = method;
+	rq->url = url;
+	rq->scope = scope;
+}
+
 void reg_resp_init(struct reg_resp *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -153,6 +153,9 @@ struct reg_resp {
 	int retryable;              /* that error is worth another try */
 };
 
+/* A request `method` on `url` needing `scope`; every other field zero. */
+void reg_req_init(struct reg_req *rq, const char *method, const char *url, const char *scope);
+
 void reg_resp_init(struct reg_resp *r);
 void reg_resp_release(struct reg_resp *r);
 /* Clear an answer for the next try (keeps the attempt count). */

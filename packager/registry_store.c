@@ -93,11 +93,8 @@ static int get_manifest(struct reg_store *r, const char *ref, struct reg_resp *r
 	char *path = reg_path(r, "manifests", ref);
 	int ret;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.url = path;
+	reg_req_init(&rq, "GET", path, r->pull_scope);
 	rq.accept = ACCEPT_MANIFESTS;
-	rq.scope = r->pull_scope;
 	rq.max_body = OCI_MANIFEST_MAX;
 	ret = reg_do(r->c, &rq, rs, err);
 	free(path);
@@ -191,11 +188,8 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 	}
 	is_digest = strncmp(name, "sha256:", 7) == 0;
 	path = reg_path(r, "manifests", name);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "HEAD";
-	rq.url = path;
+	reg_req_init(&rq, "HEAD", path, r->pull_scope);
 	rq.accept = ACCEPT_MANIFESTS;
-	rq.scope = r->pull_scope;
 	reg_resp_init(&rs);
 	if (reg_do(r->c, &rq, &rs, err))
 		goto out;
@@ -273,11 +267,8 @@ static int r_exists(struct store *s, const struct oci_desc *d, int *present,
 	struct reg_resp rs;
 	int ret = -1;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "HEAD";
-	rq.url = path;
+	reg_req_init(&rq, "HEAD", path, r->pull_scope);
 	rq.accept = manifest ? ACCEPT_MANIFESTS : NULL;
-	rq.scope = r->pull_scope;
 	reg_resp_init(&rs);
 	if (reg_do(r->c, &rq, &rs, err))
 		goto out;
@@ -358,11 +349,8 @@ static int put_manifest(struct reg_store *r, const char *mt, const char *digest,
 	body.buf = data;
 	body.len = len;
 	body.total = len;
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "PUT";
-	rq.url = path;
+	reg_req_init(&rq, "PUT", path, r->push_scope);
 	rq.content_type = mt;
-	rq.scope = r->push_scope;
 	rq.body = &body;
 	if (reg_do(r->c, &rq, rs, err))
 		goto out;
@@ -564,18 +552,13 @@ static int r_tag(struct store *s, const struct oci_desc *d, const char *name,
 
 /* ---- tags, referrers ---- */
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
 {
 	struct reg_store *r = (struct reg_store *)s;
 	struct reg_req rq;
 	struct reg_resp rs;
 	char **v = NULL, *url, *next;
-	size_t count = 0, i, out = 0;
+	size_t count = 0, i;
 	int pages = 0, ret = -1;
 
 	url = xasprintf("/v2/%s/tags/list?n=%d", r->repo, TAGS_PAGE);
@@ -585,11 +568,8 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 		json_error_t je;
 		size_t k;
 
-		memset(&rq, 0, sizeof(rq));
-		rq.method = "GET";
-		rq.url = url;
+		reg_req_init(&rq, "GET", url, r->pull_scope);
 		rq.accept = "application/json";
-		rq.scope = r->pull_scope;
 		rq.max_body = 16 << 20;
 		if (reg_do(r->c, &rq, &rs, err))
 			goto out;
@@ -619,20 +599,7 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 		url = next ? reg_url_resolve(rs.url, next) : NULL;
 		free(next);
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), cmp_str);
-	for (i = 0; i < count; i++) {
-		if (out && strcmp(v[out - 1], v[i]) == 0)
-			free(v[i]);
-		else
-			v[out++] = v[i];
-	}
-	if (!out) {
-		free(v);
-		v = NULL;
-	}
-	*names = v;
-	*n = out;
+	store_tags_finish(v, count, names, n);
 	v = NULL;
 	count = 0;
 	ret = 0;
@@ -670,11 +637,8 @@ static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_des
 	char *path = reg_path(r, "referrers", d->digest), *mt = NULL, tag[80];
 	int ret = -1;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.url = path;
+	reg_req_init(&rq, "GET", path, r->pull_scope);
 	rq.accept = OCI_MT_INDEX;
-	rq.scope = r->pull_scope;
 	rq.max_body = OCI_MANIFEST_MAX;
 	reg_resp_init(&rs);
 	if (reg_do(r->c, &rq, &rs, err))

@@ -62,10 +62,7 @@ static int open_session(struct upload *u, char **loc, int *retry, struct xp_erro
 	char *path = xasprintf("/v2/%s/blobs/uploads/", u->r->repo);
 	int ret = -1;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.url = path;
-	rq.scope = u->r->push_scope;
+	reg_req_init(&rq, "POST", path, u->r->push_scope);
 	reg_resp_init(&rs);
 	if (reg_do(u->r->c, &rq, &rs, err))
 		goto out;
@@ -95,10 +92,7 @@ static void cancel_session(struct upload *u, const char *loc)
 	struct reg_resp rs;
 	struct xp_error ignored;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "DELETE";
-	rq.url = loc;
-	rq.scope = u->r->push_scope;
+	reg_req_init(&rq, "DELETE", loc, u->r->push_scope);
 	rq.once = 1;
 	reg_resp_init(&rs);
 	reg_do(u->r->c, &rq, &rs, &ignored);
@@ -139,11 +133,8 @@ static int put_final(struct upload *u, const char *loc, const struct reg_body *b
 	char *url = reg_url_add_query(loc, "digest", u->d->digest);
 	int got, ret;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "PUT";
-	rq.url = url;
+	reg_req_init(&rq, "PUT", url, u->r->push_scope);
 	rq.content_type = OCTET;
-	rq.scope = u->r->push_scope;
 	rq.body = body;
 	rq.once = 1;
 	reg_resp_init(&rs);
@@ -175,10 +166,7 @@ static int session_offset(struct upload *u, char **loc, uint64_t confirmed, uint
 	int64_t end;
 	int ret = -1;
 
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.url = *loc;
-	rq.scope = u->r->push_scope;
+	reg_req_init(&rq, "GET", *loc, u->r->push_scope);
 	reg_resp_init(&rs);
 	if (reg_do(u->r->c, &rq, &rs, err) == 0 && rs.status == 204 &&
 	    (end = reg_range_end(rs.range)) >= 0) {
@@ -226,12 +214,9 @@ static int chunked(struct upload *u, char **loc, int *retry, struct xp_error *er
 		body.label = u->progress ? u->label : NULL;
 		snprintf(range, sizeof(range), "%llu-%llu", (unsigned long long)off,
 			 (unsigned long long)end);
-		memset(&rq, 0, sizeof(rq));
-		rq.method = "PATCH";
-		rq.url = *loc;
+		reg_req_init(&rq, "PATCH", *loc, u->r->push_scope);
 		rq.content_type = OCTET;
 		rq.content_range = range;
-		rq.scope = u->r->push_scope;
 		rq.body = &body;
 		rq.once = 1;
 		reg_resp_init(&rs);
@@ -333,10 +318,7 @@ int reg_mount_blob(struct store *s, const struct oci_desc *d, struct store *from
 	path = xasprintf("/v2/%s/blobs/uploads/?mount=%s&from=%s", r->repo, d->digest, f->repo);
 	extra = xasprintf("repository:%s:pull", f->repo);
 	scope = reg_scope_merge(r->push_scope, extra);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.url = path;
-	rq.scope = scope;
+	reg_req_init(&rq, "POST", path, scope);
 	reg_resp_init(&rs);
 	if (reg_do(r->c, &rq, &rs, err))
 		goto out;

@@ -233,6 +233,31 @@ int store_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
 	return s->ops->tags(s, names, n, err);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void store_tags_finish(char **v, size_t count, char ***names, size_t *n)
+{
+	size_t i, out = 0;
+
+	if (count)
+		qsort(v, count, sizeof(*v), cmp_str);
+	for (i = 0; i < count; i++) {
+		if (out && strcmp(v[out - 1], v[i]) == 0)
+			free(v[i]);
+		else
+			v[out++] = v[i];
+	}
+	if (!out) {
+		free(v);
+		v = NULL;
+	}
+	*names = v;
+	*n = out;
+}
+
 void store_tags_free(char **names, size_t n)
 {
 	size_t i;

@@ -91,6 +91,10 @@ void store_base_release(struct store *s);
 int store_push_via_writer(struct store *s, const struct oci_desc *d, struct xp_reader *in,
 			  struct xp_error *err);
 
+/* Hand a list of tag names over as store_tags promises it: sorted, without
+ * duplicates (freed), NULL when empty. Takes ownership of v. */
+void store_tags_finish(char **v, size_t count, char ***names, size_t *n);
+
 /* "oci:out", "oci-archive:m.tar", "host/repo" — for messages (borrowed until
  * the store closes). */
 const char *store_name(const struct store *s);

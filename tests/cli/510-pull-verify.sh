@@ -33,7 +33,7 @@ expect_out <<END
 oci:$T/signed:prod@$M
 END
 expect_err <<'END'
-xpship: pulled 5 blobs (31218 bytes), 0 already there; 3 manifests, 2 signatures/attestations
+xpship: pulled 5 blobs (31218 bytes), 0 already there, 0 mounted; 3 manifests, 2 signatures/attestations
 END
 run xp tags "oci:$T/signed"
 expect_out <<END
@@ -44,7 +44,7 @@ END
 run xp -v pull --plain-http "$A/team/model:v1" "oci:$T/signed:prod"
 expect_rc 0
 expect_err <<'END'
-xpship: pulled 0 blobs (0 bytes), 5 already there; 3 manifests, 2 signatures/attestations
+xpship: pulled 0 blobs (0 bytes), 5 already there, 0 mounted; 3 manifests, 2 signatures/attestations
 END
 
 # into an oci-archive, by digest
