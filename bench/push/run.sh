@@ -11,6 +11,7 @@
 #   xpship <= 0.9 x skopeo, xpship <= 1.1 x curl, repeat push < 100 ms,
 #   xpship peak RSS < 32 MiB.
 # BENCH_SIZE_MB changes the blob size (default 1024).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"  # bench/run.sh starts it with sh
 set -u
 xp=${1:?usage: run.sh XPSHIP}
 here=$(cd "$(dirname "$0")" && pwd)
