@@ -1,11 +1,32 @@
 #!/usr/bin/env bash
-# .github/action/install.sh — puts xpship on the job's PATH for the composite
-# action: reuses a cached build of this action version when it runs, otherwise
-# installs the build dependencies and builds it from the action's own checkout.
+# .github/action/install.sh [key] — puts xpship on the job's PATH for the
+# composite action (action.yml).
+#
+#   install.sh key   writes key=<hash of the sources> to $GITHUB_OUTPUT: the
+#                    build cache is keyed by it, so each version of the action
+#                    (a tag, a branch head, a commit) gets its own build.
+#   install.sh       reuses the build restored from the cache when it runs;
+#                    otherwise installs the missing build dependencies (Debian
+#                    or Ubuntu packages) and builds xpship from the action's own
+#                    checkout. Appends the build directory to $GITHUB_PATH.
 set -euo pipefail
 root=${GITHUB_ACTION_PATH:?not running as a GitHub action}
 bin="$root/build/xpship"
+# The Makefile's PKGS as Debian packages, plus the tools the build runs.
 build_pkgs="make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev libssl-dev libjansson-dev"
+
+if [ "${1:-}" = key ]; then
+	cd "$root"
+	[ -f Makefile ] || { echo "::error title=xpship::no xpship sources in $root"; exit 1; }
+	dirs=()
+	for d in cmd common pipeline packager; do [ -d "$d" ] && dirs+=("$d"); done
+	key=$({
+		sha256sum Makefile
+		find "${dirs[@]}" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort | xargs sha256sum
+	} | sha256sum | cut -c1-20)
+	echo "key=$key" >>"${GITHUB_OUTPUT:?}"
+	exit 0
+fi
 
 missing_pkgs() {
 	local p out=""
@@ -20,7 +41,7 @@ if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
 else
 	missing=$(missing_pkgs)
 	if [ -n "$missing" ]; then
-		echo "::group::Install build dependencies"
+		echo "::group::Install build dependencies:$missing"
 		sudo=""
 		[ "$(id -u)" = 0 ] || sudo="sudo"
 		$sudo apt-get update -qq
@@ -29,7 +50,8 @@ else
 		echo "::endgroup::"
 	fi
 	echo "::group::Build xpship"
-	make -C "$root" -s all
+	rm -f "$bin"
+	make -C "$root" -s -j"$(nproc 2>/dev/null || echo 2)" all
 	echo "::endgroup::"
 	"$bin" --version
 fi

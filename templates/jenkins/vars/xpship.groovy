@@ -1,124 +1,172 @@
-// xpship — Jenkins shared-library step.
+// xpship — Jenkins shared-library step: runs one xpship command and returns
+// its exit status instead of failing the stage, so the pipeline can branch on it.
 //
 //   @Library('xpship') _
-//   def rc = xpship(command: 'gate', policy: 'gate.yaml', experiment: 'experiment.yaml',
+//   int rc = xpship(command: 'gate', policy: 'gate.yaml', experiment: 'experiment.yaml',
 //                   baseline: "${env.MODEL_REPO}:production", decision: 'decision.json')
 //
-// Runs one xpship command with `sh` and returns its exit status (0 success,
-// 1 the answer is no, 2 usage, 3 malformed input, 4 local error, 5 registry
-// error) instead of failing the stage, so the pipeline can branch on it. For
-// `gate` it writes a JUnit report (one test case per rule) and publishes it with
-// `junit`; for `validate` it writes SARIF for Warnings NG (`sarif: 'file'`).
-// Every value is single-quoted for the shell; secrets belong in environment
-// variables bound by withCredentials (keys as files or env://VAR), never in args.
+// Exit status: 0 success, 1 the answer is no (invalid record, gate failed,
+// verification failed), 2 usage, 3 malformed input, 4 local error, 5 registry
+// error.
+//
+// Arguments (all strings; `args` and `paths` may also be lists):
+//   command      the xpship command (required)
+//   args         further arguments, appended as they are
+//   experiment   validate FILE; gate/pack/attest --experiment
+//   sarif        validate: also write SARIF 2.1.0 there (for Warnings NG:
+//                recordIssues(tool: sarif(pattern: FILE)))
+//   policy       gate --policy (required for gate)
+//   metrics      gate --metrics (instead of the experiment's selected run)
+//   baseline     gate --baseline: metrics file, bundle or HOST/REPO:TAG
+//   decision     gate --decision (written); pack/attest --decision (read)
+//   junit        gate --junit FILE (default xpship-gate.xml), published with
+//                `junit`: one test case per rule; failed rules make the build
+//                UNSTABLE
+//   summary      gate --summary FILE (Markdown)
+//   bundle       pack -o; the BUNDLE of sign, attest, verify, push
+//   tag          pack -t; promote --to
+//   paths        pack: model files and directories
+//   key          sign/attest --key: a file (bind it with withCredentials) or env://VAR
+//   publicKey    verify --key; promote --verify-key
+//   ref          push destination; promote source
+//
+// Every value is single-quoted for the shell, so nothing is interpolated.
+// Secrets belong in variables bound by withCredentials (XPSHIP_KEY_PASSWORD,
+// XPSHIP_REGISTRY_USERNAME/PASSWORD, key files), never in these arguments.
+// Written without closures, so it runs as it reads under Jenkins' CPS.
 
 def call(Map args = [:]) {
-    String command = args.command
+    String command = args.command ? args.command as String : ''
     if (!command) {
         error('xpship: the argument command is required')
     }
     List<String> argv = ['xpship', command]
     String junitFile = null
+    String sarifFile = null
     switch (command) {
         case 'validate':
-            if (args.sarif) {
-                argv += ['--format', 'sarif']
-            }
-            argv += extra(args)
-            argv << required(args, 'experiment')
+            argv.addAll(words(args.args))
+            argv.add(required(args, 'experiment'))
+            sarifFile = args.sarif ? args.sarif as String : null
             break
         case 'gate':
-            argv += ['--policy', required(args, 'policy')]
+            argv.addAll(['--policy', required(args, 'policy')])
             if (args.metrics) {
-                argv += ['--metrics', args.metrics]
+                argv.addAll(['--metrics', args.metrics as String])
             } else {
-                argv += ['--experiment', required(args, 'experiment')]
+                argv.addAll(['--experiment', required(args, 'experiment')])
             }
-            if (args.baseline) {
-                argv += ['--baseline', args.baseline]
-            }
-            if (args.decision) {
-                argv += ['--decision', args.decision]
-            }
-            junitFile = args.junit ?: 'xpship-gate-junit.xml'
-            argv += ['--junit', junitFile]
-            if (args.summary) {
-                argv += ['--summary', args.summary]
-            }
-            argv += extra(args)
+            option(argv, '--baseline', args.baseline)
+            option(argv, '--decision', args.decision)
+            junitFile = args.junit ? args.junit as String : 'xpship-gate.xml'
+            argv.addAll(['--junit', junitFile])
+            option(argv, '--summary', args.summary)
+            argv.addAll(words(args.args))
             break
         case 'pack':
-            argv += ['-o', required(args, 'bundle'), '-t', required(args, 'tag')]
-            if (args.experiment) {
-                argv += ['--experiment', args.experiment]
-            }
-            if (args.decision) {
-                argv += ['--decision', args.decision]
-            }
-            argv += extra(args)
-            argv += list(required(args, 'paths'))
+            argv.addAll(['-o', required(args, 'bundle'), '-t', required(args, 'tag')])
+            option(argv, '--experiment', args.experiment)
+            option(argv, '--decision', args.decision)
+            argv.addAll(words(args.args))
+            required(args, 'paths')
+            argv.addAll(words(args.paths))
             break
         case 'sign':
+            argv.addAll(['--key', required(args, 'key')])
+            argv.addAll(words(args.args))
+            argv.add(required(args, 'bundle'))
+            break
         case 'attest':
-            argv += ['--key', required(args, 'key')]
-            if (command == 'attest' && args.experiment) {
-                argv += ['--experiment', args.experiment]
-            }
-            if (command == 'attest' && args.decision) {
-                argv += ['--decision', args.decision]
-            }
-            argv += extra(args)
-            argv << required(args, 'bundle')
+            argv.addAll(['--key', required(args, 'key')])
+            option(argv, '--experiment', args.experiment)
+            option(argv, '--decision', args.decision)
+            argv.addAll(words(args.args))
+            argv.add(required(args, 'bundle'))
             break
         case 'verify':
-            argv += ['--key', required(args, 'publicKey')]
-            argv += extra(args)
-            argv << required(args, 'bundle')
+            argv.addAll(['--key', required(args, 'publicKey')])
+            argv.addAll(words(args.args))
+            argv.add(required(args, 'bundle'))
             break
         case 'push':
-            argv += extra(args)
-            argv += [required(args, 'bundle'), required(args, 'ref')]
+            argv.addAll(words(args.args))
+            argv.addAll([required(args, 'bundle'), required(args, 'ref')])
             break
         case 'promote':
-            if (args.publicKey) {
-                argv += ['--verify-key', args.publicKey]
-            }
-            argv += extra(args)
-            argv += [required(args, 'ref'), '--to', required(args, 'tag')]
+            option(argv, '--verify-key', args.publicKey)
+            argv.addAll(['--to', required(args, 'tag')])
+            argv.addAll(words(args.args))
+            argv.add(required(args, 'ref'))
             break
         default:
-            argv += extra(args)
+            argv.addAll(words(args.args))
     }
-    String script = argv.collect { quote(it as String) }.join(' ')
-    if (command == 'validate' && args.sarif) {
-        script += ' > ' + quote(args.sarif as String)
+    if (junitFile) {
+        sh(script: 'rm -f ' + quote(junitFile), label: 'xpship: clear the old JUnit report')
     }
-    int rc = sh(script: script, returnStatus: true, label: "xpship ${command}")
+    int rc = sh(script: shellLine(argv), returnStatus: true, label: 'xpship ' + command)
+    if (sarifFile) {
+        List<String> sarifArgv = ['xpship', 'validate']
+        sarifArgv.addAll(words(args.args))
+        sarifArgv.addAll(['--format', 'sarif', args.experiment as String])
+        int src = sh(script: shellLine(sarifArgv) + ' > ' + quote(sarifFile), returnStatus: true,
+                label: 'xpship validate: SARIF report')
+        if (src > 1 && rc == 0) {
+            rc = src
+        }
+    }
     if (junitFile && fileExists(junitFile)) {
         junit(testResults: junitFile, allowEmptyResults: false)
     }
     return rc
 }
 
-private static String required(Map args, String name) {
+private String required(Map args, String name) {
     if (!args[name]) {
-        throw new IllegalArgumentException("xpship ${args.command}: the argument ${name} is required")
+        error("xpship ${args.command}: the argument '${name}' is required")
     }
     return args[name] as String
 }
 
-private static List<String> list(Object v) {
-    if (v instanceof Collection) {
-        return v.collect { it as String }
+private void option(List<String> argv, String flag, Object value) {
+    if (value) {
+        argv.add(flag)
+        argv.add(value as String)
     }
-    return (v as String).trim().split(/\s+/) as List<String>
 }
 
-private static List<String> extra(Map args) {
-    return args.args ? list(args.args) : []
+// A list as it is, a string split on whitespace.
+private List<String> words(Object v) {
+    List<String> out = []
+    if (v == null) {
+        return out
+    }
+    if (v instanceof Collection) {
+        for (Object o : (Collection) v) {
+            out.add(o as String)
+        }
+        return out
+    }
+    for (String w : (v as String).trim().split('\\s+')) {
+        if (w) {
+            out.add(w)
+        }
+    }
+    return out
+}
+
+private String shellLine(List<String> argv) {
+    StringBuilder sb = new StringBuilder()
+    for (String a : argv) {
+        if (sb.length() > 0) {
+            sb.append(' ')
+        }
+        sb.append(quote(a))
+    }
+    return sb.toString()
 }
 
 // POSIX single quotes: the shell sees the value exactly, whatever it contains.
-private static String quote(String s) {
+private String quote(String s) {
     return "'" + s.replace("'", "'\\''") + "'"
 }

@@ -1,5 +1,7 @@
 // sim.groovy JENKINSFILE VARS_DIR — runs a declarative Jenkinsfile outside
 // Jenkins, for tests: stages in order, `when { branch }` against BRANCH_NAME,
+// `parameters {}` as `params` (defaults, overridden by the JSON object in
+// JENKINS_SIM_PARAMS),
 // `input` approved (recorded), `environment {}`, `withCredentials` bindings from
 // the JSON file in JENKINS_SIM_CREDENTIALS ({"id": {"username","password"} |
 // {"file"} | {"text"}}), shared-library steps from VARS_DIR/<name>.groovy, and
@@ -137,6 +139,13 @@ class Sim {
         d.resolveStrategy = Closure.DELEGATE_FIRST
         d.call()
         spec.environment.each { k, v -> env[k as String] = v as String }
+        Map params = new LinkedHashMap(spec.parameters)
+        String given = System.getenv('JENKINS_SIM_PARAMS')
+        if (given) {
+            params.putAll(new JsonSlurper().parse(given.bytes) as Map)
+        }
+        binding.setVariable('params', params)
+        log("params ${params}")
         for (StageSpec st : spec.stages) {
             if (failed) {
                 log("stage ${st.name} skipped (earlier failure)")
@@ -186,12 +195,14 @@ class EnvView {
 
 class PipelineSpec {
     Map environment = [:]
+    Map parameters = new ParamSpec()
     List<StageSpec> stages = []
     Map post = new PostSpec()
     Object getAny() { 'any' }
     void agent(Object a) {}
     void options(Closure c) {}
     void environment(Closure c) { Sim.collect(c, environment) }
+    void parameters(Closure c) { Sim.collect(c, parameters) }
     void stages(Closure c) { Sim.collect(c, this) }
     void stage(String name, Closure c) {
         StageSpec s = new StageSpec(name: name)
@@ -199,6 +210,11 @@ class PipelineSpec {
         stages << s
     }
     void post(Closure c) { Sim.collect(c, post) }
+}
+
+class ParamSpec extends LinkedHashMap {
+    void booleanParam(Map a) { put(a.name, a.defaultValue as boolean) }
+    void string(Map a) { put(a.name, a.defaultValue as String) }
 }
 
 class PostSpec extends LinkedHashMap {
