@@ -40,13 +40,14 @@ cat >creds.json <<END
  "xpship-signing-key": {"file": "$T/signing.key"},
  "xpship-key-password": {"text": "key-secret"}}
 END
-sed "s|registry.example.com/acme/churn-model|$REG_ADDR/acme/churn-model|" \
+sed -e "s|registry.example.com/acme/churn-model|$REG_ADDR/acme/churn-model|" \
+	-e "s|MODEL_DIR = 'model'|MODEL_DIR = 'example/model'|" \
 	"$root/templates/jenkins/Jenkinsfile" >Jenkinsfile
 commit=0123456789abcdef0123456789abcdef01234567
 
 cd ws
 BRANCH_NAME=main GIT_COMMIT=$commit JENKINS_SIM_CREDENTIALS=$T/creds.json \
-	JENKINS_SIM_PARAMS='{"FIRST_RELEASE": true}' jenkins_sim "$T/Jenkinsfile"
+	XPSHIP_REGISTRY_PLAIN_HTTP=$REG_ADDR jenkins_sim "$T/Jenkinsfile"
 cd "$T"
 grep '^SIM stage ' .out >stages.log
 for st in "${stages[@]}"; do

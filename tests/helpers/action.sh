@@ -44,3 +44,33 @@ action_output() {
 implemented() {
 	! "$XPSHIP" "$1" 2>&1 | grep -q "is not implemented yet"
 }
+
+# workflow_run KEY=VALUE...: runs a workflow through tests/helpers/run_workflow.py
+# with the action of action_setup; like `run`, captures stdout/stderr/exit.
+# Keys: workflow, repo, work, event, ref, sha, actor; secrets.NAME=, env.NAME=,
+# vars.NAME=, inputs.NAME= go into those maps.
+workflow_run() {
+	python3 - "$T/action" "$@" >"$T/workflow.json" <<'PY' || fail "workflow config"
+import json, sys
+cfg = {"action_dir": sys.argv[1]}
+for a in sys.argv[2:]:
+    k, v = a.split("=", 1)
+    if "." in k:
+        m, n = k.split(".", 1)
+        cfg.setdefault(m, {})[n] = v
+    else:
+        cfg[k] = v
+print(json.dumps(cfg))
+PY
+	LAST_CMD="workflow_run $*"
+	python3 "$TESTS_DIR/helpers/run_workflow.py" "$T/workflow.json" >"$T/.out" 2>"$T/.err"
+	echo $? >"$T/.rc"
+}
+
+# job_result JOB / job_output JOB NAME: from the last workflow_run
+job_result() {
+	tail -n 1 "$T/.out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][sys.argv[1]]["result"])' "$1"
+}
+job_output() {
+	tail -n 1 "$T/.out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["jobs"][sys.argv[1]]["outputs"].get(sys.argv[2], ""))' "$1" "$2"
+}
