@@ -1,26 +1,169 @@
 #!/usr/bin/env bash
-# templates/demo/demo.sh XPSHIP — the shipped example end to end against a
-# registry the demo starts on loopback and stops when it ends.
+# templates/demo/demo.sh [XPSHIP] — the shipped example end to end:
+#
+#   validate → gate against the champion → pack → sign + attest → verify →
+#   push → verify in the registry → promote to the production tag
+#
+# against a docker-registry the demo starts on loopback and stops when it ends
+# (its storage persists in $XPSHIP_DEMO_DIR/registry-data, so the next run finds
+# the champion this run promoted), or, when no registry can run, against a
+# local OCI layout store ($XPSHIP_DEMO_DIR/store).
+#
+# The first run copies templates/experiment.yaml and templates/example/ to
+# $XPSHIP_DEMO_DIR/work/. Change the selected run's metrics there and run the
+# demo again: the gate compares the new candidate with the champion promoted
+# before, and only a passing candidate replaces it.
+#
+# Environment:
+#   XPSHIP_DEMO_DIR        state directory (default: ./demo-out in the checkout)
+#   XPSHIP_DEMO_REGISTRY   'local' (default: start docker-registry on loopback,
+#                          falling back to the layout store) or 'layout' (the
+#                          layout store only)
+#
+# Exit: 0 promoted, 1 the gate or a verification said no (the champion stays),
+# other codes as the failing xpship command.
 set -euo pipefail
 xp=${1:-xpship}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${XPSHIP_DEMO_DIR:-$root/demo-out}
+mode=${XPSHIP_DEMO_REGISTRY:-local}
 mkdir -p "$out"
-T=$out
+out=$(cd "$out" && pwd)
+work=$out/work
+run=$out/run
+T=$out # the registry helper keeps its configuration and log under $T/registry
 . "$root/tests/helpers/registry.sh"
 
-step() { printf '\n== %s\n' "$*"; }
+bold() { if [ -t 1 ]; then printf '\033[1m%s\033[0m\n' "$*"; else printf '%s\n' "$*"; fi; }
+step() { printf '\n'; bold "== $*"; }
+# show CMD...: print the command as a user would type it, then run it
+show() {
+	local a line='$ xpship'
+	for a in "${@:2}"; do
+		case $a in
+		*[[:space:]]*) line="$line '$a'" ;;
+		*) line="$line $a" ;;
+		esac
+	done
+	printf '%s\n' "${line//$out\//}"
+	"$@"
+}
 
-step "start a local registry"
-if reg_start plain registry; then
-	echo "registry on $REG_ADDR (data in $REG_DIR)"
+# decision FIELD: a value from the decision record (verdict, baseline digest)
+decision() {
+	"$XP_PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+b = d.get("baseline") or {}
+print({"verdict": d["verdict"], "baseline": b.get("digest", "")}[sys.argv[2]])' run/decision.json "$1"
+}
+
+case $mode in
+local | layout) ;;
+*)
+	echo "demo: XPSHIP_DEMO_REGISTRY must be 'local' or 'layout', not '$mode'" >&2
+	exit 2
+	;;
+esac
+
+# --- the working copy of the example (kept between runs) -------------------
+if [ ! -f "$work/experiment.yaml" ]; then
+	mkdir -p "$work"
+	cp "$root/templates/experiment.yaml" "$work/experiment.yaml"
+	cp -R "$root/templates/example" "$work/example"
+	cp "$root/templates/gate.yaml" "$work/gate.yaml"
+	first_copy=1
 else
-	echo "could not start docker-registry" >&2
-	exit 4
+	first_copy=0
+fi
+rm -rf "$run"
+mkdir -p "$run" "$out/keys"
+cd "$out"
+
+# --- where the champion lives ---------------------------------------------
+net=()
+if [ "$mode" = local ] && [ -x /usr/bin/docker-registry ] &&
+	REG_DATA_DIR=$out/registry-data reg_start plain registry 2>"$run/registry-start.log"; then
+	repo=$REG_ADDR/demo/churn-classifier
+	identity=$repo
+	net=(--plain-http)
+	where="docker-registry on $REG_ADDR (storage: registry-data/)"
+else
+	if [ "$mode" = local ]; then
+		echo "demo: no docker-registry could start; using a local OCI layout store" >&2
+		[ -s "$run/registry-start.log" ] && sed 's/^/  /' "$run/registry-start.log" >&2
+	fi
+	repo=oci:$out/store
+	identity=localhost/demo/churn-classifier # where it would be pushed
+	where="OCI layout store store/"
+fi
+champion=$repo:prod
+tag=rc-$(date -u +%Y%m%dT%H%M%SZ)
+bundle=oci:$out/bundle:$tag
+step "champion store: $where"
+[ "$first_copy" = 1 ] && echo "working copy of the example: work/ (experiment.yaml, gate.yaml, example/)"
+
+step "1. validate the experiment record"
+show "$xp" validate work/experiment.yaml
+
+step "2. gate the candidate against the champion ($champion)"
+set +e
+show "$xp" gate "${net[@]}" --policy work/gate.yaml \
+	--experiment work/experiment.yaml --baseline "$champion" \
+	--decision run/decision.json --junit run/gate.junit.xml --summary run/gate.md
+gate_rc=$?
+set -e
+if [ "$gate_rc" = 1 ]; then
+	printf '\n'
+	bold "demo: the gate failed: the candidate is not released; the champion stays"
+	echo "champion     $champion ($(decision baseline))"
+	echo "decision     run/decision.json (JUnit: run/gate.junit.xml, report: run/gate.md)"
+	exit 1
+fi
+[ "$gate_rc" = 0 ] || exit "$gate_rc"
+
+step "3. pack the model into an OCI bundle"
+show "$xp" pack --quiet -o bundle -t "$tag" --experiment work/experiment.yaml \
+	--decision run/decision.json --label org.opencontainers.image.vendor=example \
+	work/example/model | tee run/pack.out
+digest=$(tail -n 1 run/pack.out)
+
+step "4. sign and attest"
+if [ ! -f keys/demo.key ]; then
+	# the demo's key pair, kept for the next run; its passphrase in a 0600 file
+	(umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >keys/demo.pass)
+	show "$xp" keygen --password-stdin -o keys/demo <keys/demo.pass
+fi
+show "$xp" sign --key keys/demo.key --password-stdin --identity "$identity" \
+	"$bundle" <keys/demo.pass
+show "$xp" attest --key keys/demo.key --password-stdin --experiment work/experiment.yaml \
+	--decision run/decision.json --output run/attestations.intoto.jsonl "$bundle" <keys/demo.pass
+
+step "5. verify the bundle before it leaves"
+show "$xp" verify --key keys/demo.pub --require-attestation --require-verdict pass "$bundle"
+
+step "6. push the bundle with its signature and attestations"
+if [ ${#net[@]} -gt 0 ]; then
+	show "$xp" push "${net[@]}" "$bundle" "$repo:$tag" | tee run/push.out
+	pushed=$(tail -n 1 run/push.out)
+	candidate=$repo@${pushed##*@}
+else
+	show "$xp" copy "$bundle" "$repo:$tag"
+	candidate=$repo:$tag
 fi
 
-step "registry ping"
-"$xp" registry ping --plain-http "$REG_ADDR"
+step "7. promote: verify what the store holds, then move 'prod'"
+show "$xp" promote "${net[@]}" --verify-key keys/demo.pub --require-verdict pass \
+	"$candidate" --to prod
 
+previous=$(decision baseline)
+printf '\n'
+bold "== summary"
+echo "experiment   $(sed -n 's/^  id: *\([^ ]*\).*/\1/p' work/experiment.yaml | head -n 1)"
+echo "gate         $(decision verdict) (report: run/gate.md)"
+echo "bundle       $tag  $digest"
+echo "signed by    keys/demo.pub (cosign-compatible signature, SLSA provenance, gate decision)"
+echo "champion     ${previous:-none (first release)}"
+echo "promoted     $champion -> $digest"
 echo
-echo "demo: done"
+echo "Run 'make demo' again to gate the next candidate against this champion"
+echo "(change the metrics of the selected run in $work/experiment.yaml first)."

@@ -12,6 +12,8 @@
 #   REG_PID    its process id
 #   REG_USER, REG_PASS   basic and token mode credentials
 #   REG_CA     tls mode: the throwaway CA/server certificate to trust
+# With REG_DATA_DIR set, the registry stores its content there instead of in
+# $T/NAME/data, and it survives the registry (the demo keeps its champion so).
 # Several registries may run at once; reg_stop_all stops them all (token issuers
 # included). REG_PIDS lists every process started.
 #
@@ -73,13 +75,13 @@ _reg_install_trap() {
 # reg_write_config DIR PORT MODE [TOKEN_REALM]: writes DIR/config.yml (and
 # credentials, certs)
 reg_write_config() {
-	local dir=$1 port=$2 mode=$3 realm=${4:-}
-	mkdir -p "$dir/data"
+	local dir=$1 port=$2 mode=$3 realm=${4:-} data=${REG_DATA_DIR:-$1/data}
+	mkdir -p "$data"
 	{
 		echo "version: 0.1"
 		echo "log: {level: info, accesslog: {disabled: true}}"
 		echo "storage:"
-		echo "  filesystem: {rootdirectory: $dir/data}"
+		echo "  filesystem: {rootdirectory: $data}"
 		echo "  delete: {enabled: true}"
 		echo "http:"
 		echo "  addr: 127.0.0.1:$port"
