@@ -36,15 +36,23 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* The bundle's tag when it has exactly one (caller frees), else NULL. */
+/* The bundle's tag when it has exactly one besides its signature and
+ * attestation tags (caller frees), else NULL. */
 static char *only_tag(struct store *s)
 {
 	struct xp_error ignored;
 	char **tags = NULL, *t = NULL;
-	size_t n = 0;
+	size_t n = 0, i, named = 0;
 
-	if (store_tags(s, &tags, &n, &ignored) == 0 && n == 1)
-		t = xstrdup(tags[0]);
+	if (store_tags(s, &tags, &n, &ignored) == 0) {
+		for (i = 0; i < n; i++) {
+			if (ref_is_companion_tag(tags[i]))
+				continue;
+			if (named++ == 0)
+				t = tags[i];
+		}
+	}
+	t = named == 1 ? xstrdup(t) : NULL;
 	store_tags_free(tags, n);
 	return t;
 }

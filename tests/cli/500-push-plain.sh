@@ -46,6 +46,23 @@ expect_out <<'END'
 v1
 END
 
+# a signed bundle's only tag: the signature's tag does not count as a second one
+cp -R "$B" "$T/signed"
+xp keygen -o "$T/k" </dev/null >/dev/null 2>&1 || fail "keygen"
+xp sign --key "$T/k.key" "$T/signed" >/dev/null 2>&1 || fail "sign"
+run xp push --plain-http "$T/signed" "$A/team/signed"
+expect_rc 0
+expect_out <<END
+$A/team/signed@$M
+END
+run xp tags --plain-http "$A/team/signed"
+expect_rc 0
+expect_out <<END
+sha256-${M#sha256:}
+sha256-${M#sha256:}.sig
+v1
+END
+
 # pushing by digest (REF names the right digest) writes no tag
 run xp push --plain-http "oci:$B@$M" "$A/team/bydigest@$M"
 expect_rc 0
