@@ -5,8 +5,11 @@
 #             registry can take)
 #   skopeo    skopeo copy --preserve-digests oci:... docker://... (the peer)
 #   xpship    xpship push; then a repeat push with everything present
-# Each first push goes to a fresh repository; every tool runs BENCH_ROUNDS times
-# (default 2), interleaved, and its best time counts. Prints times, peak RSS
+# Each first push goes to a registry of its own with empty storage (so no tool
+# can skip or mount the blob: skopeo's blob-info cache would otherwise mount it
+# from an earlier push); every tool runs BENCH_ROUNDS times (default 2),
+# interleaved, and its best time counts. The repeat push goes to the registry
+# the last xpship push filled. Prints times, peak RSS
 # and the ratios; exits non-zero when a target is missed:
 #   xpship <= 0.9 x skopeo, xpship <= 1.1 x curl, repeat push < 100 ms,
 #   xpship peak RSS < 32 MiB.
@@ -60,8 +63,15 @@ PY
 blob="$T/b/blobs/sha256/$layer"
 cat "$blob" >/dev/null   # warm cache for everyone
 
-reg_start plain bench || { echo "bench push: registry did not start"; exit 1; }
-A=$REG_ADDR
+# fresh NAME: stop the registries started so far (and drop their storage),
+# start an empty one; sets A to its address.
+fresh() {
+	reg_stop_all
+	rm -rf "$T"/reg-*
+	reg_start plain "reg-$1" >/dev/null || { echo "bench push: registry did not start"; exit 1; }
+	A=$REG_ADDR
+	export A
+}
 
 now() { date +%s.%N; }
 # measure NAME CMD...: wall seconds into $T/NAME.t (best of rounds), peak RSS KiB
@@ -86,17 +96,20 @@ curl_push() { # REPO
 		"$loc&digest=sha256:$layer" -o /dev/null
 }
 export -f curl_push
-export A blob layer
+export blob layer
 
 for r in $(seq 1 "$rounds"); do
 	echo "bench push: round $r"
+	fresh "curl$r"
 	measure curl bash -c "curl_push bench/curl$r"
+	fresh "skopeo$r"
 	measure skopeo skopeo copy -q --preserve-digests --dest-tls-verify=false \
 		"oci:$T/b:v1" "docker://$A/bench/skopeo$r:v1"
+	fresh "xpship$r"
 	measure xpship "$xp" -q push --plain-http "oci:$T/b:v1" "$A/bench/xpship$r:v1"
 done
-measure repeat "$xp" -q push --plain-http "oci:$T/b:v1" "$A/bench/xpship1:v1"
-measure repeat "$xp" -q push --plain-http "oci:$T/b:v1" "$A/bench/xpship1:v1"
+measure repeat "$xp" -q push --plain-http "oci:$T/b:v1" "$A/bench/xpship$rounds:v1"
+measure repeat "$xp" -q push --plain-http "oci:$T/b:v1" "$A/bench/xpship$rounds:v1"
 
 c=$(cat "$T/curl.t") s=$(cat "$T/skopeo.t") x=$(cat "$T/xpship.t") rp=$(cat "$T/repeat.t")
 xr=$(cat "$T/xpship.best.rss") sr=$(cat "$T/skopeo.best.rss") cr=$(cat "$T/curl.best.rss")
