@@ -84,6 +84,17 @@ expect_eq 1 "$(fp_count PATCH '/blobs/uploads/' - drop)" "dropped PATCH"
 expect_eq 1 "$(fp_count GET '/blobs/uploads/' 404)" "status of the stale session"
 pushed chunked
 
+# chunked: a PATCH lost before the registry saw a byte; the session is still
+# good, its status says how far it got, and the upload resumes from there
+fp_reset
+fp_plan '{"rules":[{"method":"PATCH","nth":3,"action":"drop"}]}'
+push resumed --chunk-size 8K
+expect_rc 0
+expect_eq 1 "$(fp_count PATCH '/blobs/uploads/' - drop)" "dropped PATCH"
+expect_eq 1 "$(fp_count GET '/blobs/uploads/' 204)" "status of the live session"
+expect_eq 2 "$(fp_count POST '/blobs/uploads/' 202)" "upload sessions (one per blob, none restarted)"
+pushed resumed
+
 # failures that do not go away: exit 5, and no tag
 fp_reset
 fp_plan '{"rules":[{"method":"PUT","path":"/blobs/uploads/","action":"status","status":500,"times":0}]}'
