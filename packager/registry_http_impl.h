@@ -52,6 +52,8 @@ struct reg_xfer {
 };
 
 double reg_now(void);
+/* Run x to completion on the client's multi handle. */
+void reg_perform(struct reg_client *c, struct reg_xfer *x);
 /* Drive every transfer of the client a step; waits up to wait_ms for
  * activity. Finished transfers get done/rc set. */
 void reg_pump(struct reg_client *c, int wait_ms);
