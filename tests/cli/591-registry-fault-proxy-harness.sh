@@ -1,7 +1,8 @@
 # Test-harness self-test: tests/helpers/fault_proxy.sh and fault_proxy.py in front
 # of the real token-auth registry, checked with independent clients (curl, skopeo):
 # passthrough push, keep-alive, chunked bodies both ways, Location rewriting, every
-# fault kind, the request log, plan errors, and no process left behind.
+# fault kind, response headers set on forwarded answers, the request log, plan
+# errors, and no process left behind.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
 . "$TESTS_DIR/helpers/fault_proxy.sh"
@@ -168,6 +169,50 @@ expect_eq "Bearer realm=\"http://$REG_TOKEN_ADDR/token\",service=\"test-registry
 	"$(hdr Www-Authenticate)" "injected challenge"
 run c -I "http://$P/v2/team/model/blobs/$DIGEST"
 expect_out <<<"200 0"
+
+# response_headers: a forwarded answer gets headers added, replaced (any case) and
+# removed; the registry still stores the manifest
+hcount() { tr -d '\r' <"$T/h" | grep -ci "^$1:"; }
+fp_plan '{"rules":[{"method":"PUT","path":"/manifests/subj$","action":"pass",
+  "response_headers":{"OCI-Subject":"sha256:5ub","docker-content-digest":"sha256:fake",
+  "Docker-Distribution-Api-Version":null}}]}' || fail "plan"
+run c -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "@$manifest" \
+	"http://$P/v2/team/model/manifests/subj"
+expect_out <<<"201 0"
+expect_eq sha256:5ub "$(hdr OCI-Subject)" "added header"
+expect_eq "1 sha256:fake" "$(hcount Docker-Content-Digest) $(hdr Docker-Content-Digest)" "replaced header"
+expect_eq 0 "$(hcount Docker-Distribution-Api-Version)" "removed header"
+expect_eq 1 "$(fp_count PUT '/manifests/subj$' 201 pass)" "PUT with response_headers logged"
+run c -H "$accept" "http://$R/v2/team/model/manifests/subj"
+expect_out <<<"200 $(wc -c <"$manifest")"
+expect_eq "$want" "$(hdr Docker-Content-Digest)" "stored manifest"
+expect_eq 0 "$(hcount OCI-Subject)" "no OCI-Subject from the registry itself"
+run c -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' --data-binary "@$manifest" \
+	"http://$P/v2/team/model/manifests/other"
+expect_out <<<"201 0"
+expect_eq "0 $want" "$(hcount OCI-Subject) $(hdr Docker-Content-Digest)" "unmatched PUT"
+
+# status with headers replacing the default Content-Type and a JSON body: a
+# referrers API answer
+fp_plan '{"rules":[{"method":"GET","path":"/referrers/sha256:","action":"status","status":200,
+  "headers":{"content-type":"application/vnd.oci.image.index.v1+json","OCI-Filters-Applied":"artifactType"},
+  "body":{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}}]}'
+run c "http://$P/v2/team/model/referrers/$want"
+expect_out <<<"200 88"
+expect_eq "1 application/vnd.oci.image.index.v1+json" "$(hcount Content-Type) $(hdr Content-Type)" \
+	"referrers Content-Type"
+expect_eq artifactType "$(hdr OCI-Filters-Applied)" "extra header"
+expect_eq '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}' \
+	"$(cat "$T/body")" "referrers body"
+run c "http://$R/v2/team/model/referrers/$want"
+[ "$(out)" != "200 88" ] || fail "the registry itself has a referrers API: $(cat "$T/body")"
+for bad in '"response_headers":{"Content-Length":"1"}' '"response_headers":["OCI-Subject"]' \
+	'"headers":{"X":null}' '"body":7'; do
+	run fp_plan "{\"rules\":[{\"action\":\"pass\",$bad}]}"
+	expect_rc 1
+done
+expect_err_has "body must be a string or a JSON object or list"
+fp_clear || fail "fp_clear"
 
 # an invalid plan fails fp_plan and every proxied request, loudly
 run fp_plan '{"rules":[{"action":"explode"}]}'

@@ -40,6 +40,14 @@ Fault plan
              (default 1)
     times    how many consecutive matching requests it fires on, from the nth
              (default 1; 0 = every one from the nth on)
+    response_headers {name: value}   on a forwarded request (every action that
+             relays the registry's answer: pass, stall, drop with
+             after_response_bytes): set these headers in the answer the client
+             gets, replacing any the upstream sent under the same name (any
+             case); a null value removes the header (Content-Length,
+             Transfer-Encoding and Connection cannot be set). E.g. "OCI-Subject" on a
+             manifest PUT, as an OCI 1.1 registry with the referrers API answers
+             (the upstream still stores the manifest).
     action   one of:
       "pass"          forward normally (counts, logs)
       "drop"          close the client connection at once, nothing forwarded (the
@@ -53,10 +61,18 @@ Fault plan
         + "after_response_bytes": N   forward the request, relay the response head
                       and the first N bytes of its body, then close (a download
                       dropped mid-body)
-      "status"        answer "status" (e.g. 500, 503, 429) without forwarding;
-                      optional "retry_after" (seconds: a Retry-After header),
-                      "headers" {name: value}, "body" (default: a registry-style
-                      JSON error), "close": true (Connection: close)
+      "status"        answer "status" (e.g. 500, 503, 429, 200) without
+                      forwarding; optional "retry_after" (seconds: a Retry-After
+                      header), "headers" {name: value} (they replace the default
+                      Content-Type `application/json; charset=utf-8` and any
+                      other header of the same name), "body" (a string sent as
+                      is, or a JSON object/list sent as compact JSON; default: a
+                      registry-style JSON error), "close": true (Connection:
+                      close). E.g. a referrers API answer:
+                      {"method": "GET", "path": "/referrers/sha256:", "action":
+                       "status", "status": 200, "headers": {"Content-Type":
+                       "application/vnd.oci.image.index.v1+json"}, "body":
+                       {"schemaVersion": 2, "mediaType": "...", "manifests": []}}
       "unauthorized"  answer 401 with `WWW-Authenticate: Bearer realm=..,
                       service=..,scope="repository:NAME:pull[,push]",
                       error="invalid_token"`, as the registry does for an expired
@@ -79,7 +95,9 @@ Fault plan
      "retry_after": 1, "times": 2},
     {"method": "HEAD", "path": "/blobs/", "nth": 2, "action": "unauthorized"},
     {"method": "GET", "path": "/blobs/", "action": "stall", "seconds": 5,
-     "phase": "body"}]}
+     "phase": "body"},
+    {"method": "PUT", "path": "/manifests/sha256:", "action": "pass", "times": 0,
+     "response_headers": {"OCI-Subject": "sha256:..."}}]}
 
 Request log (--log FILE): one line per proxied request, written before the
 client can see any of the outcome (so a finished client always finds its line):
@@ -121,10 +139,11 @@ BUF = 64 * 1024
 MAXLINE = 64 * 1024
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "proxy-authenticate",
               "proxy-authorization", "te", "trailer", "upgrade"}
+FRAMING = {"content-length", "transfer-encoding", "connection"}
 ACTIONS = {"pass", "drop", "status", "unauthorized", "stall"}
 RULE_KEYS = {"method", "path", "query", "nth", "times", "action", "after_bytes",
              "after_response_bytes", "status", "retry_after", "headers", "body", "close",
-             "challenge", "seconds", "phase", "then", "comment"}
+             "challenge", "seconds", "phase", "then", "comment", "response_headers"}
 REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
@@ -165,7 +184,24 @@ class Rule:
         self.then = spec.get("then", "pass")
         if self.phase not in ("request", "body") or self.then not in ("pass", "close"):
             raise PlanError("stall: phase is request|body, then is pass|close")
+        self.headers = self._headers("headers", False)
+        self.response_headers = self._headers("response_headers", True)
+        body = spec.get("body")
+        if body is not None and not isinstance(body, (str, dict, list)):
+            raise PlanError("body must be a string or a JSON object or list")
         self.seen = self.fired = 0
+
+    def _headers(self, key, nulls):
+        v = self.spec.get(key) or {}
+        if not isinstance(v, dict) or not all(
+                isinstance(k, str) and k and (isinstance(x, str) or (nulls and x is None))
+                for k, x in v.items()):
+            raise PlanError("%s must be an object of header names to %s" %
+                            (key, "strings or null" if nulls else "strings"))
+        fixed = {k for k in v if k.lower() in FRAMING}
+        if fixed:
+            raise PlanError("%s cannot set %s" % (key, ", ".join(sorted(fixed))))
+        return v
 
     def _int(self, key, default, minimum):
         v = self.spec.get(key, default)
@@ -293,6 +329,15 @@ def header(pairs, name):
         if k.lower() == name.lower():
             return v
     return ""
+
+
+def set_headers(pairs, changes):
+    """pairs with each header named in changes {name: value or None} replaced
+    (any case; None removes it), new ones appended."""
+    lower = {k.lower() for k in changes}
+    out = [(k, v) for k, v in pairs if k.lower() not in lower]
+    out += [(k, v) for k, v in changes.items() if v is not None]
+    return out
 
 
 def relay(src, send, framing, limit=None):
@@ -509,9 +554,8 @@ class Handler(BaseHTTPRequestHandler):
                 relay(self.rfile, None, self.req_body)
         self.logged(status, action)
         data = body.encode("utf-8")
-        headers = [("Content-Type", "application/json; charset=utf-8"),
-                   ("Docker-Distribution-Api-Version", "registry/2.0")]
-        headers += list(extra.items())
+        headers = set_headers([("Content-Type", "application/json; charset=utf-8"),
+                               ("Docker-Distribution-Api-Version", "registry/2.0")], extra)
         headers.append(("Content-Length", str(len(data))))
         self.write_head(status, None, headers, close)
         if self.command != "HEAD":
@@ -521,10 +565,12 @@ class Handler(BaseHTTPRequestHandler):
         extra = {}
         if rule.spec.get("retry_after") is not None:
             extra["Retry-After"] = str(rule.spec["retry_after"])
-        extra.update(rule.spec.get("headers") or {})
+        extra.update(rule.headers)
         code = {429: "TOOMANYREQUESTS", 503: "UNAVAILABLE"}.get(rule.status, "UNKNOWN")
         body = rule.spec.get("body")
-        if body is None:
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body, separators=(",", ":"))
+        elif body is None:
             body = json.dumps({"errors": [{"code": code, "message": "injected fault",
                                            "detail": None}]})
         return self.answer(rule.status, "status", extra, body, bool(rule.spec.get("close")))
@@ -615,6 +661,8 @@ class Handler(BaseHTTPRequestHandler):
             if lk == "location":
                 v = self.rewrite_location(v)
             out.append((k, v))
+        if rule is not None:
+            out = set_headers(out, rule.response_headers)
         close = framing[0] == "close" or self.close_connection
         self.logged(status, action)
         self.write_head(status, reason, out, close)
