@@ -12,8 +12,9 @@
  *   tag       PUT /manifests/<tag> with the manifest's bytes (unless the tag
  *             already names it)
  *   tags      GET /v2/<repo>/tags/list, following Link: rel="next"
- *   referrers GET /v2/<repo>/referrers/<digest>, else the fallback tag
- *             sha256-<hex>; after pushing a manifest with a subject to a
+ *   referrers GET /v2/<repo>/referrers/<digest>, else (not an image index:
+ *             404, 501, ...; but 5xx/429 after the retries is an error) the
+ *             fallback tag sha256-<hex>; after pushing a manifest with a subject to a
  *             registry that does not answer OCI-Subject, the fallback index is
  *             updated (distribution-spec v1.1)
  *
@@ -648,7 +649,15 @@ static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_des
 		ret = index_descs(rs.body.buf, rs.body.len, path, out, n, err);
 		goto out;
 	}
-	/* no referrers API: the fallback tag */
+	/* a registry with the API that keeps failing (5xx, 429 after the retries)
+	 * would lose its referrers if the fallback tag, which it need not keep,
+	 * stood in for it */
+	if (reg_status_retryable(rs.status)) {
+		reg_status_error(r->c, &rs, 0, err, "cannot read the referrers of '%s' in '%s'",
+				 d->digest, store_name(s));
+		goto out;
+	}
+	/* no referrers API (404 or any other answer): the fallback tag */
 	snprintf(tag, sizeof(tag), "sha256-%s", digest_hex(d->digest));
 	reg_resp_reset(&rs);
 	if (get_manifest(r, tag, &rs, err))

@@ -6,8 +6,8 @@
 #  - a push to a registry that answers OCI-Subject writes no fallback index
 #    (tag sha256-<hex>); one that does not answer it gets the index
 #  - copy takes the referrers from the API when it answers (even when the
-#    fallback index says otherwise), and from the fallback tag when the API
-#    answers 404
+#    fallback index says otherwise), from the fallback tag when the API answers
+#    404, and fails when the API keeps failing rather than losing the referrers
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
 . "$TESTS_DIR/helpers/fault_proxy.sh"
@@ -181,4 +181,17 @@ xpship: copied 2 blobs (30936 bytes), 0 already there, 0 mounted; 1 manifests, 0
 END
 expect_eq 404 "$(status dst-empty/model "$SIG")" "signature the API does not list"
 expect_eq 0 "$(fp_count '*' "/manifests/$FB\$")" "fallback index asked"
+# the API fails (500 on every attempt): an error, not a copy without the
+# referrers (the fallback index is not there to stand in for it)
+fp_reset
+fp_plan '{"rules":[{"method":"GET","path":"/referrers/","action":"status","status":500,"times":0}]}'
+run xp -v copy --plain-http "$P/bare/model:v1" "$R/dst-500/model:v1"
+expect_rc 5
+expect_out_empty
+expect_err <<END
+xpship: error: cannot read the referrers of '$M' in '$P/bare/model': HTTP 500 (UNKNOWN: injected fault) (gave up after 5 attempts)
+END
+expect_eq 5 "$(fp_count GET "^/v2/bare/model/referrers/$M\$" 500 status)" "referrers API attempts"
+expect_eq 0 "$(fp_count '*' "/manifests/$FB\$")" "fallback index asked"
+expect_eq 404 "$(status dst-500/model v1)" "tag after a failed copy"
 exit 0
