@@ -12,7 +12,8 @@
  *   tag       PUT /manifests/<tag> with the manifest's bytes (unless the tag
  *             already names it)
  *   tags      GET /v2/<repo>/tags/list, following Link: rel="next"
- *   referrers GET /v2/<repo>/referrers/<digest>, else (not an image index:
+ *   referrers GET /v2/<repo>/referrers/<digest> (and the pages its Link:
+ *             rel="next" names), else (not an image index:
  *             404, 501, ...; but 5xx/429 after the retries is an error) the
  *             fallback tag sha256-<hex>; after pushing a manifest with a subject to a
  *             registry that does not answer OCI-Subject, the fallback index is
@@ -629,6 +630,63 @@ static int index_descs(const char *buf, size_t len, const char *what, struct oci
 	return 0;
 }
 
+/* The referrers API's first page in rs (an image index), then the pages its
+ * Link: rel="next" headers name; every page must be an image index. */
+static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *digest,
+			  const char *path, struct oci_desc **out, size_t *n, struct xp_error *err)
+{
+	struct oci_desc *all = NULL, *page = NULL;
+	struct reg_req rq;
+	char *url = NULL, *next, *mt;
+	size_t count = 0, k = 0;
+	int pages = 0, ok;
+
+	for (;;) {
+		if (index_descs(rs->body.buf, rs->body.len, url ? url : path, &page, &k, err))
+			goto fail;
+		if (k) {
+			all = xrealloc(all, (count + k) * sizeof(*all));
+			memcpy(all + count, page, k * sizeof(*page));
+			count += k;
+		}
+		free(page);
+		page = NULL;
+		next = rs->link && ++pages < 10000 ? reg_link_next(rs->link) : NULL;
+		if (!next)
+			break;
+		free(url);
+		url = reg_url_resolve(rs->url, next);
+		free(next);
+		reg_req_init(&rq, "GET", url, r->pull_scope);
+		rq.accept = OCI_MT_INDEX;
+		rq.max_body = OCI_MANIFEST_MAX;
+		reg_resp_reset(rs);
+		if (reg_do(r->c, &rq, rs, err))
+			goto fail;
+		mt = bare_type(rs->content_type);
+		ok = mt && strcmp(mt, OCI_MT_INDEX) == 0;
+		free(mt);
+		if (rs->status != 200) {
+			reg_status_error(r->c, rs, 0, err, "cannot read the referrers of '%s' in '%s'",
+					 digest, store_name(&r->base));
+			goto fail;
+		}
+		if (!ok) {
+			xp_error_set(err, XP_EXIT_REMOTE, "malformed referrers list '%s': not an image index",
+				     url);
+			goto fail;
+		}
+	}
+	free(url);
+	*out = all;
+	*n = count;
+	return 0;
+fail:
+	free(url);
+	oci_descs_free(all, count);
+	return -1;
+}
+
 static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_desc **out,
 		       size_t *n, struct xp_error *err)
 {
@@ -646,7 +704,7 @@ static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_des
 		goto out;
 	mt = bare_type(rs.content_type);
 	if (rs.status == 200 && mt && strcmp(mt, OCI_MT_INDEX) == 0) {
-		ret = index_descs(rs.body.buf, rs.body.len, path, out, n, err);
+		ret = referrer_pages(r, &rs, d->digest, path, out, n, err);
 		goto out;
 	}
 	/* a registry with the API that keeps failing (5xx, 429 after the retries)

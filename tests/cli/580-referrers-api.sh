@@ -6,7 +6,7 @@
 #  - a push to a registry that answers OCI-Subject writes no fallback index
 #    (tag sha256-<hex>); one that does not answer it gets the index
 #  - copy takes the referrers from the API when it answers (even when the
-#    fallback index says otherwise), from the fallback tag when the API answers
+#    fallback index says otherwise; all its pages), from the fallback tag when the API answers
 #    404, and fails when the API keeps failing rather than losing the referrers
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
@@ -48,20 +48,23 @@ oci11() {
 	fp_plan "{\"rules\":[{\"method\":\"PUT\",\"path\":\"/manifests/sha256:\",\"action\":\"pass\",
 	  \"times\":0,\"response_headers\":{\"OCI-Subject\":\"$M\"}}${1:-}]}" || fail "plan"
 }
-# referrers REPO STATUS [DIGEST:SIZE...]: a rule answering the referrers of $M in
-# REPO with STATUS and an index of the manifests given
+# referrers REPO STATUS [-q QUERY_ERE] [-l LINK] [DIGEST:SIZE...]: a rule answering
+# the referrers of $M in REPO (requests whose query matches QUERY_ERE) with STATUS,
+# a Link header LINK, and an index of the manifests given
 referrers() {
-	local repo=$1 st=$2 list="" sep="" d
+	local repo=$1 st=$2 list="" sep="" d query="" link=""
 	shift 2
+	[ "${1:-}" != -q ] || { query=",\"query\":\"$2\""; shift 2; }
+	[ "${1:-}" != -l ] || { link=",\"Link\":\"$2\""; shift 2; }
 	for d in "$@"; do
 		list="$list$sep{\"mediaType\":\"$MT\",\"digest\":\"${d%:*}\",\"size\":${d##*:},
 		  \"artifactType\":\"application/vnd.oci.image.config.v1+json\"}"
 		sep=,
 	done
-	printf ',{"method":"GET","path":"^/v2/%s/referrers/%s$","action":"status","status":%s,
-	  "times":0,"headers":{"Content-Type":"%s"},
+	printf ',{"method":"GET","path":"^/v2/%s/referrers/%s$"%s,"action":"status","status":%s,
+	  "times":0,"headers":{"Content-Type":"%s"%s},
 	  "body":{"schemaVersion":2,"mediaType":"%s","manifests":[%s]}}' \
-		"$repo" "$M" "$st" "$IXT" "$IXT" "$list"
+		"$repo" "$M" "$query" "$st" "$IXT" "$link" "$IXT" "$list"
 }
 
 # --- push: OCI-Subject answered, so no fallback index is written ---
@@ -154,6 +157,35 @@ expect_eq "$SIG" "$(fallback dst-api/model)" "fallback index at the destination 
 expect_eq 1 "$(fp_count GET "^/v2/bare/model/referrers/$M\$" 200 status)" "referrers API asked"
 expect_eq 0 "$(fp_count '*' "/manifests/$FB\$")" "fallback index asked"
 
+# the API's list in two pages (Link: rel="next"): the referrers of both are copied
+oci11
+run xp copy --plain-http "$R/api/model@$ATT" "$P/bare/model:other2"
+expect_rc 0
+oci11 "$(referrers bare/model 200 -q '^$' \
+	-l "</v2/bare/model/referrers/$M?n=1&last=${SIG#sha256:}>; rel=\\\"next\\\"" "$SIG:651")$(
+	referrers bare/model 200 -q '^n=1&last=' "$ATT:625")"
+copy bare/model dst-pages/model
+expect_err <<'END'
+xpship: copied 5 blobs (31218 bytes), 0 already there, 0 mounted; 3 manifests, 2 signatures/attestations
+END
+expect_eq "200 200" "$(status dst-pages/model "$SIG") $(status dst-pages/model "$ATT")" \
+	"referrers from both pages"
+expect_eq 2 "$(fp_count GET "^/v2/bare/model/referrers/$M" 200 status)" "pages asked"
+expect_eq 0 "$(fp_count '*' "/manifests/$FB\$")" "fallback index asked"
+# a second page that fails: an error, not half a list
+oci11 "$(referrers bare/model 200 -q '^$' \
+	-l "</v2/bare/model/referrers/$M?n=1&last=${SIG#sha256:}>; rel=\\\"next\\\"" "$SIG:651"),
+	{\"method\":\"GET\",\"path\":\"/referrers/\",\"query\":\"last=\",\"action\":\"status\",
+	\"status\":503,\"times\":0}"
+fp_reset
+run xp -v copy --plain-http "$P/bare/model:v1" "$R/dst-page2/model:v1"
+expect_rc 5
+expect_out_empty
+expect_err <<END
+xpship: error: cannot read the referrers of '$M' in '$P/bare/model': HTTP 503 (UNAVAILABLE: injected fault) (gave up after 5 attempts)
+END
+expect_eq 404 "$(status dst-page2/model v1)" "tag after a failed copy"
+
 # control: no API (the registry's own 404), no fallback index: nothing to copy
 fp_clear
 copy bare/model dst-none/model
@@ -181,6 +213,7 @@ xpship: copied 2 blobs (30936 bytes), 0 already there, 0 mounted; 1 manifests, 0
 END
 expect_eq 404 "$(status dst-empty/model "$SIG")" "signature the API does not list"
 expect_eq 0 "$(fp_count '*' "/manifests/$FB\$")" "fallback index asked"
+
 # the API fails (500 on every attempt): an error, not a copy without the
 # referrers (the fallback index is not there to stand in for it)
 fp_reset
