@@ -269,6 +269,7 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 		if (metrics_load_buf(&base, in->baseline_json, in->baseline_json_len, name, err))
 			goto out;
 		d.baseline.source = xstrdup(name);
+		d.baseline_bundle = 1;
 		if (in->baseline_digest)
 			snprintf(d.baseline.digest, sizeof(d.baseline.digest), "%s",
 				 in->baseline_digest);

@@ -48,6 +48,8 @@ struct gate_decision {
 	struct policy policy;
 	struct gate_source candidate;
 	struct gate_source baseline;      /* baseline.source NULL: no champion */
+	int baseline_bundle;              /* the baseline is a bundle (its digest: the
+	                                     manifest's), not a metrics file */
 	char *baseline_absent;            /* where a champion was looked for and not
 	                                     found (first release), or NULL */
 	char time[32];                    /* RFC 3339, UTC */

@@ -41,9 +41,12 @@ static void summary_counts(const struct gate_decision *d, struct strbuf *out)
 		    d->failed, d->warned, d->skipped);
 }
 
-/* The baseline as the reports name it (caller frees). */
+/* The baseline as the reports name it (caller frees): a champion bundle
+ * with the digest of the manifest its tag named at the time. */
 static char *baseline_text(const struct gate_decision *d)
 {
+	if (d->baseline.source && d->baseline_bundle && d->baseline.digest[0])
+		return xasprintf("%s (%s)", d->baseline.source, d->baseline.digest);
 	if (d->baseline.source)
 		return xstrdup(d->baseline.source);
 	if (d->baseline_absent)
@@ -154,6 +157,10 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 	strbuf_adds(out, " \u00b7 baseline ");
 	if (d->baseline.source) {
 		md_code(out, d->baseline.source);
+		if (d->baseline_bundle && d->baseline.digest[0]) {
+			strbuf_adds(out, " ");
+			md_code(out, d->baseline.digest);
+		}
 	} else {
 		char *base = baseline_text(d);
 

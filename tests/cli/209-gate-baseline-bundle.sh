@@ -25,10 +25,10 @@ manifest=$(tagged prod)
 run xp gate --policy gate.yaml --metrics slower.yaml --baseline oci:champ:prod --decision d.json
 expect_rc 1
 expect_err_empty
-expect_out <<'END'
+expect_out <<END
 policy:    gate.yaml
 candidate: slower.yaml
-baseline:  oci:champ:prod
+baseline:  oci:champ:prod ($manifest)
 
 RULE            CHECK               CANDIDATE  BASELINE  THRESHOLD  OUTCOME
 accuracy        min                 0.95       0.925     0.9        pass
@@ -42,6 +42,13 @@ END
 # the decision names the champion by its manifest digest
 grep -qF "\"baseline\": {\"source\": \"oci:champ:prod\", \"digest\": \"$manifest\"}" d.json ||
 	fail "baseline in decision: $(grep baseline d.json)"
+# ... and so do the Markdown summary and the JUnit properties
+run xp gate --policy gate.yaml --metrics slower.yaml --baseline oci:champ:prod \
+	--summary s.md --junit j.xml
+expect_rc 1
+grep -qF "baseline \`oci:champ:prod\` \`$manifest\`" s.md || fail "summary: $(grep baseline s.md)"
+grep -qF "<property name=\"baseline\" value=\"oci:champ:prod ($manifest)\"/>" j.xml ||
+	fail "junit: $(grep baseline j.xml)"
 
 # a bare layout path (its only tag) and an oci-archive give the same champion
 run xp gate --policy gate.yaml --metrics candidate.json --baseline champ

@@ -12,10 +12,10 @@ run xp gate --policy gate.yaml --experiment experiment.yaml --baseline oci:store
 	--decision d.json
 expect_rc 0
 expect_err_empty
-expect_out <<'END'
+expect_out <<END
 policy:    gate.yaml
 candidate: experiment.yaml
-baseline:  oci:store:prod
+baseline:  oci:store:prod ($digest)
 
 RULE             CHECK               CANDIDATE  BASELINE  THRESHOLD  OUTCOME
 accuracy         min                 0.931      0.931     0.9        pass
