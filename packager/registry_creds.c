@@ -528,8 +528,18 @@ int registry_save_login(const char *host, const char *user, const char *pass,
 	if (helper) {
 		json_t *in = json_pack("{s:s,s:s,s:s}", "ServerURL", key, "Username", user,
 				       "Secret", pass);
-		char *input = json_dumps(in, JSON_COMPACT);
+		char *input;
 
+		if (!in) {   /* the helper protocol is JSON: text only */
+			xp_error_set(err, XP_EXIT_USAGE,
+				     "cannot store credentials for '%s' in credential helper 'docker-credential-%s': the user name or password is not valid UTF-8",
+				     host, helper);
+			json_decref(entry);
+			goto out;
+		}
+		input = json_dumps(in, JSON_COMPACT);
+		if (!input)
+			abort();
 		ret = helper_verb(helper, "store", input, host, err);
 		OPENSSL_cleanse(input, strlen(input));
 		free(input);

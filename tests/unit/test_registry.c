@@ -4,6 +4,7 @@
 #include "tests/unit/test_tmp.h"
 #include "common/exitcode.h"
 #include "common/strbuf.h"
+#include "packager/registry.h"
 #include "packager/registry_impl.h"
 
 #include <time.h>
@@ -395,6 +396,52 @@ static void test_creds_env_first(void **state)
 	unsetenv("XPSHIP_REGISTRY_PASSWORD");
 }
 
+/* A credential helper speaks JSON, which cannot carry bytes that are not
+ * UTF-8: such a user name or password is refused before the helper runs
+ * (and the helper, which records that it ran, is never started). */
+static void test_save_login_helper_utf8(void **state)
+{
+	static const struct {
+		const char *user, *pass;
+	} cases[] = {
+		{"u\xff", "p"},
+		{"u", "p\xc3"},
+	};
+	char *helper = xasprintf("%s/docker-credential-xpship-test-store", home);
+	char *ran = xasprintf("%s/ran", home);
+	char *path_env = xasprintf("%s:%s", home, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+	char *old_path = getenv("PATH") ? xstrdup(getenv("PATH")) : NULL;
+	FILE *f = fopen(helper, "w");
+	struct stat st;
+	size_t i;
+
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\ncat >/dev/null\ntouch '%s'\n", ran);
+	fclose(f);
+	assert_int_equal(chmod(helper, 0755), 0);
+	setenv("PATH", path_env, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct xp_error err;
+		char *where = NULL;
+
+		write_config("{\"credsStore\":\"xpship-test-store\"}");
+		xp_error_clear(&err);
+		assert_int_equal(registry_save_login("r.example", cases[i].user, cases[i].pass,
+						     &where, &err), -1);
+		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_non_null(strstr(err.msg, "not valid UTF-8"));
+		assert_null(where);
+		assert_int_equal(lstat(ran, &st), -1);
+	}
+	if (old_path)
+		setenv("PATH", old_path, 1);
+	free(old_path);
+	free(path_env);
+	free(ran);
+	free(helper);
+}
+
 static void test_config_keys(void **state)
 {
 	static const struct {
@@ -438,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_creds_lookup, creds_setup, creds_teardown),
 		cmocka_unit_test_setup_teardown(test_creds_env_first, creds_setup, creds_teardown),
 		cmocka_unit_test(test_config_keys),
+		cmocka_unit_test_setup_teardown(test_save_login_helper_utf8, creds_setup, creds_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
