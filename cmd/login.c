@@ -6,6 +6,7 @@
 #include "common/strbuf.h"
 #include "packager/registry.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,21 +41,26 @@ static const struct option longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* The password from stdin, without its line end (caller wipes and frees). */
-static char *read_password(void)
+/* The password from stdin, without its line end (caller wipes and frees
+ * PASS_MAX + 2 bytes). *too_long is set when stdin holds more than
+ * PASS_MAX bytes: a cut-off password is never used. */
+static char *read_password(int *too_long)
 {
-	char *buf = xmalloc(PASS_MAX + 1);
+	char *buf = xmalloc(PASS_MAX + 2);
 	size_t len = 0;
 
-	while (len < PASS_MAX) {
-		ssize_t n = read(STDIN_FILENO, buf + len, PASS_MAX - len);
+	while (len < PASS_MAX + 1) {
+		ssize_t n = read(STDIN_FILENO, buf + len, PASS_MAX + 1 - len);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
 	}
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
+	*too_long = len > PASS_MAX;
 	buf[len] = '\0';
 	return buf;
 }
@@ -85,7 +91,7 @@ int cmd_login(int argc, char **argv)
 	struct xp_error err;
 	const char *user = NULL;
 	char *host = NULL, *pass = NULL, *where = NULL;
-	int c, from_stdin = 0, ret;
+	int c, from_stdin = 0, too_long = 0, ret;
 
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "u:", longopts, usage)) != -1) {
@@ -115,7 +121,11 @@ int cmd_login(int argc, char **argv)
 	if (!host)
 		return cmd_usage_error("login", "invalid registry host '%s': expected HOST[:PORT]",
 				       argv[optind]);
-	pass = read_password();
+	pass = read_password(&too_long);
+	if (too_long) {
+		ret = cmd_usage_error("login", "the password on stdin is longer than %d bytes", PASS_MAX);
+		goto out;
+	}
 	diag_mask(pass);
 	if (!*pass) {
 		ret = cmd_usage_error("login", "no password on stdin");
@@ -129,7 +139,7 @@ int cmd_login(int argc, char **argv)
 	printf("logged in to %s (credentials stored in %s)\n", host, where);
 	ret = XP_EXIT_OK;
 out:
-	OPENSSL_cleanse(pass, PASS_MAX + 1);
+	OPENSSL_cleanse(pass, PASS_MAX + 2);
 	free(pass);
 	free(where);
 	free(host);

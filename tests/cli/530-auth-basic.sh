@@ -188,6 +188,17 @@ expect_err <<END
 xpship: error: invalid registry host '$A/team': expected HOST[:PORT]
 Run 'xpship login --help' for usage.
 END
+# a password longer than 4096 bytes is refused, never cut off and sent
+head -c 4097 /dev/zero | tr '\0' x >"$T/long"
+echo >>"$T/long"
+run_in "$T/long" xp login --plain-http "$A" -u "$U" --password-stdin
+expect_rc 2
+expect_out_empty
+expect_err <<'END'
+xpship: error: the password on stdin is longer than 4096 bytes
+Run 'xpship login --help' for usage.
+END
+[ -e "$HOME/.docker/config.json" ] && fail "config written for a password too long"
 # GitHub Actions: the password read from stdin is masked
 GITHUB_ACTIONS=true run_in "$T/pass" xp login --plain-http "$A" -u "$U" --password-stdin
 expect_rc 0
