@@ -28,6 +28,10 @@ extern const struct cmd_info cmd_table[];
 #define CMD_OPT_HELP (-100)
 #define CMD_OPT_BAD (-101)
 
+/* The largest SOURCE_DATE_EPOCH a command accepts: 9999-12-31T23:59:59Z, the
+ * last second RFC 3339 (a four-digit year) can write. */
+#define XP_EPOCH_MAX 253402300799LL
+
 /* getopt_long for commands: handles -h/--help (prints `usage` on stdout and
  * returns CMD_OPT_HELP) and errors (prints them with a suggestion and returns
  * CMD_OPT_BAD). Returns -1 after the last option; optind is the first operand. */

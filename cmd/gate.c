@@ -166,7 +166,7 @@ static int parse_epoch(long long *out)
 		return 0;
 	errno = 0;
 	*out = strtoll(s, &end, 10);
-	if (*end || errno || *out < 0)
+	if (*end || errno || *out < 0 || *out > XP_EPOCH_MAX)
 		return cmd_usage_error("gate", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
 				       "since 1970", s);
 	return 0;

@@ -62,4 +62,13 @@ expect_err <<'END'
 xpship: error: invalid SOURCE_DATE_EPOCH 'yesterday': expected seconds since 1970
 Run 'xpship gate --help' for usage.
 END
+# a time past 9999-12-31T23:59:59Z has no RFC 3339 form
+SOURCE_DATE_EPOCH=253402300800 run xp gate --policy gate.yaml --metrics candidate.json --decision out.json
+expect_rc 2
+expect_out_empty
+expect_err <<'END'
+xpship: error: invalid SOURCE_DATE_EPOCH '253402300800': expected seconds since 1970
+Run 'xpship gate --help' for usage.
+END
+[ -e out.json ] && fail "decision written despite the usage error"
 exit 0
