@@ -14,6 +14,7 @@
 #include "packager/sign.h"
 #include "pipeline/experiment.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,21 +108,32 @@ static void builder_from_env(char **id, char **invocation)
 	*id = xasprintf("local://%s", host);
 }
 
-/* RFC 3339 UTC of `t`, or of SOURCE_DATE_EPOCH when set. */
-static void rfc3339(time_t t, char out[32])
+/* SOURCE_DATE_EPOCH: *out is -1 when it is unset; a usage error when it is
+ * not seconds since 1970 that RFC 3339 can write. */
+static int parse_epoch(long long *out)
 {
-	const char *sde = env("SOURCE_DATE_EPOCH");
+	const char *s = env("SOURCE_DATE_EPOCH");
+	char *end;
+
+	*out = -1;
+	if (!s)
+		return 0;
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	if (*end || errno || *out < 0 || *out > XP_EPOCH_MAX)
+		return cmd_usage_error("attest", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
+				       "since 1970", s);
+	return 0;
+}
+
+/* RFC 3339 UTC of `epoch`, or of now when it is -1. */
+static void rfc3339(long long epoch, char out[32])
+{
+	time_t t = epoch >= 0 ? (time_t)epoch : time(NULL);
 	struct tm tm;
 
-	if (sde) {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-
-		if (!*end && v >= 0)
-			t = (time_t)v;
-	}
-	gmtime_r(&t, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
 }
 
 static int write_jsonl(const char *path, const struct attest_result *r, struct xp_error *err)
@@ -164,10 +176,10 @@ int cmd_attest(int argc, char **argv)
 	struct oci_desc m = {0};
 	struct xp_error err;
 	size_t i;
+	long long epoch;
 	int c, pass_stdin = 0, ret;
 
 	xp_error_clear(&err);
-	rfc3339(time(NULL), started);
 	while ((c = cmd_getopt(argc, argv, "k:e:d:i:o:", longopts, usage)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
@@ -189,6 +201,9 @@ int cmd_attest(int argc, char **argv)
 		return cmd_usage_error("attest", optind < argc ? "too many arguments" : "missing BUNDLE");
 	if (ao.identity && !*ao.identity)
 		return cmd_usage_error("attest", "empty --identity");
+	if (parse_epoch(&epoch))
+		return XP_EXIT_USAGE;
+	rfc3339(epoch, started);
 	if (exp_path && !(prov = experiment_json(exp_path, &err)))
 		return cmd_fail(&err);
 	if (ao.decision_name &&
@@ -203,7 +218,7 @@ int cmd_attest(int argc, char **argv)
 	if (ret)
 		goto out;
 	builder_from_env(&builder, &invocation);
-	rfc3339(time(NULL), finished);
+	rfc3339(epoch, finished);
 	ao.provenance_json = prov;
 	ao.decision_json = decision;
 	ao.builder_id = builder;

@@ -148,4 +148,17 @@ xpship: error: verification failed for 'j': verdict: the gate decision's verdict
 END
 run xp verify --key ed25519.pub --require-verdict fail j
 expect_rc 0
+# SOURCE_DATE_EPOCH that is not a time RFC 3339 can write is refused, not
+# ignored or written as garbage; nothing is attested
+for e in yesterday -1 253402300800; do
+	SOURCE_DATE_EPOCH=$e run xp attest --key ed25519.key j
+	expect_rc 2
+	expect_out_empty
+	expect_err <<END
+xpship: error: invalid SOURCE_DATE_EPOCH '$e': expected seconds since 1970
+Run 'xpship attest --help' for usage.
+END
+done
+run xp verify --key ed25519.pub --require-verdict fail j
+expect_rc 0
 exit 0
