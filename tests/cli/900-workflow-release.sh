@@ -8,8 +8,6 @@
 #   2. push to main with a policy the candidate fails: the gate job fails with
 #      an annotation at the policy line, nothing is packed or promoted;
 #   3. a pull request: validate and gate only.
-# While `promote` is still a stub, run 1 must get through everything before
-# it and fail there with the stub's message.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/action.sh"
 . "$TESTS_DIR/helpers/registry.sh"
@@ -66,18 +64,11 @@ skopeo inspect --raw --tls-verify=false --creds "$REG_USER:$REG_PASS" \
 	"docker://$repo_ref:$sha" | sha256sum >pushed.sum
 expect_eq "${digest#sha256:}" "$(cut -d' ' -f1 pushed.sum)" "what the registry holds under the commit tag"
 expect_out_has "WF job promote waits for approval of environment 'production': approved"
-if implemented promote; then
-	expect_rc 0
-	expect_eq success "$(job_result promote)" "promote job"
-	skopeo inspect --raw --tls-verify=false --creds "$REG_USER:$REG_PASS" \
-		"docker://$repo_ref:production" | sha256sum >prod.sum
-	expect_eq "${digest#sha256:}" "$(cut -d' ' -f1 prod.sum)" "the production tag"
-else
-	echo "run 1 verified up to promote (not implemented yet)"
-	expect_rc 1
-	expect_eq failure "$(job_result promote)" "promote job"
-	expect_out_has "::error title=xpship promote::'promote' is not implemented yet (exit 2)"
-fi
+expect_rc 0
+expect_eq success "$(job_result promote)" "promote job"
+skopeo inspect --raw --tls-verify=false --creds "$REG_USER:$REG_PASS" \
+	"docker://$repo_ref:production" | sha256sum >prod.sum
+expect_eq "${digest#sha256:}" "$(cut -d' ' -f1 prod.sum)" "the production tag"
 
 # 2. a candidate the policy rejects: stopped at the gate, with annotations
 cp -r repo strict

@@ -8,7 +8,6 @@
 #                                # stdout/stderr/exit; the summary goes to
 #                                # $T/summary.md (appended, as the runner does)
 #   action_output NAME           # an output of the last act
-#   implemented CMD              # false while CMD is still the CLI's stub
 
 action_setup() {
 	local root
@@ -39,10 +38,6 @@ act() {
 
 action_output() {
 	tail -n 1 "$T/.out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["outputs"][sys.argv[1]])' "$1"
-}
-
-implemented() {
-	! "$XPSHIP" "$1" 2>&1 | grep -q "is not implemented yet"
 }
 
 # workflow_run KEY=VALUE...: runs a workflow through tests/helpers/run_workflow.py
