@@ -71,7 +71,8 @@ expect_rc 2
 expect_out_has "::error title=xpship promote::the input 'tag' is required for 'promote'"
 
 # a PEM signing key: every secret line masked, handed over as env://, never argv
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing.key 2>/dev/null
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out signing.key 2>/dev/null ||
+	fail "openssl genpkey"
 act command=sign key="$(cat signing.key)" key-password=pw bundle=missing-bundle
 expect_out_has "+ xpship sign --key env://XPSHIP_SIGNING_KEY missing-bundle"
 expect_out_has "::add-mask::pw"

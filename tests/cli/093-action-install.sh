@@ -29,11 +29,11 @@ key() {
 		bash "$T/action/.github/action/install.sh" key || fail "key step failed"
 	grep -E '^key=[0-9a-f]{20}$' "$T/gh-output" || fail "no key output: $(cat "$T/gh-output")"
 }
-k1=$(key)
-k2=$(key)
+k1=$(key) || fail "key"
+k2=$(key) || fail "key"
 expect_eq "$k1" "$k2" "key of unchanged sources"
 echo "/* changed */" >>action/cmd/main.c
-k3=$(key)
+k3=$(key) || fail "key"
 [ "$k1" != "$k3" ] || fail "key did not change with the sources"
 rm action/Makefile
 : >"$T/gh-output"

@@ -67,6 +67,7 @@ expect_rc 0
 expect_out_has "champion store: OCI layout store store/"
 expect_out_has "champion     none (first release)"
 lfirst=$(sed -n 's/^promoted .* -> \(sha256:[0-9a-f]\{64\}\)$/\1/p' "$T/.out")
+[ -n "$lfirst" ] || fail "layout: no promoted digest in the summary"
 run layout
 expect_rc 0
 expect_out_has "champion     $lfirst"

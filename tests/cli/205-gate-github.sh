@@ -34,6 +34,7 @@ failed=1
 END
 # the step summary is the --summary report, appended
 run xp gate --policy gate.yaml --metrics slower.yaml --baseline champion.json --summary own.md
+expect_rc 1
 { echo "# Earlier step"; cat own.md; cat own.md; } >want.md
 expect_file_same want.md summary.md
 

@@ -76,7 +76,9 @@ expect_err <<END
 xpship: error: cannot check blob '$CFG' in '$A/team/expired': HTTP 401; the registry refused the token from '$REALM' (invalid_token)
 END
 reg_token_ctl expired=0 >/dev/null
-[ -z "$(reg_skopeo_digest "$A/team/expired:v1" 2>/dev/null)" ] || fail "tag written with expired tokens"
+run reg_skopeo_digest "$A/team/expired:v1"
+[ "$(rc)" != 0 ] || fail "tag written with expired tokens"
+expect_err_has "manifest unknown"
 
 # the issuer fails twice (503): retried
 reg_token_ctl fail=2 fail_status=503 >/dev/null

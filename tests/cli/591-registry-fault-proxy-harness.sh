@@ -136,6 +136,9 @@ run c -I "http://$P/v2/team/model/blobs/$DIGEST"
 expect_out <<<"200 0"
 expect_eq 262144 "$(hdr Content-Length)" "HEAD Content-Length"
 run c -X POST --data-binary "@$T/blob" "http://$P/v2/x/blobs/uploads/" # body drained, no fault
+expect_rc 0
+expect_out_has "401 "
+expect_eq 1 "$(fp_count POST '^/v2/x/blobs/uploads/$' 401 pass)" "POST with a body, passed through"
 run c "http://$P/v2/team/model/tags/list"
 expect_out_has "200 "
 fp_plan '{"rules":[{"method":"POST","action":"status","status":503,"times":2}]}'
