@@ -90,7 +90,8 @@ static const char starter[] =
 	"    - path: model/model.onnx\n"
 	"      digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n";
 
-/* Now, or SOURCE_DATE_EPOCH for reproducible output. */
+/* Now, or SOURCE_DATE_EPOCH for reproducible output (up to
+ * 9999-12-31T23:59:59Z, the last second RFC 3339 can write). */
 static time_t now(void)
 {
 	const char *sde = getenv("SOURCE_DATE_EPOCH");
@@ -100,7 +101,7 @@ static time_t now(void)
 	if (sde && *sde) {
 		errno = 0;
 		v = strtoll(sde, &end, 10);
-		if (!*end && !errno && v >= 0)
+		if (!*end && !errno && v >= 0 && v <= 253402300799LL)
 			return (time_t)v;
 	}
 	return time(NULL);

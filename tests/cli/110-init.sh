@@ -15,6 +15,14 @@ grep -qx '  created: 2026-11-20T09:30:00Z         # RFC 3339, UTC' proj/experime
 grep -q '^  id: exp-20261120-001 ' proj/experiment.yaml || fail "id"
 [ "$(grep -c '^ *#' proj/experiment.yaml)" -ge 4 ] || fail "starter is not commented"
 
+# a SOURCE_DATE_EPOCH past year 9999 has no RFC 3339 form: the current time
+# is used, as for one that is not a number
+SOURCE_DATE_EPOCH=253402300800 run xp init far
+expect_rc 0
+grep -Eq '^  created: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z ' far/experiment.yaml ||
+	fail "created time: $(grep created: far/experiment.yaml)"
+grep -Eq '^  id: exp-[0-9]{8}-001 ' far/experiment.yaml || fail "id: $(grep ' id:' far/experiment.yaml)"
+
 # refuses to overwrite, and leaves the record and no temporary file behind
 echo "mine" > proj/experiment.yaml
 run xp init proj
