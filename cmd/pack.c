@@ -168,7 +168,7 @@ static int parse_epoch(int64_t *out)
 		return 0;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0 || end == s) {
+	if (errno || *end || v < 0 || v > XP_EPOCH_MAX || end == s) {
 		diag_error("invalid SOURCE_DATE_EPOCH '%s': expected seconds since 1970", s);
 		return -1;
 	}
