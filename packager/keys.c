@@ -169,41 +169,49 @@ static int refuse_existing(const char *path, int force, struct xp_error *err)
 {
 	struct stat st;
 
-	if (force || lstat(path, &st) < 0)
+	if (lstat(path, &st) < 0)
+		return 0;
+	if (S_ISDIR(st.st_mode))   /* no file could replace it */
+		return xp_error_set(err, XP_EXIT_USAGE, "cannot write key '%s': it is a directory",
+				    path);
+	if (force)
 		return 0;
 	return xp_error_set(err, XP_EXIT_USAGE,
 			    "cannot write key '%s': file exists (use --force to replace it)", path);
 }
 
-/* The private key as PKCS#8 PEM, straight into a 0600 temporary file. */
+/* The private key as PKCS#8 PEM, straight into a 0600 temporary file for
+ * `path`, left for the caller to commit (or abort). */
 static int write_private(const struct sign_key *k, const char *path, const char *pass,
-			 size_t pass_len, struct xp_error *err)
+			 size_t pass_len, struct atomic_file *af, struct xp_error *err)
 {
-	struct atomic_file af;
 	const EVP_CIPHER *cipher = pass && pass_len ? EVP_aes_256_cbc() : NULL;
 	BIO *b;
 	int ok;
 
 	if (pass_len > INT32_MAX)
 		return xp_error_set(err, XP_EXIT_USAGE, "passphrase for '%s' is too long", path);
-	if (atomic_open(&af, path, 0600, err))
+	if (atomic_open(af, path, 0600, err))
 		return -1;
-	b = BIO_new_fd(af.fd, BIO_NOCLOSE);
+	b = BIO_new_fd(af->fd, BIO_NOCLOSE);
 	ok = b && PEM_write_bio_PKCS8PrivateKey(b, k->pkey, cipher, cipher ? (char *)pass : NULL,
 						cipher ? (int)pass_len : 0, NULL, NULL) &&
 	     BIO_flush(b) == 1;
 	BIO_free(b);
 	if (!ok) {
-		atomic_abort(&af);
+		atomic_abort(af);
 		return xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot write key '%s'", path);
 	}
-	return atomic_commit(&af, err);
+	return 0;
 }
 
+/* Both files are written in full before either replaces anything, so a failure
+ * (a full disk, a read-only directory) leaves an existing pair as it was. */
 int key_write_pair(const struct sign_key *k, const char *prefix, const char *pass,
 		   size_t pass_len, int force, struct xp_error *err)
 {
 	char *priv = xasprintf("%s.key", prefix), *pub = xasprintf("%s.pub", prefix);
+	struct atomic_file kf = {-1, NULL, NULL}, pf = {-1, NULL, NULL};
 	char *pem = NULL;
 	int ret = -1;
 
@@ -213,15 +221,21 @@ int key_write_pair(const struct sign_key *k, const char *prefix, const char *pas
 	}
 	if (refuse_existing(priv, force, err) || refuse_existing(pub, force, err))
 		goto out;
-	if (write_private(k, priv, pass, pass_len, err))
+	if (write_private(k, priv, pass, pass_len, &kf, err))
 		goto out;
 	pem = key_public_pem(k);
-	if (file_write_atomic(pub, pem, strlen(pem), 0644, err)) {
-		unlink(priv);
+	if (atomic_open(&pf, pub, 0644, err) || atomic_write(&pf, pem, strlen(pem), err))
+		goto out;
+	if (atomic_commit(&kf, err))
+		goto out;
+	if (atomic_commit(&pf, err)) {
+		unlink(priv);   /* never a private key without its public half */
 		goto out;
 	}
 	ret = 0;
 out:
+	atomic_abort(&kf);
+	atomic_abort(&pf);
 	free(pem);
 	free(priv);
 	free(pub);

@@ -58,6 +58,20 @@ expect_file_same enc.key.orig enc.key
 run xp keygen --force -o enc
 expect_rc 0
 expect_out_has "enc.key (ecdsa-p256, not encrypted)"
+# --force never costs the existing private key: with a directory where the
+# public key would go, nothing is written at all
+cp enc.key enc.key.orig
+rm enc.pub && mkdir enc.pub
+run xp keygen --force -o enc
+expect_rc 2
+expect_out_empty
+expect_err <<'END'
+xpship: error: cannot write key 'enc.pub': it is a directory
+END
+expect_file_same enc.key.orig enc.key
+[ -z "$(ls -A enc.pub)" ] || fail "enc.pub changed"
+[ -z "$(ls -A . | grep '\.tmp-')" ] || fail "temporary files left: $(ls -A)"
+rmdir enc.pub
 # a directory that does not exist
 run xp keygen -o missing/dir/k
 expect_rc 4
