@@ -155,6 +155,63 @@ int dir_is_empty(const char *dir)
 	return empty;
 }
 
+/* ---- removing without following links ---- */
+
+static int rm_at_depth(int dirfd, const char *name, int depth);
+
+static int rm_contents(int fd, int depth)
+{
+	DIR *d = fdopendir(fd);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			ret |= rm_at_depth(dirfd(d), e->d_name, depth + 1);
+	closedir(d);
+	return ret;
+}
+
+static int rm_at_depth(int dirfd, const char *name, int depth)
+{
+	struct stat st;
+	int fd;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0);
+	if (depth > 512)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	fchmod(fd, 0700);
+	if (rm_contents(fd, depth))
+		return -1;
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+int rm_at(int dirfd, const char *name)
+{
+	return rm_at_depth(dirfd, name, 0);
+}
+
+int rm_tree(const char *path, int keep_top)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (rm_contents(fd, 0))
+		return -1;
+	return keep_top ? 0 : rmdir(path);
+}
+
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 		struct xp_error *err)
 {

@@ -47,6 +47,14 @@ ssize_t read_full(int fd, void *buf, size_t len);
 int fsync_dir(const char *dir);
 /* 1 when `dir` is a directory that can be read and holds nothing but . and .. */
 int dir_is_empty(const char *dir);
+/* Remove dirfd/name: a file, or a directory with everything in it, following
+ * no link (a link is removed, not its target). A missing name is not an error.
+ * 0, or -1 with errno. */
+int rm_at(int dirfd, const char *name);
+/* Remove the directory `path` and everything in it, following no link inside
+ * it; with keep_top, `path` itself stays, empty. 0 (also when `path` does not
+ * exist), or -1 with errno. */
+int rm_tree(const char *path, int keep_top);
 /* mkdir -p; mode for new directories. */
 int mkdir_p(const char *path, mode_t mode, struct xp_error *err);
 

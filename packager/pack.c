@@ -6,12 +6,15 @@
 #include "packager/bundle.h"
 #include "packager/image.h"
 #include "common/exitcode.h"
+#include "common/fileio.h"
 #include "common/strbuf.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void pack_time_format(int64_t t, char out[32])
@@ -366,6 +369,20 @@ static int prepare(struct packer *pk, struct xp_error *err)
 	return 0;
 }
 
+/* What a failed pack must restore a layout OUT to: 0 an existing layout (its
+ * writes are atomic and leave it as it was), 1 nothing (OUT did not exist), 2
+ * an empty directory. */
+static int layout_fresh(const struct xp_ref *out)
+{
+	struct stat st;
+
+	if (out->kind != REF_LAYOUT)
+		return 0;
+	if (stat(out->path, &st) < 0)
+		return errno == ENOENT ? 1 : 0;
+	return S_ISDIR(st.st_mode) && dir_is_empty(out->path) ? 2 : 0;
+}
+
 int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *o,
 	     struct oci_desc *manifest, struct xp_error *err)
 {
@@ -375,7 +392,7 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 	struct plan *pl = NULL;
 	struct oci_desc m;
 	size_t i, npl = 0;
-	int ret = -1;
+	int ret = -1, fresh = 0;
 
 	memset(&pk, 0, sizeof(pk));
 	memset(&m, 0, sizeof(m));
@@ -388,6 +405,7 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 	memset(&so, 0, sizeof(so));
 	so.create = 1;
 	so.progress = o->progress;
+	fresh = layout_fresh(out);
 	if (store_open(out, &so, &pk.out, err))
 		goto out;
 	if (pk.have_base && copy_base(&pk, err))
@@ -410,6 +428,8 @@ out:
 	image_base_release(&pk.base);
 	store_close(pk.base_store);
 	store_close(pk.out);
+	if (ret && fresh)   /* a refused pack leaves no half-made layout behind */
+		rm_tree(out->path, fresh == 2);
 	oci_annots_release(&pk.annots);
 	pack_platform_release(&pk.platform);
 	return ret;

@@ -26,45 +26,6 @@
 
 /* ---- removing without following links ---- */
 
-static int rm_at(int dirfd, const char *name, int depth);
-
-static int rm_contents(int fd, int depth)
-{
-	DIR *d = fdopendir(fd);
-	struct dirent *e;
-	int ret = 0;
-
-	if (!d) {
-		close(fd);
-		return -1;
-	}
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			ret |= rm_at(dirfd(d), e->d_name, depth + 1);
-	closedir(d);
-	return ret;
-}
-
-static int rm_at(int dirfd, const char *name, int depth)
-{
-	struct stat st;
-	int fd;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0);
-	if (depth > 512)
-		return -1;
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	fchmod(fd, 0700);
-	if (rm_contents(fd, depth))
-		return -1;
-	return unlinkat(dirfd, name, AT_REMOVEDIR);
-}
-
 /* Remove `path` (relative to the working directory, checked clean) without
  * following any link on the way. */
 static int rm_path(const char *path)
@@ -86,25 +47,12 @@ static int rm_path(const char *path)
 		fd = next;
 		p = slash + 1;
 	}
-	ret = rm_at(fd, p, 0);
+	ret = rm_at(fd, p);
 	if (fd != AT_FDCWD)
 		close(fd);
 out:
 	free(copy);
 	return ret;
-}
-
-/* Remove the directory `path` and everything in it, following no link
- * inside it. */
-static int rm_tree(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (rm_contents(fd, 0))
-		return -1;
-	return rmdir(path);
 }
 
 /* ---- entry checks ---- */
@@ -533,7 +481,7 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 	ret = 0;
 out:
 	if (staging) {
-		rm_tree(staging);
+		rm_tree(staging, 0);
 		free(staging);
 	}
 	oci_manifest_release(&m);

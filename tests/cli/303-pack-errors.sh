@@ -76,6 +76,16 @@ expect_rc 4
 expect_err <<'END'
 xpship: error: cannot open 'locked/secret': Permission denied
 END
+# ... and leaves nothing behind: no layout, an empty directory stays empty, no
+# archive
+[ ! -e out3 ] || fail "a failed pack left a layout: $(find out3 | head)"
+mkdir out4
+run "${nodac[@]}" "$XPSHIP" pack -o out4 -t v1 model locked
+expect_rc 4
+[ -d out4 ] && [ -z "$(ls -A out4)" ] || fail "a failed pack into an empty directory left: $(find out4 | head)"
+run "${nodac[@]}" "$XPSHIP" pack -o out5.tar -t v1 model locked
+expect_rc 4
+[ -z "$(ls -A | grep '^\.\?out5')" ] || fail "a failed pack left: $(ls -A | grep out5)"
 
 # OUT exists but is not a layout
 mkdir notalayout && echo x >notalayout/file

@@ -129,6 +129,49 @@ static void mkdir_p_nested(void **state)
 	free(r);
 }
 
+/* rm_tree removes a tree without following links out of it; keep_top
+ * leaves the emptied top directory; a missing path is not an error. */
+static void rm_tree_follows_no_link(void **state)
+{
+	char *t = xasprintf("%s/t", dir), *sub = xasprintf("%s/t/sub", dir),
+	     *f = xasprintf("%s/t/sub/f", dir), *outside = xasprintf("%s/outside", dir),
+	     *link = xasprintf("%s/t/link", dir), *dlink = xasprintf("%s/t/dlink", dir),
+	     *kept = xasprintf("%s/outside-dir/kept", dir), *odir = xasprintf("%s/outside-dir", dir);
+	struct xp_error err;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(mkdir_p(sub, 0755, &err), 0);
+	assert_int_equal(mkdir(odir, 0755), 0);
+	assert_int_equal(file_write_atomic(f, "x", 1, 0644, &err), 0);
+	assert_int_equal(file_write_atomic(outside, "o", 1, 0644, &err), 0);
+	assert_int_equal(file_write_atomic(kept, "k", 1, 0644, &err), 0);
+	assert_int_equal(symlink(outside, link), 0);
+	assert_int_equal(symlink(odir, dlink), 0);
+	chmod(sub, 0500); /* not writable: removed all the same */
+
+	assert_int_equal(rm_tree(t, 1), 0);
+	assert_int_equal(stat(t, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_true(dir_is_empty(t));
+	assert_int_equal(stat(outside, &st), 0);   /* link targets untouched */
+	assert_int_equal(stat(kept, &st), 0);
+
+	assert_int_equal(rm_tree(t, 0), 0);
+	assert_int_equal(lstat(t, &st), -1);
+	assert_int_equal(rm_tree(t, 0), 0);        /* already gone */
+	unlink(kept);
+	rmdir(odir);
+	free(t);
+	free(sub);
+	free(f);
+	free(outside);
+	free(link);
+	free(dlink);
+	free(kept);
+	free(odir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +179,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(abort_leaves_old_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(errors_name_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdir_p_nested, setup, teardown),
+		cmocka_unit_test_setup_teardown(rm_tree_follows_no_link, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("fileio", tests, NULL, NULL);
 }
