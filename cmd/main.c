@@ -9,6 +9,7 @@
 #include "common/strbuf.h"
 #include "common/suggest.h"
 
+#include <jansson.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,9 @@ int main(int argc, char **argv)
 	size_t n = 0;
 
 	setlocale(LC_ALL, "C");
+	/* JSON may carry secrets (docker config auths, credential helper answers,
+	 * registry tokens): jansson's memory is wiped before it is freed */
+	json_set_alloc_funcs(malloc, xfree_wiped);
 	fileio_cleanup_signals();
 	/* options before the command */
 	for (; i < argc && argv[i][0] == '-'; i++) {

@@ -3,9 +3,12 @@
  */
 #include "common/strbuf.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 char strbuf_empty_[1];
 
@@ -166,4 +169,16 @@ void strbuf_reset(struct strbuf *sb)
 	sb->len = 0;
 	if (sb->alloc)
 		sb->buf[0] = '\0';
+}
+
+void xwipe(void *p)
+{
+	if (p)
+		OPENSSL_cleanse(p, malloc_usable_size(p));
+}
+
+void xfree_wiped(void *p)
+{
+	xwipe(p);
+	free(p);
 }

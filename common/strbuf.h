@@ -42,5 +42,11 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) XP_PRINTF(1, 2);
+/* Overwrite the whole heap block p (from malloc; NULL is fine) with zeros, in a
+ * way the compiler keeps. */
+void xwipe(void *p);
+/* xwipe, then free: for memory that may have held a secret. cmd/main.c makes
+ * it jansson's free, so parsed credentials and tokens do not linger. */
+void xfree_wiped(void *p);
 
 #endif

@@ -2,6 +2,8 @@
 #include "tests/unit/test_common.h"
 #include "common/strbuf.h"
 
+#include <malloc.h>
+
 static void grows_and_terminates(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -51,12 +53,29 @@ static void asprintf_and_dup(void **state)
 	free(t);
 }
 
+/* xwipe zeroes the whole block, not only the bytes asked for */
+static void wipe_whole_block(void **state)
+{
+	size_t i, n = 100;
+	unsigned char *p = xmalloc(n);
+
+	(void)state;
+	memset(p, 'A', malloc_usable_size(p));
+	xwipe(p);
+	for (i = 0; i < malloc_usable_size(p); i++)
+		assert_int_equal(p[i], 0);
+	xwipe(NULL);
+	xfree_wiped(p);
+	xfree_wiped(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grows_and_terminates),
 		cmocka_unit_test(binary_data_and_detach),
 		cmocka_unit_test(asprintf_and_dup),
+		cmocka_unit_test(wipe_whole_block),
 	};
 	return cmocka_run_group_tests_name("strbuf", tests, NULL, NULL);
 }
