@@ -42,17 +42,13 @@ static char *only_tag(struct store *s)
 {
 	struct xp_error ignored;
 	char **tags = NULL, *t = NULL;
-	size_t n = 0, i, named = 0;
+	const char *only = NULL;
+	size_t n = 0;
 
-	if (store_tags(s, &tags, &n, &ignored) == 0) {
-		for (i = 0; i < n; i++) {
-			if (ref_is_companion_tag(tags[i]))
-				continue;
-			if (named++ == 0)
-				t = tags[i];
-		}
-	}
-	t = named == 1 ? xstrdup(t) : NULL;
+	if (store_tags(s, &tags, &n, &ignored) == 0)
+		only = ref_only_release_tag(tags, n);
+	if (only)
+		t = xstrdup(only);
 	store_tags_free(tags, n);
 	return t;
 }

@@ -164,21 +164,18 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 	{
 		char **tags;
 		size_t n, j, rel = 0, untagged = 0;
-		const char *only = NULL;
+		const char *only;
 
 		layout_tags(ix, &tags, &n);
-		for (j = 0; j < n; j++) {
-			if (!ref_is_companion_tag(tags[j])) {
-				rel++;
-				only = tags[j];
-			}
-		}
-		if (rel == 1) {
+		only = ref_only_release_tag(tags, n);
+		if (only) {
 			at = oci_index_find_ref(ix, only);
 			store_tags_free(tags, n);
 			oci_desc_copy(out, &ix->manifests[at].desc);
 			return 0;
 		}
+		for (j = 0; j < n; j++)
+			rel += !ref_is_companion_tag(tags[j]);
 		store_tags_free(tags, n);
 		for (j = 0; j < ix->n_manifests; j++) {
 			if (!oci_annots_get(&ix->manifests[j].annotations, OCI_ANN_REF_NAME)) {

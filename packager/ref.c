@@ -38,6 +38,20 @@ int ref_is_companion_tag(const char *t)
 	return !*t || !strcmp(t, ".sig") || !strcmp(t, ".att") || !strcmp(t, ".sbom");
 }
 
+const char *ref_only_release_tag(char *const *tags, size_t n)
+{
+	const char *only = NULL;
+	size_t i, rel = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!ref_is_companion_tag(tags[i])) {
+			rel++;
+			only = tags[i];
+		}
+	}
+	return rel == 1 ? only : NULL;
+}
+
 /* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* */
 int ref_valid_repo(const char *r)
 {

@@ -41,6 +41,9 @@ int ref_valid_tag(const char *tag);
  * a release: cosign's `sha256-<hex>.sig` / `.att` / `.sbom` and the
  * referrers fallback tag `sha256-<hex>`. */
 int ref_is_companion_tag(const char *tag);
+/* The release tag among tags[0..n) when there is exactly one besides the
+ * companion tags, else NULL (a pointer into tags). */
+const char *ref_only_release_tag(char *const *tags, size_t n);
 /* 1 when a repository name is valid per the distribution spec. */
 int ref_valid_repo(const char *repo);
 

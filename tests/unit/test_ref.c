@@ -97,12 +97,32 @@ static void names(void **state)
 	assert_false(ref_valid_tag(""));
 }
 
+/* The release tag among companion tags: exactly one, else none. */
+static void only_release_tag(void **state)
+{
+	static char sig[] = "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.sig";
+	static char att[] = "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.att";
+	static char idx[] = "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static char v1[] = "v1", v2[] = "v2", odd[] = "sha256-beef.sig";
+	char *one[] = {sig, v1, att, idx}, *two[] = {v1, sig, v2}, *none[] = {sig, att},
+	     *short_hex[] = {odd, sig};
+
+	(void)state;
+	assert_string_equal(ref_only_release_tag(one, 4), "v1");
+	assert_null(ref_only_release_tag(two, 3));
+	assert_null(ref_only_release_tag(none, 2));
+	assert_null(ref_only_release_tag(NULL, 0));
+	/* not a companion tag: a release tag like any other */
+	assert_string_equal(ref_only_release_tag(short_hex, 2), "sha256-beef.sig");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(names),
+		cmocka_unit_test(only_release_tag),
 	};
 	return cmocka_run_group_tests_name("ref", tests, NULL, NULL);
 }
