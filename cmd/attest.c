@@ -7,6 +7,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "common/timeutil.h"
 #include "cmd/regopts.h"
 #include "cmd/keyarg.h"
 #include "common/fileio.h"
@@ -108,33 +109,6 @@ static void builder_from_env(char **id, char **invocation)
 	*id = xasprintf("local://%s", host);
 }
 
-/* SOURCE_DATE_EPOCH: *out is -1 when it is unset; a usage error when it is
- * not seconds since 1970 that RFC 3339 can write. */
-static int parse_epoch(long long *out)
-{
-	const char *s = env("SOURCE_DATE_EPOCH");
-	char *end;
-
-	*out = -1;
-	if (!s)
-		return 0;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (*end || errno || *out < 0 || *out > XP_EPOCH_MAX)
-		return cmd_usage_error("attest", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
-				       "since 1970", s);
-	return 0;
-}
-
-/* RFC 3339 UTC of `epoch`, or of now when it is -1. */
-static void rfc3339(long long epoch, char out[32])
-{
-	time_t t = epoch >= 0 ? (time_t)epoch : time(NULL);
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 static int write_jsonl(const char *path, const struct attest_result *r, struct xp_error *err)
 {
@@ -177,7 +151,7 @@ int cmd_attest(int argc, char **argv)
 	struct xp_error err;
 	size_t i;
 	long long epoch;
-	int c, pass_stdin = 0, ret;
+	int c, pass_stdin = 0, ret, epoch_set;
 
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "k:e:d:i:o:", longopts, usage)) != -1) {
@@ -201,9 +175,9 @@ int cmd_attest(int argc, char **argv)
 		return cmd_usage_error("attest", optind < argc ? "too many arguments" : "missing BUNDLE");
 	if (ao.identity && !*ao.identity)
 		return cmd_usage_error("attest", "empty --identity");
-	if (parse_epoch(&epoch))
-		return XP_EXIT_USAGE;
-	rfc3339(epoch, started);
+	if ((ret = cmd_epoch("attest", &epoch, &epoch_set)))
+		return ret;
+	xp_time_format(epoch, started);
 	if (exp_path && !(prov = experiment_json(exp_path, &err)))
 		return cmd_fail(&err);
 	if (ao.decision_name &&
@@ -218,7 +192,7 @@ int cmd_attest(int argc, char **argv)
 	if (ret)
 		goto out;
 	builder_from_env(&builder, &invocation);
-	rfc3339(epoch, finished);
+	xp_time_format(epoch_set ? epoch : (long long)time(NULL), finished);
 	ao.provenance_json = prov;
 	ao.decision_json = decision;
 	ao.builder_id = builder;

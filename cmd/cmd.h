@@ -3,7 +3,7 @@
  * parsing with "did you mean", and the progress reporter.
  *
  * A command function parses its arguments, makes one call into a library, maps
- * the result to an exit code (common/exitcode.h) and returns it. Only cmd/ prints
+ * the result to an exit code (cmd/exitcode.h) and returns it. Only cmd/ prints
  * to stdout or exits.
  */
 #ifndef XPSHIP_CMD_CMD_H
@@ -13,7 +13,7 @@
 
 #include "common/diag.h"
 #include "common/error.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/progress.h"
 
 struct cmd_info {
@@ -28,9 +28,10 @@ extern const struct cmd_info cmd_table[];
 #define CMD_OPT_HELP (-100)
 #define CMD_OPT_BAD (-101)
 
-/* The largest SOURCE_DATE_EPOCH a command accepts: 9999-12-31T23:59:59Z, the
- * last second RFC 3339 (a four-digit year) can write. */
-#define XP_EPOCH_MAX 253402300799LL
+/* The build time for `cmd`: SOURCE_DATE_EPOCH when set (*set 1), else now
+ * (common/timeutil.h). An invalid value is reported as a usage error of `cmd`
+ * and its exit code returned; 0 otherwise. */
+int cmd_epoch(const char *cmd, long long *out, int *set);
 
 /* getopt_long for commands: handles -h/--help (prints `usage` on stdout and
  * returns CMD_OPT_HELP) and errors (prints them with a suggestion and returns

@@ -103,7 +103,9 @@ static int is_bundle(const char *s)
 }
 
 /* The champion's metrics from a bundle. A store, repository or tag that does not
- * exist is no champion (c->absent set, 0 returned); other failures are errors. */
+ * exist is no champion (c->absent set, 0 returned). A reference pinned by digest
+ * names one bundle: when it does not resolve, or any bytes do not match their
+ * digest, that is an error, never a first release. */
 static int fetch_champion(const char *src, const struct store_opts *opts,
 			  struct champion *c, struct xp_error *err)
 {
@@ -119,13 +121,13 @@ static int fetch_champion(const char *src, const struct store_opts *opts,
 	if (ref_parse(src, 0, &ref, err))
 		return -1;
 	if (ref.kind != REF_REGISTRY && stat(ref.path, &st) < 0 && errno == ENOENT) {
-		xp_error_errno(err, XP_EXIT_NO, "cannot open '%s'", ref.path);
+		xp_error_errno(err, XP_ERR_NOT_FOUND, "cannot open '%s'", ref.path);
 		goto absent;
 	}
 	if (store_open(&ref, opts, &s, err))
 		goto out;
 	if (store_resolve_ref(s, &ref, &desc, err)) {
-		if (err->code == XP_EXIT_NO)
+		if (err->cls == XP_ERR_NOT_FOUND)
 			goto absent;
 		goto out;
 	}
@@ -141,6 +143,10 @@ static int fetch_champion(const char *src, const struct store_opts *opts,
 	ret = 0;
 	goto out;
 absent:
+	if (ref.digest) {
+		xp_error_prefix(err, "champion '%s' is pinned by digest", src);
+		goto out;
+	}
 	diag_note("no champion at '%s' (%s): gating as a first release", src, err->msg);
 	c->absent = xstrdup(src);
 	xp_error_clear(err);
@@ -156,22 +162,6 @@ struct outputs {
 	const char *decision, *junit, *summary;
 };
 
-static int parse_epoch(long long *out)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-
-	*out = (long long)time(NULL);
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (*end || errno || *out < 0 || *out > XP_EPOCH_MAX)
-		return cmd_usage_error("gate", "invalid SOURCE_DATE_EPOCH '%s': expected seconds "
-				       "since 1970", s);
-	return 0;
-}
-
 /* Append to the file an environment variable names (GitHub's step files). */
 static int append_env_file(const char *var, const struct strbuf *sb, struct xp_error *err)
 {
@@ -182,13 +172,13 @@ static int append_env_file(const char *var, const struct strbuf *sb, struct xp_e
 		return 0;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || write_full(fd, sb->buf, sb->len) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot append to %s '%s'", var, path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (close(fd) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot append to %s '%s'", var, path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
 	return 0;
 }
 
@@ -267,8 +257,8 @@ int cmd_gate(int argc, char **argv)
 		in.candidate = experiment;
 		in.candidate_is_experiment = 1;
 	}
-	if (parse_epoch(&in.now))
-		return XP_EXIT_USAGE;
+	if ((ret = cmd_epoch("gate", &in.now, NULL)))
+		return ret;
 	in.tool_version = XP_VERSION;
 	if (in.baseline && is_bundle(in.baseline)) {
 		if (fetch_champion(in.baseline, &sopts, &champ, &err))

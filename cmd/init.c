@@ -32,7 +32,8 @@ int cmd_init(int argc, char **argv)
 {
 	struct xp_error err;
 	char *written = NULL;
-	int c;
+	long long now;
+	int c, ret;
 
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
@@ -44,7 +45,9 @@ int cmd_init(int argc, char **argv)
 	if (optind + 1 < argc)
 		return cmd_usage_error("init", "init takes at most one DIR, found %d",
 				       argc - optind);
-	if (experiment_init(optind < argc ? argv[optind] : ".", &written, &err))
+	if ((ret = cmd_epoch("init", &now, NULL)))
+		return ret;
+	if (experiment_init(optind < argc ? argv[optind] : ".", now, &written, &err))
 		return cmd_fail(&err);
 	printf("wrote %s\n", written);
 	diag_note("next: replace the example values, then run 'xpship validate %s'", written);

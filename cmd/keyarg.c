@@ -44,14 +44,14 @@ static int read_line(int fd, const char *what, struct passphrase *p, struct xp_e
 		if (r < 0) {
 			OPENSSL_cleanse(buf, PASS_MAX + 1);
 			free(buf);
-			return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read passphrase from %s", what);
+			return xp_error_errno(err, XP_ERR_LOCAL, "cannot read passphrase from %s", what);
 		}
 		if (r == 0 || c == '\n')
 			break;
 		if (n == PASS_MAX) {
 			OPENSSL_cleanse(buf, PASS_MAX + 1);
 			free(buf);
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "passphrase from %s is longer than %d bytes", what, PASS_MAX);
 		}
 		buf[n++] = c;
@@ -78,7 +78,7 @@ int keyarg_passphrase(int from_stdin, struct passphrase *p, struct xp_error *err
 		return 0;
 	n = strlen(env);
 	if (n > PASS_MAX)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "XPSHIP_KEY_PASSWORD is longer than %d bytes", PASS_MAX);
 	p->buf = xmalloc(PASS_MAX + 1);
 	memcpy(p->buf, env, n + 1);
@@ -92,13 +92,13 @@ static int prompt_once(int fd, const char *prompt, struct passphrase *p, struct 
 	int ret;
 
 	if (tcgetattr(fd, &old) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read passphrase from the terminal");
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read passphrase from the terminal");
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	quiet.c_lflag |= ICANON;
 	if (write_full(fd, prompt, strlen(prompt)) < 0 ||
 	    tcsetattr(fd, TCSAFLUSH, &quiet) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read passphrase from the terminal");
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read passphrase from the terminal");
 	ret = read_line(fd, "the terminal", p, err);
 	tcsetattr(fd, TCSAFLUSH, &old);
 	if (write_full(fd, "\n", 1) < 0)
@@ -125,7 +125,7 @@ int keyarg_prompt(const char *prompt, int confirm, struct passphrase *p,
 		if (prompt_once(fd, "Enter the passphrase again: ", &again, err))
 			goto out;
 		if (again.len != p->len || CRYPTO_memcmp(again.buf, p->buf, p->len) != 0) {
-			xp_error_set(err, XP_EXIT_USAGE, "the passphrases do not match");
+			xp_error_set(err, XP_ERR_USAGE, "the passphrases do not match");
 			goto out;
 		}
 	}
@@ -161,7 +161,7 @@ int keyarg_load_private(const char *spec, int pass_stdin, struct sign_key **out)
 			ret = -1;
 		}
 		if (!pass.buf) {
-			xp_error_set(&err, XP_EXIT_USAGE,
+			xp_error_set(&err, XP_ERR_USAGE,
 				     "cannot load key '%s': it is encrypted; give the passphrase in "
 				     "XPSHIP_KEY_PASSWORD or with --password-stdin", spec);
 			goto out;

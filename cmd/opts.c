@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "common/strbuf.h"
 #include "common/suggest.h"
+#include "common/timeutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,10 +51,21 @@ int cmd_stub(int argc, char **argv, const char *usage)
 	return cmd_not_implemented(argv[0]);
 }
 
+int cmd_epoch(const char *cmd, long long *out, int *set)
+{
+	struct xp_error err;
+	int dummy;
+
+	xp_error_clear(&err);
+	if (xp_source_date_epoch(out, set ? set : &dummy, &err))
+		return cmd_usage_error(cmd, "%s", err.msg);
+	return 0;
+}
+
 int cmd_fail(const struct xp_error *err)
 {
 	diag_report(err);
-	return err->code ? err->code : XP_EXIT_SYSTEM;
+	return xp_exit_of(err->cls);
 }
 
 static void unknown_option(char **argv, const char *word, const struct option *lo)

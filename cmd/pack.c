@@ -6,6 +6,7 @@
  * stdout: the manifest digest.
  */
 #include "cmd/cmd.h"
+#include "common/timeutil.h"
 #include "cmd/pack_meta.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
@@ -157,25 +158,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return -1;
 }
 
-static int parse_epoch(int64_t *out)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	*out = 0;
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0 || v > XP_EPOCH_MAX || end == s) {
-		diag_error("invalid SOURCE_DATE_EPOCH '%s': expected seconds since 1970", s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static int parse_out(const char *s, struct xp_ref *ref)
 {
 	struct xp_error err;
@@ -197,7 +179,8 @@ int cmd_pack(int argc, char **argv)
 	struct xp_ref out, base;
 	struct oci_desc m;
 	struct xp_error err;
-	int ret;
+	long long epoch;
+	int ret, epoch_set;
 
 	memset(&a, 0, sizeof(a));
 	memset(&o, 0, sizeof(o));
@@ -208,8 +191,11 @@ int cmd_pack(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret >= 0)
 		goto done;
+	if ((ret = cmd_epoch("pack", &epoch, &epoch_set)))
+		goto done;
+	o.epoch = epoch_set ? epoch : 0;
 	ret = XP_EXIT_USAGE;
-	if (parse_epoch(&o.epoch) || parse_out(a.out, &out))
+	if (parse_out(a.out, &out))
 		goto done;
 	if (a.base && ref_parse(a.base, 0, &base, &err)) {
 		ret = cmd_usage_error("pack", "%s", err.msg);

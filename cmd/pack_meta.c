@@ -182,7 +182,7 @@ static int from_decision(struct pack_inputs *in, const char *path)
 		return cmd_fail(&err);
 	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		xp_error_at(&err, XP_EXIT_MALFORMED, path, (unsigned)je.line, (unsigned)je.column,
+		xp_error_at(&err, XP_ERR_MALFORMED, path, (unsigned)je.line, (unsigned)je.column,
 			    "%s", je.text);
 		ret = cmd_fail(&err);
 		goto out;
@@ -190,7 +190,7 @@ static int from_decision(struct pack_inputs *in, const char *path)
 	v = json_is_object(root) ? json_object_get(root, "verdict") : NULL;
 	if (!json_is_string(v) || (strcmp(json_string_value(v), "pass") != 0 &&
 				   strcmp(json_string_value(v), "fail") != 0)) {
-		xp_error_set(&err, XP_EXIT_MALFORMED,
+		xp_error_set(&err, XP_ERR_MALFORMED,
 			     "malformed decision record '%s': expected a \"verdict\" of \"pass\" or \"fail\"",
 			     path);
 		ret = cmd_fail(&err);

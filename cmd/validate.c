@@ -62,26 +62,26 @@ static enum diag_sev sev_of(enum finding_sev s)
 }
 
 /* "valid", "valid, 2 warnings", "invalid: 3 errors, 1 warning", "malformed" */
-static void summary(struct strbuf *sb, const char *file, const struct findings *f, int status)
+static void summary(struct strbuf *sb, const char *file, const struct findings *f, enum xp_err status)
 {
 	size_t e = findings_count(f, FINDING_ERROR), w = findings_count(f, FINDING_WARNING);
 
-	if (status == XP_EXIT_MALFORMED) {
+	if (status == XP_ERR_MALFORMED) {
 		strbuf_addf(sb, "%s: malformed\n", file);
 		return;
 	}
-	strbuf_addf(sb, "%s: %s", file, status == XP_EXIT_OK ? "valid" : "invalid");
-	if (status != XP_EXIT_OK)
+	strbuf_addf(sb, "%s: %s", file, status == XP_ERR_NONE ? "valid" : "invalid");
+	if (status != XP_ERR_NONE)
 		strbuf_addf(sb, ": %zu error%s", e, e == 1 ? "" : "s");
 	if (w)
 		strbuf_addf(sb, ", %zu warning%s", w, w == 1 ? "" : "s");
-	if (status != XP_EXIT_OK && !e)
+	if (status != XP_ERR_NONE && !e)
 		strbuf_adds(sb, " (--strict)");
 	strbuf_addc(sb, '\n');
 }
 
 static void print_report(enum format fmt, const char *file, const struct validate_report *r,
-			 int status)
+			 enum xp_err status)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *text;
@@ -89,7 +89,7 @@ static void print_report(enum format fmt, const char *file, const struct validat
 
 	switch (fmt) {
 	case F_JSON:
-		text = findings_to_json(&r->findings, file, r->digest, status == XP_EXIT_OK);
+		text = findings_to_json(&r->findings, file, r->digest, status == XP_ERR_NONE);
 		fputs(text, stdout);
 		free(text);
 		return;
@@ -132,7 +132,8 @@ int cmd_validate(int argc, char **argv)
 	struct validate_report r;
 	enum format fmt = diag_github() ? F_GITHUB : F_TEXT;
 	struct xp_error err;
-	int c, strict = 0, status;
+	enum xp_err status;
+	int c, strict = 0;
 
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
@@ -157,11 +158,11 @@ int cmd_validate(int argc, char **argv)
 	if (experiment_validate(argv[optind], &opts, &r, &err))
 		return cmd_fail(&err);
 	status = r.status;
-	if (status == XP_EXIT_OK && strict && findings_count(&r.findings, FINDING_WARNING))
-		status = XP_EXIT_NO;
+	if (status == XP_ERR_NONE && strict && findings_count(&r.findings, FINDING_WARNING))
+		status = XP_ERR_REFUSED;
 	if (fmt == F_TEXT)
 		diag_set_github(0); /* asked for text: plain lines even under Actions */
 	print_report(fmt, argv[optind], &r, status);
 	validate_report_release(&r);
-	return status;
+	return status == XP_ERR_NONE ? XP_EXIT_OK : xp_exit_of(status);
 }

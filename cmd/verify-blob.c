@@ -70,11 +70,11 @@ int cmd_verify_blob(int argc, char **argv)
 		raw = NULL;
 	}
 	if (sig_len == 0) {
-		xp_error_set(&err, XP_EXIT_MALFORMED, "malformed signature '%s': it is empty", sig_path);
+		xp_error_set(&err, XP_ERR_MALFORMED, "malformed signature '%s': it is empty", sig_path);
 		goto fail;
 	}
 	if (key_verify_file(key, file, sig, sig_len, &err)) {
-		if (err.code == XP_EXIT_NO)
+		if (err.cls == XP_ERR_INTEGRITY)
 			xp_error_prefix(&err, "verification failed for '%s' (signature '%s', key '%s')",
 					file, sig_path, key_spec);
 		goto fail;

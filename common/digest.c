@@ -2,7 +2,7 @@
  * digest.c — SHA-256 over OpenSSL EVP (see digest.h).
  */
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <errno.h>
@@ -97,7 +97,7 @@ int digest_fd(int fd, const char *name, char out[XP_DIGEST_SIZE], uint64_t *size
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", name);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", name);
 			goto out;
 		}
 		if (n == 0)
@@ -122,7 +122,7 @@ int digest_file(const char *path, char out[XP_DIGEST_SIZE], uint64_t *size,
 	int ret;
 
 	if (fd < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif

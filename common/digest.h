@@ -29,7 +29,7 @@ void digest_free(struct digest *d);
 void digest_buf(const void *data, size_t len, char out[XP_DIGEST_SIZE]);
 
 /* Hash a whole file by path or open descriptor (read from its current offset).
- * `size` (optional) receives the byte count. Errors are XP_EXIT_SYSTEM. */
+ * `size` (optional) receives the byte count. Errors are XP_ERR_LOCAL. */
 int digest_file(const char *path, char out[XP_DIGEST_SIZE], uint64_t *size,
 		struct xp_error *err);
 int digest_fd(int fd, const char *name, char out[XP_DIGEST_SIZE], uint64_t *size,

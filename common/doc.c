@@ -7,7 +7,7 @@
  * hash set of its keys, so duplicate detection stays linear for large maps.
  */
 #include "common/doc.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <errno.h>
@@ -209,7 +209,7 @@ static struct xnode *new_node(struct builder *b, enum doc_type type, yaml_mark_t
 static int fail_at(struct builder *b, unsigned line, unsigned col, const char *fmt,
 		   const char *arg)
 {
-	return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name, line, col, fmt, arg);
+	return xp_error_at(b->err, XP_ERR_MALFORMED, b->name, line, col, fmt, arg);
 }
 
 /* Map key bookkeeping: returns the index + 1 of an equal key, or 0 after adding. */
@@ -308,7 +308,7 @@ static int attach(struct builder *b, struct xnode *x)
 			char what[64];
 
 			snprintf(what, sizeof(what), " (first defined at line %u)", first->line);
-			return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name, f->key->n.line,
+			return xp_error_at(b->err, XP_ERR_MALFORMED, b->name, f->key->n.line,
 					   f->key->n.col, "duplicate key '%s'%s",
 					   f->key->n.str, what);
 		}
@@ -322,7 +322,7 @@ static int attach(struct builder *b, struct xnode *x)
 static int push_frame(struct builder *b, struct xnode *x)
 {
 	if (b->depth >= DOC_MAX_DEPTH)
-		return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name, x->n.line, x->n.col,
+		return xp_error_at(b->err, XP_ERR_MALFORMED, b->name, x->n.line, x->n.col,
 				   "nesting deeper than %d levels", DOC_MAX_DEPTH);
 	if (b->depth == b->stackcap) {
 		b->stackcap = b->stackcap ? b->stackcap * 2 : 16;
@@ -361,7 +361,7 @@ static int check_weight(struct builder *b, struct xnode *x)
 	for (i = 0; i < b->depth; i++)
 		total += b->stack[i].node->weight;
 	if (total > DOC_MAX_NODES)
-		return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name, x->n.line, x->n.col,
+		return xp_error_at(b->err, XP_ERR_MALFORMED, b->name, x->n.line, x->n.col,
 				   "document too large: more than %d nodes after alias expansion",
 				   DOC_MAX_NODES);
 	return 0;
@@ -380,7 +380,7 @@ static int on_event(struct builder *b, yaml_event_t *ev)
 		return 0;
 	case YAML_DOCUMENT_START_EVENT:
 		if (b->have_doc)
-			return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name,
+			return xp_error_at(b->err, XP_ERR_MALFORMED, b->name,
 					   (unsigned)ev->start_mark.line + 1,
 					   (unsigned)ev->start_mark.column + 1,
 					   "expected a single document, found another%s", "");
@@ -389,7 +389,7 @@ static int on_event(struct builder *b, yaml_event_t *ev)
 	case YAML_ALIAS_EVENT:
 		x = find_anchor(b, (const char *)ev->data.alias.anchor);
 		if (!x)
-			return xp_error_at(b->err, XP_EXIT_MALFORMED, b->name,
+			return xp_error_at(b->err, XP_ERR_MALFORMED, b->name,
 					   (unsigned)ev->start_mark.line + 1,
 					   (unsigned)ev->start_mark.column + 1,
 					   "unknown anchor '%s'", (const char *)ev->data.alias.anchor);
@@ -471,7 +471,7 @@ static int parse_yaml(struct builder *b, const char *buf, size_t len)
 	int done = 0, ret = 0;
 
 	if (!yaml_parser_initialize(&parser))
-		return xp_error_set(b->err, XP_EXIT_SYSTEM, "cannot initialise the YAML parser");
+		return xp_error_set(b->err, XP_ERR_LOCAL, "cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
@@ -480,7 +480,7 @@ static int parse_yaml(struct builder *b, const char *buf, size_t len)
 
 			if (ctx)
 				snprintf(extra, sizeof(extra), " %s", ctx);
-			xp_error_at(b->err, XP_EXIT_MALFORMED, b->name,
+			xp_error_at(b->err, XP_ERR_MALFORMED, b->name,
 				    (unsigned)parser.problem_mark.line + 1,
 				    (unsigned)parser.problem_mark.column + 1, "%s%s",
 				    parser.problem ? parser.problem : "YAML syntax error", extra);
@@ -506,7 +506,7 @@ static int check_json(const char *buf, size_t len, const char *name, struct xp_e
 		json_decref(j);
 		return 0;
 	}
-	return xp_error_at(err, XP_EXIT_MALFORMED, name, jerr.line > 0 ? (unsigned)jerr.line : 1,
+	return xp_error_at(err, XP_ERR_MALFORMED, name, jerr.line > 0 ? (unsigned)jerr.line : 1,
 			   jerr.column > 0 ? (unsigned)jerr.column : 1, "%s", jerr.text);
 }
 
@@ -554,7 +554,7 @@ int doc_load_file(const char *path, enum doc_format fmt, struct doc **out,
 	int ret;
 
 	if (!f)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
 	for (;;) {
 		size_t n = fread(chunk, 1, sizeof(chunk), f);
 
@@ -563,7 +563,7 @@ int doc_load_file(const char *path, enum doc_format fmt, struct doc **out,
 			break;
 	}
 	if (ferror(f)) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", path);
 		fclose(f);
 		strbuf_release(&sb);
 		return -1;

@@ -9,8 +9,8 @@
  * alias expansion beyond DOC_MAX_NODES are errors. Anchors and aliases share nodes.
  *
  * Every node lives in the document's arena: pointers into a doc are borrowed and
- * stay valid until doc_free. All load errors are XP_EXIT_MALFORMED with a position,
- * except an unreadable file (XP_EXIT_SYSTEM).
+ * stay valid until doc_free. All load errors are XP_ERR_MALFORMED with a position,
+ * except an unreadable file (XP_ERR_LOCAL).
  */
 #ifndef XPSHIP_COMMON_DOC_H
 #define XPSHIP_COMMON_DOC_H

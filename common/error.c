@@ -2,7 +2,6 @@
  * error.c — filling struct xp_error (see error.h for the contract).
  */
 #include "common/error.h"
-#include "common/exitcode.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -11,47 +10,49 @@
 
 #include <openssl/err.h>
 
-const struct xp_exit_desc xp_exit_table[] = {
-	{XP_EXIT_OK, "success"},
-	{XP_EXIT_NO, "the answer is no: invalid record, gate failed, verification failed"},
-	{XP_EXIT_USAGE, "usage error"},
-	{XP_EXIT_MALFORMED, "malformed input"},
-	{XP_EXIT_SYSTEM, "local system error"},
-	{XP_EXIT_REMOTE, "remote or registry error"},
-	{0, NULL},
-};
+const char *xp_err_name(enum xp_err cls)
+{
+	static const char *const names[] = {
+		[XP_ERR_NONE] = "none",           [XP_ERR_NOT_FOUND] = "not found",
+		[XP_ERR_INTEGRITY] = "integrity", [XP_ERR_REFUSED] = "refused",
+		[XP_ERR_MALFORMED] = "malformed", [XP_ERR_LOCAL] = "local",
+		[XP_ERR_REMOTE] = "remote",       [XP_ERR_USAGE] = "usage",
+	};
+
+	return (unsigned)cls < sizeof(names) / sizeof(names[0]) ? names[cls] : "unknown";
+}
 
 void xp_error_clear(struct xp_error *e)
 {
 	if (!e)
 		return;
-	e->code = 0;
+	e->cls = XP_ERR_NONE;
 	e->msg[0] = '\0';
 	e->file[0] = '\0';
 	e->line = e->col = 0;
 }
 
-static void vset(struct xp_error *e, int code, const char *fmt, va_list ap)
+static void vset(struct xp_error *e, enum xp_err cls, const char *fmt, va_list ap)
 {
-	e->code = code;
+	e->cls = cls;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	e->file[0] = '\0';
 	e->line = e->col = 0;
 }
 
-int xp_error_set(struct xp_error *e, int code, const char *fmt, ...)
+int xp_error_set(struct xp_error *e, enum xp_err cls, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!e)
 		return -1;
 	va_start(ap, fmt);
-	vset(e, code, fmt, ap);
+	vset(e, cls, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
-int xp_error_at(struct xp_error *e, int code, const char *file, unsigned line,
+int xp_error_at(struct xp_error *e, enum xp_err cls, const char *file, unsigned line,
 		unsigned col, const char *fmt, ...)
 {
 	va_list ap;
@@ -59,7 +60,7 @@ int xp_error_at(struct xp_error *e, int code, const char *file, unsigned line,
 	if (!e)
 		return -1;
 	va_start(ap, fmt);
-	vset(e, code, fmt, ap);
+	vset(e, cls, fmt, ap);
 	va_end(ap);
 	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
 	e->line = line;
@@ -76,7 +77,7 @@ static void append(struct xp_error *e, const char *cause)
 		memcpy(e->msg + sizeof(e->msg) - 4, "...", 4);
 }
 
-int xp_error_errno(struct xp_error *e, int code, const char *fmt, ...)
+int xp_error_errno(struct xp_error *e, enum xp_err cls, const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -84,14 +85,14 @@ int xp_error_errno(struct xp_error *e, int code, const char *fmt, ...)
 	if (!e)
 		return -1;
 	va_start(ap, fmt);
-	vset(e, code, fmt, ap);
+	vset(e, cls, fmt, ap);
 	va_end(ap);
 	append(e, strerror(saved));
 	errno = saved;
 	return -1;
 }
 
-int xp_error_openssl(struct xp_error *e, int code, const char *fmt, ...)
+int xp_error_openssl(struct xp_error *e, enum xp_err cls, const char *fmt, ...)
 {
 	char buf[256];
 	unsigned long err;
@@ -106,7 +107,7 @@ int xp_error_openssl(struct xp_error *e, int code, const char *fmt, ...)
 	if (!e)
 		return -1;
 	va_start(ap, fmt);
-	vset(e, code, fmt, ap);
+	vset(e, cls, fmt, ap);
 	va_end(ap);
 	append(e, buf);
 	return -1;

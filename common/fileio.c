@@ -2,7 +2,7 @@
  * fileio.c — whole-file reads, atomic writes, temp-file cleanup (see fileio.h).
  */
 #include "common/fileio.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <dirent.h>
@@ -229,14 +229,14 @@ int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 		tempreg_add(af->tmp);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (af->fd < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create '%s'", path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot create '%s'", path);
 		free(af->tmp);
 		free(af->path);
 		af->tmp = af->path = NULL;
 		return -1;
 	}
 	if (fchmod(af->fd, mode) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot set mode of '%s'", path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot set mode of '%s'", path);
 		atomic_abort(af);
 		return -1;
 	}
@@ -247,7 +247,7 @@ int atomic_write(struct atomic_file *af, const void *data, size_t len,
 		 struct xp_error *err)
 {
 	if (write_full(af->fd, data, len) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", af->path);
 	return 0;
 }
 
@@ -256,19 +256,19 @@ int atomic_commit(struct atomic_file *af, struct xp_error *err)
 	char *dir;
 
 	if (fsync(af->fd) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", af->path);
 		atomic_abort(af);
 		return -1;
 	}
 	if (close(af->fd) < 0) {
 		af->fd = -1;
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", af->path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", af->path);
 		atomic_abort(af);
 		return -1;
 	}
 	af->fd = -1;
 	if (rename(af->tmp, af->path) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot rename into '%s'", af->path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot rename into '%s'", af->path);
 		atomic_abort(af);
 		return -1;
 	}
@@ -318,20 +318,20 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
 	for (;;) {
 		ssize_t n = read(fd, buf, sizeof(buf));
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", path);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", path);
 			goto fail;
 		}
 		if (n == 0)
 			break;
 		if (sb.len + (size_t)n > max) {
-			xp_error_set(err, XP_EXIT_SYSTEM,
+			xp_error_set(err, XP_ERR_LOCAL,
 				     "cannot read '%s': larger than %zu bytes", path, max);
 			goto fail;
 		}
@@ -355,7 +355,7 @@ int mkdir_p(const char *path, mode_t mode, struct xp_error *err)
 
 	if (!*path) {
 		errno = ENOENT;
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory ''");
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot create directory ''");
 	}
 	p = xstrdup(path);
 	for (s = p + 1; ; s++) {
@@ -365,12 +365,12 @@ int mkdir_p(const char *path, mode_t mode, struct xp_error *err)
 
 			*s = '\0';
 			if (mkdir(p, mode) < 0 && errno != EEXIST) {
-				ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory '%s'", p);
+				ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot create directory '%s'", p);
 				break;
 			}
 			if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
 				errno = ENOTDIR;
-				ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create directory '%s'", p);
+				ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot create directory '%s'", p);
 				break;
 			}
 			*s = c;

@@ -6,7 +6,7 @@
  * fsync'd: readers see the old content or the new, never a torn file. Live
  * temporary paths are registered so that fileio_cleanup_signals() can remove them
  * when the process is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE).
- * All errors are XP_EXIT_SYSTEM with strerror as the cause.
+ * All errors are XP_ERR_LOCAL with strerror as the cause.
  */
 #ifndef XPSHIP_COMMON_FILEIO_H
 #define XPSHIP_COMMON_FILEIO_H

@@ -2,7 +2,7 @@
  * stream.c — file, memory and verifying readers (see stream.h).
  */
 #include "common/stream.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <errno.h>
@@ -34,7 +34,7 @@ static ssize_t fd_read(struct xp_reader *r, void *buf, size_t len, struct xp_err
 		if (n >= 0)
 			return n;
 		if (errno != EINTR)
-			return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", f->name);
+			return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", f->name);
 	}
 }
 
@@ -63,7 +63,7 @@ struct xp_reader *reader_from_file(const char *path, struct xp_error *err)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
 		return NULL;
 	}
 	return reader_from_fd(fd, path);
@@ -134,7 +134,7 @@ static ssize_t verify_read(struct xp_reader *r, void *buf, size_t len, struct xp
 	if (n > 0) {
 		v->seen += (uint64_t)n;
 		if (v->size >= 0 && v->seen > (uint64_t)v->size)
-			return xp_error_set(err, XP_EXIT_NO,
+			return xp_error_set(err, XP_ERR_INTEGRITY,
 					    "%s: more than the expected %lld bytes", v->what,
 					    (long long)v->size);
 		digest_update(v->d, buf, (size_t)n);
@@ -142,11 +142,11 @@ static ssize_t verify_read(struct xp_reader *r, void *buf, size_t len, struct xp
 	}
 	v->finished = 1;
 	if (v->size >= 0 && v->seen != (uint64_t)v->size)
-		return xp_error_set(err, XP_EXIT_NO, "%s: size %llu, expected %lld", v->what,
+		return xp_error_set(err, XP_ERR_INTEGRITY, "%s: size %llu, expected %lld", v->what,
 				    (unsigned long long)v->seen, (long long)v->size);
 	digest_final(v->d, got);
 	if (strcmp(got, v->expected) != 0)
-		return xp_error_set(err, XP_EXIT_NO, "%s: digest %s, expected %s", v->what,
+		return xp_error_set(err, XP_ERR_INTEGRITY, "%s: digest %s, expected %s", v->what,
 				    got, v->expected);
 	return 0;
 }
@@ -190,7 +190,7 @@ int reader_slurp(struct xp_reader *r, size_t max, char **out, size_t *len,
 		if (n == 0)
 			break;
 		if (sb.len + (size_t)n > max) {
-			xp_error_set(err, XP_EXIT_MALFORMED, "content larger than %zu bytes", max);
+			xp_error_set(err, XP_ERR_MALFORMED, "content larger than %zu bytes", max);
 			goto fail;
 		}
 		strbuf_add(&sb, buf, (size_t)n);

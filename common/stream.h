@@ -34,12 +34,12 @@ void reader_close(struct xp_reader *r);
 /* Reads an open descriptor, which the reader owns and closes. `name` is used in
  * error messages (copied). */
 struct xp_reader *reader_from_fd(int fd, const char *name);
-/* Opens a file; NULL with err (XP_EXIT_SYSTEM) on failure. */
+/* Opens a file; NULL with err (XP_ERR_LOCAL) on failure. */
 struct xp_reader *reader_from_file(const char *path, struct xp_error *err);
 /* Reads a memory buffer, copied. */
 struct xp_reader *reader_from_buf(const void *data, size_t len);
 /* Wraps `inner` (owned) checking `expected` ("sha256:...") and `size` (-1: any).
- * A mismatch fails with XP_EXIT_NO and names `what`. */
+ * A mismatch fails with XP_ERR_INTEGRITY and names `what`. */
 struct xp_reader *reader_verify(struct xp_reader *inner, const char *expected,
 				int64_t size, const char *what);
 

@@ -13,7 +13,7 @@
  * The decision statement's predicate is the decision record itself.
  */
 #include "packager/sign_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 
@@ -101,7 +101,7 @@ static int load_decision(const struct attest_opts *o, json_t **out, struct xp_er
 	verdict = json_string_value(json_object_get(d, "verdict"));
 	if (!json_is_object(d) || !verdict || (strcmp(verdict, "pass") && strcmp(verdict, "fail"))) {
 		json_decref(d);
-		return xp_error_set(err, XP_EXIT_MALFORMED,
+		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "malformed decision '%s': needs a \"verdict\" of \"pass\" or \"fail\"",
 				    what);
 	}
@@ -124,7 +124,7 @@ static int build_inputs(const struct attest_opts *o, json_t **ext, json_t **deps
 		d = json_object_get(prov, "resolvedDependencies");
 		if ((e && !json_is_object(e)) || (d && !json_is_array(d))) {
 			json_decref(prov);
-			return xp_error_set(err, XP_EXIT_MALFORMED,
+			return xp_error_set(err, XP_ERR_MALFORMED,
 					    "malformed provenance 'experiment': externalParameters must be an object, resolvedDependencies an array");
 		}
 	}
@@ -250,7 +250,7 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 	res.envelopes = xcalloc(MAX_STATEMENTS, sizeof(*res.envelopes));
 	res.predicate_types = xcalloc(MAX_STATEMENTS, sizeof(*res.predicate_types));
 	if (!o->builder_id || !*o->builder_id) {
-		xp_error_set(err, XP_EXIT_USAGE, "cannot attest: no builder id");
+		xp_error_set(err, XP_ERR_USAGE, "cannot attest: no builder id");
 		goto out;
 	}
 	if (attest_provenance_predicate(o, &preds[0], err))

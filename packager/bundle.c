@@ -3,7 +3,7 @@
  * bundle.h).
  */
 #include "packager/bundle.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdlib.h>
@@ -37,7 +37,7 @@ static int pick_manifest(const struct oci_index *ix, const char *what, struct oc
 		}
 	}
 	if (first < 0)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "index '%s' lists no manifest", what);
+		return xp_error_set(err, XP_ERR_MALFORMED, "index '%s' lists no manifest", what);
 	oci_desc_copy(out, &ix->manifests[first].desc);
 	return 0;
 }

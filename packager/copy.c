@@ -11,7 +11,7 @@
 #include "packager/copy.h"
 #include "packager/store_impl.h"
 #include "packager/oci.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <pthread.h>
@@ -252,7 +252,7 @@ static int copy_companions(struct copy_ctx *c, const struct oci_desc *d, int dep
 		memset(&cd, 0, sizeof(cd));
 		xp_error_clear(&e2);
 		if (store_resolve(c->src, name, &cd, &e2)) {
-			if (e2.code == XP_EXIT_NO)
+			if (e2.cls == XP_ERR_NOT_FOUND)
 				continue;  /* no such companion */
 			if (err)
 				*err = e2;
@@ -294,7 +294,7 @@ static int copy_node(struct copy_ctx *c, const struct oci_desc *d, int depth,
 	if (seen(c, d->digest))
 		return 0;
 	if (depth > MAX_DEPTH)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "manifest '%s' in '%s' nests too deeply",
+		return xp_error_set(err, XP_ERR_MALFORMED, "manifest '%s' in '%s' nests too deeply",
 				    d->digest, store_name(c->src));
 	if (store_fetch_all(c->src, d, OCI_MANIFEST_MAX, &buf, &len, err))
 		return -1;
@@ -338,7 +338,7 @@ int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc
 	int ret;
 
 	if (!oci_is_manifest_type(desc->media_type))
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot copy '%s': media type '%s' is not a manifest or index",
 				    desc->digest, desc->media_type ? desc->media_type : "");
 	memset(&c, 0, sizeof(c));

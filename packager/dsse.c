@@ -3,7 +3,7 @@
  */
 #include "packager/dsse.h"
 #include "common/base64.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -91,23 +91,23 @@ int dsse_verify(const struct sign_key *k, const char *envelope, size_t len,
 
 	env = json_loadb(envelope, len, JSON_REJECT_DUPLICATES, &je);
 	if (!env)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "malformed DSSE envelope: %s (line %d, column %d)",
+		return xp_error_set(err, XP_ERR_MALFORMED, "malformed DSSE envelope: %s (line %d, column %d)",
 				    je.text, je.line, je.column);
 	type = str_field(env, "payloadType");
 	p64 = str_field(env, "payload");
 	sigs = json_object_get(env, "signatures");
 	if (!json_is_object(env) || !type || !p64 || !json_is_array(sigs)) {
-		xp_error_set(err, XP_EXIT_MALFORMED,
+		xp_error_set(err, XP_ERR_MALFORMED,
 			     "malformed DSSE envelope: needs payloadType, payload and signatures");
 		goto out;
 	}
 	if (b64_decode_loose(p64, strlen(p64), &body, &body_len)) {
-		xp_error_set(err, XP_EXIT_MALFORMED, "malformed DSSE envelope: payload is not base64");
+		xp_error_set(err, XP_ERR_MALFORMED, "malformed DSSE envelope: payload is not base64");
 		goto out;
 	}
 	n = json_array_size(sigs);
 	if (!n) {
-		xp_error_set(err, XP_EXIT_NO, "DSSE envelope has no signatures");
+		xp_error_set(err, XP_ERR_REFUSED, "DSSE envelope has no signatures");
 		goto out;
 	}
 	pae = dsse_pae(type, body, body_len, &pae_len);
@@ -118,7 +118,7 @@ int dsse_verify(const struct sign_key *k, const char *envelope, size_t len,
 		int bad;
 
 		if (!s64 || b64_decode_loose(s64, strlen(s64), &sig, &sig_len)) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "malformed DSSE envelope: signatures[%zu].sig is not base64", i);
 			goto out;
 		}
@@ -129,7 +129,7 @@ int dsse_verify(const struct sign_key *k, const char *envelope, size_t len,
 	}
 	if (i == n) {
 		if (n > 1)
-			xp_error_set(err, XP_EXIT_NO, "none of its %zu signatures matches %s key %.12s",
+			xp_error_set(err, XP_ERR_INTEGRITY, "none of its %zu signatures matches %s key %.12s",
 				     n, key_type_name(k), key_id(k));
 		goto out;
 	}
@@ -174,7 +174,7 @@ int cosign_payload_check(const char *payload, size_t len, const char *digest,
 
 	root = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "malformed signature payload: %s (line %d, column %d)",
+		return xp_error_set(err, XP_ERR_MALFORMED, "malformed signature payload: %s (line %d, column %d)",
 				    je.text, je.line, je.column);
 	crit = json_object_get(root, "critical");
 	img = json_object_get(crit, "image");
@@ -183,17 +183,17 @@ int cosign_payload_check(const char *payload, size_t len, const char *digest,
 	d = str_field(img, "docker-manifest-digest");
 	ref = str_field(idobj, "docker-reference");
 	if (!type || !d) {
-		xp_error_set(err, XP_EXIT_MALFORMED,
+		xp_error_set(err, XP_ERR_MALFORMED,
 			     "malformed signature payload: needs critical.type and critical.image.docker-manifest-digest");
 		goto out;
 	}
 	if (strcmp(type, COSIGN_SIG_TYPE) != 0) {
-		xp_error_set(err, XP_EXIT_NO, "signature payload has type '%.100s', not '%s'", type,
+		xp_error_set(err, XP_ERR_REFUSED, "signature payload has type '%.100s', not '%s'", type,
 			     COSIGN_SIG_TYPE);
 		goto out;
 	}
 	if (strcmp(d, digest) != 0) {
-		xp_error_set(err, XP_EXIT_NO, "signature payload is for '%.80s', not this manifest", d);
+		xp_error_set(err, XP_ERR_INTEGRITY, "signature payload is for '%.80s', not this manifest", d);
 		goto out;
 	}
 	if (identity)

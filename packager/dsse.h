@@ -8,8 +8,8 @@
  * An envelope is {"payloadType","payload":base64,"signatures":[{"keyid","sig"}]}
  * with standard base64; readers accept URL-safe and unpadded base64 too.
  *
- * Verification errors are XP_EXIT_NO for a signature that does not match and
- * XP_EXIT_MALFORMED for an envelope that is not one; messages name no
+ * Verification errors are XP_ERR_INTEGRITY for a signature that does not match and
+ * XP_ERR_MALFORMED for an envelope that is not one; messages name no
  * subject (callers prefix where the envelope came from).
  */
 #ifndef XPSHIP_PACKAGER_DSSE_H
@@ -47,8 +47,8 @@ int dsse_verify(const struct sign_key *k, const char *envelope, size_t len,
 char *cosign_payload(const char *identity, const char *digest, size_t *len);
 
 /* Check a simple-signing payload names `digest`; *identity (optional, caller
- * frees) receives its docker-reference. XP_EXIT_NO when it names another
- * image, XP_EXIT_MALFORMED when it is not a payload. */
+ * frees) receives its docker-reference. XP_ERR_INTEGRITY when it names another
+ * image, XP_ERR_MALFORMED when it is not a payload. */
 int cosign_payload_check(const char *payload, size_t len, const char *digest,
 			 char **identity, struct xp_error *err);
 

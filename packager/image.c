@@ -5,7 +5,7 @@
 #include "packager/image.h"
 #include "packager/bundle.h"
 #include "packager/store_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -90,7 +90,7 @@ static int pick_from_index(struct store *s, struct oci_desc *desc, const struct 
 		}
 	}
 	platform_text(plat, sizeof(plat), os, arch, variant);
-	xp_error_set(err, XP_EXIT_NO, "base image '%s' has no manifest for %s", store_name(s), plat);
+	xp_error_set(err, XP_ERR_NOT_FOUND, "base image '%s' has no manifest for %s", store_name(s), plat);
 out:
 	oci_index_release(&ix);
 	free(buf);
@@ -127,7 +127,7 @@ int image_base_load(struct store *s, const struct xp_ref *ref, const struct oci_
 	free(buf);
 	buf = NULL;
 	if (!bundle_is_image_config(b.manifest.config.desc.media_type)) {
-		xp_error_set(err, XP_EXIT_USAGE,
+		xp_error_set(err, XP_ERR_USAGE,
 			     "base '%s' is not a container image (config media type '%s')",
 			     store_name(s), b.manifest.config.desc.media_type);
 		goto fail;
@@ -137,7 +137,7 @@ int image_base_load(struct store *s, const struct xp_ref *ref, const struct oci_
 		const char *mt = oci_layer_type(l->media_type);
 
 		if (!mt) {
-			xp_error_set(err, XP_EXIT_USAGE,
+			xp_error_set(err, XP_ERR_USAGE,
 				     "base '%s': cannot use layer %zu of media type '%s' (only distributable tar layers)",
 				     store_name(s), i, l->media_type);
 			goto fail;
@@ -151,7 +151,7 @@ int image_base_load(struct store *s, const struct xp_ref *ref, const struct oci_
 	    oci_config_parse(b.config, b.config_len, b.manifest.config.desc.digest, &b.info, err))
 		goto fail;
 	if (b.info.n_diff_ids != b.manifest.n_layers) {
-		xp_error_set(err, XP_EXIT_MALFORMED,
+		xp_error_set(err, XP_ERR_MALFORMED,
 			     "malformed base image '%s': %zu layers but %zu diff_ids",
 			     store_name(s), b.manifest.n_layers, b.info.n_diff_ids);
 		goto fail;
@@ -161,7 +161,7 @@ int image_base_load(struct store *s, const struct xp_ref *ref, const struct oci_
 	     strcmp(want->architecture, b.info.architecture) != 0)) {
 		platform_text(have, sizeof(have), b.info.os, b.info.architecture, b.info.variant);
 		platform_text(wanted, sizeof(wanted), want->os, want->architecture, want->variant);
-		xp_error_set(err, XP_EXIT_USAGE, "base '%s' is for %s, not %s", store_name(s), have,
+		xp_error_set(err, XP_ERR_USAGE, "base '%s' is for %s, not %s", store_name(s), have,
 			     wanted);
 		goto fail;
 	}
@@ -243,7 +243,7 @@ char *image_config_build(const struct image_base *base, const struct oci_platfor
 			return NULL;
 		if (!json_is_object(c)) {
 			json_decref(c);
-			xp_error_set(err, XP_EXIT_MALFORMED, "malformed image config '%s': expected an object",
+			xp_error_set(err, XP_ERR_MALFORMED, "malformed image config '%s': expected an object",
 				     base->manifest.config.desc.digest);
 			return NULL;
 		}

@@ -8,7 +8,7 @@
  */
 #include "packager/keys.h"
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -87,7 +87,7 @@ static int wrap(EVP_PKEY *pkey, int is_private, const char *what, struct sign_ke
 		if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
 						    sizeof(group), NULL) ||
 		    (strcmp(group, "prime256v1") && strcmp(group, "P-256"))) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "unsupported key '%s': EC curve '%s' (only P-256 is supported)",
 				     what, group[0] ? group : "unknown");
 			goto fail;
@@ -101,7 +101,7 @@ static int wrap(EVP_PKEY *pkey, int is_private, const char *what, struct sign_ke
 		break;
 	case EVP_PKEY_RSA:
 		if (EVP_PKEY_get_bits(pkey) < 2048) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "unsupported key '%s': RSA with %d bits (at least 2048 are needed)",
 				     what, EVP_PKEY_get_bits(pkey));
 			goto fail;
@@ -110,14 +110,14 @@ static int wrap(EVP_PKEY *pkey, int is_private, const char *what, struct sign_ke
 		snprintf(k->name, sizeof(k->name), "rsa-%d", EVP_PKEY_get_bits(pkey));
 		break;
 	default:
-		xp_error_set(err, XP_EXIT_MALFORMED,
+		xp_error_set(err, XP_ERR_MALFORMED,
 			     "unsupported key '%s': type '%s' (expected ecdsa-p256, ed25519 or rsa)",
 			     what, OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)));
 		goto fail;
 	}
 	der_len = i2d_PUBKEY(pkey, &der);
 	if (der_len <= 0) {
-		xp_error_openssl(err, XP_EXIT_MALFORMED, "cannot encode public key of '%s'", what);
+		xp_error_openssl(err, XP_ERR_MALFORMED, "cannot encode public key of '%s'", what);
 		goto fail;
 	}
 	digest_buf(der, (size_t)der_len, dg);
@@ -147,7 +147,7 @@ int key_generate(enum key_type type, struct sign_key **out, struct xp_error *err
 		break;
 	}
 	if (!pkey)
-		return xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot generate key");
+		return xp_error_openssl(err, XP_ERR_LOCAL, "cannot generate key");
 	return wrap(pkey, 1, "generated", out, err);
 }
 
@@ -172,11 +172,11 @@ static int refuse_existing(const char *path, int force, struct xp_error *err)
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (S_ISDIR(st.st_mode))   /* no file could replace it */
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot write key '%s': it is a directory",
+		return xp_error_set(err, XP_ERR_USAGE, "cannot write key '%s': it is a directory",
 				    path);
 	if (force)
 		return 0;
-	return xp_error_set(err, XP_EXIT_USAGE,
+	return xp_error_set(err, XP_ERR_USAGE,
 			    "cannot write key '%s': file exists (use --force to replace it)", path);
 }
 
@@ -190,7 +190,7 @@ static int write_private(const struct sign_key *k, const char *path, const char 
 	int ok;
 
 	if (pass_len > INT32_MAX)
-		return xp_error_set(err, XP_EXIT_USAGE, "passphrase for '%s' is too long", path);
+		return xp_error_set(err, XP_ERR_USAGE, "passphrase for '%s' is too long", path);
 	if (atomic_open(af, path, 0600, err))
 		return -1;
 	b = BIO_new_fd(af->fd, BIO_NOCLOSE);
@@ -200,7 +200,7 @@ static int write_private(const struct sign_key *k, const char *path, const char 
 	BIO_free(b);
 	if (!ok) {
 		atomic_abort(af);
-		return xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot write key '%s'", path);
+		return xp_error_openssl(err, XP_ERR_LOCAL, "cannot write key '%s'", path);
 	}
 	return 0;
 }
@@ -216,7 +216,7 @@ int key_write_pair(const struct sign_key *k, const char *prefix, const char *pas
 	int ret = -1;
 
 	if (!k->is_private) {
-		xp_error_set(err, XP_EXIT_USAGE, "cannot write key '%s': no private key", priv);
+		xp_error_set(err, XP_ERR_USAGE, "cannot write key '%s': no private key", priv);
 		goto out;
 	}
 	if (refuse_existing(priv, force, err) || refuse_existing(pub, force, err))
@@ -261,16 +261,16 @@ int key_source_read(const char *spec, char **out, size_t *len, struct xp_error *
 		size_t vlen;
 
 		if (!*name)
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "invalid key '%s': expected env://VARIABLE", spec);
 		v = getenv(name);
 		if (!v || !*v)
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "cannot read key '%s': environment variable %s is not set",
 					    spec, name);
 		vlen = strlen(v);
 		if (vlen > KEY_SOURCE_MAX)
-			return xp_error_set(err, XP_EXIT_MALFORMED,
+			return xp_error_set(err, XP_ERR_MALFORMED,
 					    "cannot read key '%s': larger than %d bytes", spec,
 					    KEY_SOURCE_MAX);
 		buf = xmalloc(vlen + 1);
@@ -281,15 +281,15 @@ int key_source_read(const char *spec, char **out, size_t *len, struct xp_error *
 	}
 	fd = open(spec, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read key '%s'", spec);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read key '%s'", spec);
 	buf = xmalloc(KEY_SOURCE_MAX + 2);
 	n = read_full(fd, buf, KEY_SOURCE_MAX + 1);
 	if (n < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read key '%s'", spec);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot read key '%s'", spec);
 		goto fail;
 	}
 	if (n > KEY_SOURCE_MAX) {
-		xp_error_set(err, XP_EXIT_MALFORMED, "cannot read key '%s': larger than %d bytes",
+		xp_error_set(err, XP_ERR_MALFORMED, "cannot read key '%s': larger than %d bytes",
 			     spec, KEY_SOURCE_MAX);
 		goto fail;
 	}
@@ -328,18 +328,18 @@ static int check_pem(const char *pem, size_t len, const char *what, int want_pri
 	int is_pub = has(pem, len, "-----BEGIN PUBLIC KEY-----");
 
 	if (len > INT32_MAX)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': too large", what);
+		return xp_error_set(err, XP_ERR_MALFORMED, "cannot load key '%s': too large", what);
 	if (want_private ? is_priv : is_pub)
 		return 0;
 	if (want_private && is_pub)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot load key '%s': it is a public key (signing needs the private key)",
 				    what);
 	if (!want_private && is_priv)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot load key '%s': it is a private key (verifying needs the public key, PREFIX.pub)",
 				    what);
-	return xp_error_set(err, XP_EXIT_MALFORMED, "cannot load key '%s': not a PEM %s key", what,
+	return xp_error_set(err, XP_ERR_MALFORMED, "cannot load key '%s': not a PEM %s key", what,
 			    want_private ? "private" : "public");
 }
 
@@ -371,7 +371,7 @@ int key_load_private(const char *pem, size_t len, const char *what, const char *
 	if (check_pem(pem, len, what, 1, err))
 		return -1;
 	if (key_pem_is_encrypted(pem, len) && !pass)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot load key '%s': it is encrypted and no passphrase was given",
 				    what);
 	b = BIO_new_mem_buf(pem, (int)len);
@@ -382,10 +382,10 @@ int key_load_private(const char *pem, size_t len, const char *what, const char *
 	if (!pkey) {
 		if (pc.asked) {
 			ERR_clear_error();
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "cannot decrypt key '%s': wrong passphrase or damaged key", what);
 		}
-		return xp_error_openssl(err, XP_EXIT_MALFORMED, "cannot load key '%s'", what);
+		return xp_error_openssl(err, XP_ERR_MALFORMED, "cannot load key '%s'", what);
 	}
 	return wrap(pkey, 1, what, out, err);
 }
@@ -404,7 +404,7 @@ int key_load_public(const char *pem, size_t len, const char *what,
 	pkey = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	BIO_free(b);
 	if (!pkey)
-		return xp_error_openssl(err, XP_EXIT_MALFORMED, "cannot load key '%s'", what);
+		return xp_error_openssl(err, XP_ERR_MALFORMED, "cannot load key '%s'", what);
 	return wrap(pkey, 0, what, out, err);
 }
 
@@ -435,18 +435,18 @@ int key_sign(const struct sign_key *k, const void *msg, size_t len,
 	int ret = -1;
 
 	if (!k->is_private)
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot sign: no private key");
+		return xp_error_set(err, XP_ERR_USAGE, "cannot sign: no private key");
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		abort();
 	if (EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k->pkey) != 1 ||
 	    EVP_DigestSign(ctx, NULL, &n, msg, len) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign");
+		xp_error_openssl(err, XP_ERR_LOCAL, "cannot sign");
 		goto out;
 	}
 	buf = xmalloc(n ? n : 1);
 	if (EVP_DigestSign(ctx, buf, &n, msg, len) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign");
+		xp_error_openssl(err, XP_ERR_LOCAL, "cannot sign");
 		goto out;
 	}
 	*sig = buf;
@@ -461,7 +461,7 @@ out:
 
 static int mismatch(const struct sign_key *k, struct xp_error *err)
 {
-	return xp_error_set(err, XP_EXIT_NO, "signature does not match %s key %.12s", k->name, k->id);
+	return xp_error_set(err, XP_ERR_INTEGRITY, "signature does not match %s key %.12s", k->name, k->id);
 }
 
 int key_verify(const struct sign_key *k, const void *msg, size_t len,
@@ -486,7 +486,7 @@ static int stream_file(EVP_MD_CTX *ctx, int verify, const char *path, struct xp_
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret = -1;
 
 	if (fd < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
 	buf = xmalloc(CHUNK);
 	for (;;) {
 		ssize_t n = read(fd, buf, CHUNK);
@@ -494,14 +494,14 @@ static int stream_file(EVP_MD_CTX *ctx, int verify, const char *path, struct xp_
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", path);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", path);
 			goto out;
 		}
 		if (n == 0)
 			break;
 		if ((verify ? EVP_DigestVerifyUpdate(ctx, buf, (size_t)n)
 			    : EVP_DigestSignUpdate(ctx, buf, (size_t)n)) != 1) {
-			xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot hash '%s'", path);
+			xp_error_openssl(err, XP_ERR_LOCAL, "cannot hash '%s'", path);
 			goto out;
 		}
 	}
@@ -534,13 +534,13 @@ static int file_op(const struct sign_key *k, const char *path, int verify,
 		return ret;
 	}
 	if (!verify && !k->is_private)
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot sign: no private key");
+		return xp_error_set(err, XP_ERR_USAGE, "cannot sign: no private key");
 	ctx = EVP_MD_CTX_new();
 	if (!ctx)
 		abort();
 	if ((verify ? EVP_DigestVerifyInit(ctx, NULL, md_of(k), NULL, k->pkey)
 		    : EVP_DigestSignInit(ctx, NULL, md_of(k), NULL, k->pkey)) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot %s '%s'", verify ? "verify" : "sign", path);
+		xp_error_openssl(err, XP_ERR_LOCAL, "cannot %s '%s'", verify ? "verify" : "sign", path);
 		goto out;
 	}
 	if (stream_file(ctx, verify, path, err))
@@ -554,7 +554,7 @@ static int file_op(const struct sign_key *k, const char *path, int verify,
 	}
 	if (EVP_DigestSignFinal(ctx, NULL, &n) != 1 || !(buf = xmalloc(n ? n : 1)) ||
 	    EVP_DigestSignFinal(ctx, buf, &n) != 1) {
-		xp_error_openssl(err, XP_EXIT_SYSTEM, "cannot sign '%s'", path);
+		xp_error_openssl(err, XP_ERR_LOCAL, "cannot sign '%s'", path);
 		goto out;
 	}
 	*sig = buf;

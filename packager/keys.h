@@ -17,9 +17,9 @@
  * material) are held in buffers wiped with OPENSSL_cleanse before they are
  * freed; nothing here prints. Errors name the source, never its content.
  *
- * Exit classes: a missing file or variable is XP_EXIT_SYSTEM / XP_EXIT_USAGE,
- * an unreadable or unsupported key XP_EXIT_MALFORMED, a wrong passphrase
- * XP_EXIT_USAGE, a signature that does not verify XP_EXIT_NO.
+ * Exit classes: a missing file or variable is XP_ERR_LOCAL / XP_ERR_USAGE,
+ * an unreadable or unsupported key XP_ERR_MALFORMED, a wrong passphrase
+ * XP_ERR_USAGE, a signature that does not verify XP_ERR_INTEGRITY.
  */
 #ifndef XPSHIP_PACKAGER_KEYS_H
 #define XPSHIP_PACKAGER_KEYS_H
@@ -79,7 +79,7 @@ int key_sign(const struct sign_key *k, const void *msg, size_t len,
  * in one pass and reads it into memory). */
 int key_sign_file(const struct sign_key *k, const char *path, unsigned char **sig,
 		  size_t *sig_len, struct xp_error *err);
-/* 0 when sig is a valid signature of msg by k; -1 otherwise, XP_EXIT_NO when
+/* 0 when sig is a valid signature of msg by k; -1 otherwise, XP_ERR_INTEGRITY when
  * it simply does not verify ("signature does not match"). The message says
  * nothing about subjects: callers prefix it. */
 int key_verify(const struct sign_key *k, const void *msg, size_t len,

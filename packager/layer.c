@@ -17,7 +17,7 @@
  */
 #include "packager/layer.h"
 #include "packager/hasher.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -79,7 +79,7 @@ static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, si
 	if (s->raw) {
 		if (archive_write_data(s->raw, buf, len) != (la_ssize_t)len) {
 			if (!s->failed)
-				xp_error_set(&s->err, XP_EXIT_SYSTEM, "cannot compress layer: %s",
+				xp_error_set(&s->err, XP_ERR_LOCAL, "cannot compress layer: %s",
 					     archive_error_string(s->raw));
 			s->failed = 1;
 			return -1;
@@ -106,7 +106,7 @@ static int arch_fail(struct sink *s, struct archive *a, const char *what,
 		*err = s->err;
 		return -1;
 	}
-	return xp_error_set(err, XP_EXIT_SYSTEM, "%s: %s", what,
+	return xp_error_set(err, XP_ERR_LOCAL, "%s: %s", what,
 			    archive_error_string(a) ? archive_error_string(a) : "unknown error");
 }
 
@@ -119,7 +119,7 @@ static int open_compressor(struct sink *s, enum layer_compression c, struct xp_e
 	int rc;
 
 	if (!r)
-		return xp_error_set(err, XP_EXIT_SYSTEM, "cannot start compressor: out of memory");
+		return xp_error_set(err, XP_ERR_LOCAL, "cannot start compressor: out of memory");
 	s->raw = r;
 	snprintf(threads, sizeof(threads), "%ld", n > 0 ? n : 1);
 	rc = archive_write_set_format_raw(r);
@@ -160,17 +160,17 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		fd = open(e->src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "'%s' changed while being packed: now a link", e->src);
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", e->src);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", e->src);
 	}
 	if (fstat(fd, &st) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != e->size) {
-		xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed", e->src);
+		xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed", e->src);
 		close(fd);
 		return -1;
 	}
@@ -214,11 +214,11 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		s->lend_ticket = &b->ticket[k];
 		n = read_full(fd, buf, want);
 		if (n < 0) {
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 			goto out;
 		}
 		if ((size_t)n < want) {
-			xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed: it shrank",
+			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it shrank",
 				     e->src);
 			goto out;
 		}
@@ -236,9 +236,9 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 	n = read(fd, &probe, 1);
 	if (n != 0) {
 		if (n < 0)
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", e->src);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 		else
-			xp_error_set(err, XP_EXIT_USAGE, "'%s' changed while being packed: it grew",
+			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it grew",
 				     e->src);
 		goto out;
 	}
@@ -307,7 +307,7 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 	a = archive_write_new();
 	ae = archive_entry_new();
 	if (!a || !ae) {
-		xp_error_set(err, XP_EXIT_SYSTEM, "cannot write layer: out of memory");
+		xp_error_set(err, XP_ERR_LOCAL, "cannot write layer: out of memory");
 		goto out;
 	}
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||

@@ -19,8 +19,8 @@
  *
  * Inputs are re-checked as they are read: a file that is no longer a regular
  * file of the size scanned is an error (it changed while being packed).
- * Errors: XP_EXIT_SYSTEM for I/O (the cause is strerror or libarchive's own
- * text), XP_EXIT_USAGE for an input that changed.
+ * Errors: XP_ERR_LOCAL for I/O (the cause is strerror or libarchive's own
+ * text), XP_ERR_USAGE for an input that changed.
  */
 #ifndef XPSHIP_PACKAGER_LAYER_H
 #define XPSHIP_PACKAGER_LAYER_H

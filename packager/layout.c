@@ -20,7 +20,7 @@
  */
 #define _GNU_SOURCE /* sync_file_range, copy_file_range */
 #include "packager/layout_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -76,7 +76,7 @@ static int load_index(struct layout *l, struct xp_error *err)
 	if (read_optional(path, OCI_MANIFEST_MAX, &buf, &len, err))
 		goto out;
 	if (!buf && l->ready) {
-		xp_error_set(err, XP_EXIT_MALFORMED, "malformed OCI layout '%s': index.json is missing",
+		xp_error_set(err, XP_ERR_MALFORMED, "malformed OCI layout '%s': index.json is missing",
 			     store_name(&l->base));
 		goto out;
 	}
@@ -137,7 +137,7 @@ static int l_exists(struct store *s, const struct oci_desc *d, int *present,
 	else if (errno == ENOENT || errno == ENOTDIR)
 		*present = 0;
 	else
-		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", p);
+		ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", p);
 	free(p);
 	return ret;
 }
@@ -151,11 +151,11 @@ static int l_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
-			xp_error_set(err, XP_EXIT_NO, "%s '%s' is missing from '%s'",
+			xp_error_set(err, XP_ERR_NOT_FOUND, "%s '%s' is missing from '%s'",
 				     oci_is_manifest_type(d->media_type) ? "manifest" : "blob",
 				     d->digest, store_name(s));
 		else
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", p);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", p);
 		free(p);
 		return -1;
 	}
@@ -279,13 +279,13 @@ static int l_tag(struct store *s, const struct oci_desc *d, const char *name,
 	if (l_exists(s, d, &present, err))
 		return -1;
 	if (!present)
-		return xp_error_set(err, XP_EXIT_NO, "cannot tag '%s' in '%s': the manifest is not there",
+		return xp_error_set(err, XP_ERR_NOT_FOUND, "cannot tag '%s' in '%s': the manifest is not there",
 				    d->digest, store_name(s));
 	if (ensure_ready(l, err))
 		return -1;
 	lockfd = open(l->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot lock '%s'", l->dir);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot lock '%s'", l->dir);
 		goto out;
 	}
 	if (load_index(l, err))
@@ -337,11 +337,11 @@ int layout_store_open(const struct xp_ref *ref, const struct store_opts *opts,
 	l->dir = xstrdup(ref->path);
 	if (stat(l->dir, &st) < 0) {
 		if (errno != ENOENT || !(opts && opts->create)) {
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open OCI layout '%s'", l->dir);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot open OCI layout '%s'", l->dir);
 			goto fail;
 		}
 	} else if (!S_ISDIR(st.st_mode)) {
-		xp_error_set(err, XP_EXIT_USAGE, "cannot open OCI layout '%s': not a directory", l->dir);
+		xp_error_set(err, XP_ERR_USAGE, "cannot open OCI layout '%s': not a directory", l->dir);
 		goto fail;
 	} else {
 		p = xasprintf("%s/%s", l->dir, LAYOUT_FILE);
@@ -352,7 +352,7 @@ int layout_store_open(const struct xp_ref *ref, const struct store_opts *opts,
 				goto fail;
 			l->ready = 1;
 		} else if (!(opts && opts->create) || !dir_is_empty(l->dir)) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "'%s' is not an OCI image layout (it has no oci-layout file)",
 				     l->dir);
 			goto fail;

@@ -20,7 +20,7 @@
 #define _GNU_SOURCE /* sync_file_range, copy_file_range */
 #include "packager/layout_impl.h"
 #include "packager/tar.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -70,7 +70,7 @@ static int out_entry(struct arch *a, const char *name, char type, const void *da
 	unsigned char h[TAR_BLOCK];
 
 	if (tar_header(h, name, type, len))
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot write '%s' into '%s': name too long",
+		return xp_error_set(err, XP_ERR_MALFORMED, "cannot write '%s' into '%s': name too long",
 				    name, a->path);
 	if (out_write(a, h, TAR_BLOCK, err) || out_write(a, data, len, err) ||
 	    out_write(a, zero, (size_t)tar_pad(len), err))
@@ -144,9 +144,9 @@ static ssize_t range_read(struct xp_reader *r, void *buf, size_t len, struct xp_
 		n = pread(rr->fd, buf, len, (off_t)rr->off);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", rr->name);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", rr->name);
 	if (n == 0)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot read '%s': archive truncated",
+		return xp_error_set(err, XP_ERR_MALFORMED, "cannot read '%s': archive truncated",
 				    rr->name);
 	rr->off += (uint64_t)n;
 	rr->left -= (uint64_t)n;
@@ -172,7 +172,7 @@ static int a_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 	int fd;
 
 	if (!locate(a, name, &fd, &e)) {
-		xp_error_set(err, XP_EXIT_NO, "%s '%s' is missing from '%s'",
+		xp_error_set(err, XP_ERR_NOT_FOUND, "%s '%s' is missing from '%s'",
 			     oci_is_manifest_type(d->media_type) ? "manifest" : "blob", d->digest,
 			     store_name(s));
 		free(name);
@@ -185,7 +185,7 @@ static int a_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 	rr->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (rr->fd < 0) {
 		free(rr);
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", a->path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", a->path);
 	}
 	rr->off = e->offset;
 	rr->left = e->size;
@@ -245,7 +245,7 @@ static int aw_commit(struct store_writer *sw, const char *digest, struct xp_erro
 	a_exists(&a->base, &d, &present, err);
 	if (present || a->out_end == UINT64_MAX) {
 		aw_drop(w);
-		return present ? 0 : xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s'", a->path);
+		return present ? 0 : xp_error_set(err, XP_ERR_LOCAL, "cannot write '%s'", a->path);
 	}
 	name = blob_name(digest);
 	tar_header(h, name, '0', w->written);
@@ -255,7 +255,7 @@ static int aw_commit(struct store_writer *sw, const char *digest, struct xp_erro
 		return -1;
 	}
 	if (pwrite(a->out.fd, h, TAR_BLOCK, (off_t)w->header) != TAR_BLOCK) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", a->path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", a->path);
 		free(name);
 		aw_drop(w);
 		return -1;
@@ -280,12 +280,12 @@ static int a_writer_open(struct store *s, struct store_writer **out, struct xp_e
 	struct arch_writer *w;
 
 	if (a->writing)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot write two blobs into '%s' at once", a->path);
 	if (ensure_out(a, err))
 		return -1;
 	if (a->out_end == UINT64_MAX)
-		return xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s'", a->path);
+		return xp_error_set(err, XP_ERR_LOCAL, "cannot write '%s'", a->path);
 	if (out_write(a, zero, TAR_BLOCK, err))
 		return -1;
 	w = xcalloc(1, sizeof(*w));
@@ -319,7 +319,7 @@ static int a_tag(struct store *s, const struct oci_desc *d, const char *name,
 
 	a_exists(s, d, &present, err);
 	if (!present)
-		return xp_error_set(err, XP_EXIT_NO, "cannot tag '%s' in '%s': the manifest is not there",
+		return xp_error_set(err, XP_ERR_NOT_FOUND, "cannot tag '%s' in '%s': the manifest is not there",
 				    d->digest, store_name(s));
 	oci_index_set_ref(&a->index, d, name);
 	a->dirty = 1;
@@ -347,7 +347,7 @@ static int copy_range(struct arch *a, uint64_t off, uint64_t len, struct xp_erro
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot copy '%s'", a->path);
+			return xp_error_errno(err, XP_ERR_LOCAL, "cannot copy '%s'", a->path);
 		off += (uint64_t)n;
 		len -= (uint64_t)n;
 	}
@@ -366,7 +366,7 @@ static int a_commit(struct store *s, struct xp_error *err)
 	if (!a->dirty && !a->out_open)
 		return 0;
 	if (a->writing)
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot commit '%s': a blob is being written",
+		return xp_error_set(err, XP_ERR_USAGE, "cannot commit '%s': a blob is being written",
 				    a->path);
 	if (ensure_out(a, err) || a->out_end == UINT64_MAX)
 		goto fail;
@@ -378,7 +378,7 @@ static int a_commit(struct store *s, struct xp_error *err)
 		    tar_find(&a->added, e->name))
 			continue;
 		if (tar_header(h, e->name, '0', e->size)) {
-			xp_error_set(err, XP_EXIT_MALFORMED, "cannot copy '%s' from '%s': name too long",
+			xp_error_set(err, XP_ERR_MALFORMED, "cannot copy '%s' from '%s': name too long",
 				     e->name, a->path);
 			goto fail;
 		}
@@ -443,12 +443,12 @@ static int read_entry(struct arch *a, const struct tar_entry *e, size_t max, cha
 	char *buf;
 
 	if (e->size > max)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "malformed archive '%s': '%s' is too large",
+		return xp_error_set(err, XP_ERR_MALFORMED, "malformed archive '%s': '%s' is too large",
 				    a->path, e->name);
 	buf = xmalloc((size_t)e->size + 1);
 	if (pread(a->fd, buf, (size_t)e->size, (off_t)e->offset) != (ssize_t)e->size) {
 		free(buf);
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", a->path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", a->path);
 	}
 	buf[e->size] = '\0';
 	*out = buf;
@@ -472,24 +472,24 @@ static int scan_file(struct arch *a, struct xp_error *err)
 	if (a->fd < 0) {
 		if (errno == ENOENT && a->base.opts.create)
 			return layout_parse_index(NULL, 0, store_name(&a->base), &a->index, err);
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open oci-archive '%s'", a->path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open oci-archive '%s'", a->path);
 	}
 	if (fstat(a->fd, &st) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", a->path);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", a->path);
 	if (!S_ISREG(st.st_mode))
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot open oci-archive '%s': not a regular file",
+		return xp_error_set(err, XP_ERR_USAGE, "cannot open oci-archive '%s': not a regular file",
 				    a->path);
 	if (st.st_size == 0 && a->base.opts.create)
 		return layout_parse_index(NULL, 0, store_name(&a->base), &a->index, err);
 	if (st.st_size == 0)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "'%s' is not an oci-archive (empty file)",
+		return xp_error_set(err, XP_ERR_MALFORMED, "'%s' is not an oci-archive (empty file)",
 				    a->path);
 	if (tar_scan(a->fd, (uint64_t)st.st_size, a->path, &a->old, err))
 		return -1;
 	lay = tar_find(&a->old, LAYOUT_FILE);
 	ix = tar_find(&a->old, LAYOUT_INDEX);
 	if (!lay || !ix)
-		return xp_error_set(err, XP_EXIT_MALFORMED,
+		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "'%s' is not an oci-archive (it has no %s)", a->path,
 				    lay ? LAYOUT_INDEX : LAYOUT_FILE);
 	if (read_entry(a, lay, 4096, &buf, err) ||

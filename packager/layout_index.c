@@ -3,7 +3,7 @@
  * and archive stores (see layout_impl.h).
  */
 #include "packager/layout_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -20,10 +20,10 @@ int layout_check_version(const char *buf, size_t len, const char *store,
 		return -1;
 	v = json_is_object(root) ? json_object_get(root, "imageLayoutVersion") : NULL;
 	if (!json_is_string(v))
-		ret = xp_error_set(err, XP_EXIT_MALFORMED,
+		ret = xp_error_set(err, XP_ERR_MALFORMED,
 				   "malformed oci-layout file '%s': imageLayoutVersion: missing", store);
 	else if (strcmp(json_string_value(v), "1.0.0") != 0)
-		ret = xp_error_set(err, XP_EXIT_MALFORMED,
+		ret = xp_error_set(err, XP_ERR_MALFORMED,
 				   "unsupported OCI layout '%s': imageLayoutVersion '%.40s', expected '1.0.0'",
 				   store, json_string_value(v));
 	json_decref(root);
@@ -102,7 +102,7 @@ static int resolve_blob(struct store *s, const char *digest, struct oci_desc *ou
 	if (s->ops->exists(s, &d, &present, err))
 		return -1;
 	if (!present)
-		return xp_error_set(err, XP_EXIT_NO, "no manifest '%s' in '%s'", digest, store_name(s));
+		return xp_error_set(err, XP_ERR_NOT_FOUND, "no manifest '%s' in '%s'", digest, store_name(s));
 	if (s->ops->fetch(s, &d, &r, err))
 		return -1;
 	if (reader_slurp(r, OCI_MANIFEST_MAX, &buf, &len, err))
@@ -110,7 +110,7 @@ static int resolve_blob(struct store *s, const char *digest, struct oci_desc *ou
 	if (oci_sniff_media_type(buf, len, digest, &mt, err))
 		goto out;
 	if (!oci_is_manifest_type(mt)) {
-		xp_error_set(err, XP_EXIT_MALFORMED, "'%s' in '%s' is not a manifest (media type '%.100s')",
+		xp_error_set(err, XP_ERR_MALFORMED, "'%s' in '%s' is not a manifest (media type '%.100s')",
 			     digest, store_name(s), mt);
 		goto out;
 	}
@@ -148,10 +148,10 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 			char *tags = join_tags(ix);
 
 			if (*tags)
-				xp_error_set(err, XP_EXIT_NO, "no tag '%s' in '%s' (tags: %s)", name,
+				xp_error_set(err, XP_ERR_NOT_FOUND, "no tag '%s' in '%s' (tags: %s)", name,
 					     store_name(s), tags);
 			else
-				xp_error_set(err, XP_EXIT_NO, "no tag '%s' in '%s' (it has no tags)", name,
+				xp_error_set(err, XP_ERR_NOT_FOUND, "no tag '%s' in '%s' (it has no tags)", name,
 					     store_name(s));
 			free(tags);
 			return -1;
@@ -188,12 +188,12 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 			return 0;
 		}
 		if (rel == 0 && untagged == 0)
-			return xp_error_set(err, XP_EXIT_NO, "no tags in '%s'", store_name(s));
+			return xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
 	}
 	{
 		char *tags = join_tags(ix);
 
-		xp_error_set(err, XP_EXIT_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
+		xp_error_set(err, XP_ERR_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
 			     store_name(s), tags, store_name(s));
 		free(tags);
 	}

@@ -3,7 +3,7 @@
  * parsers over jansson and builders with a fixed key order.
  */
 #include "packager/oci.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -145,7 +145,7 @@ int oci_json_load(const char *buf, size_t len, const char *kind, const char *wha
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 
 	if (!j)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "malformed %s '%s': %s (line %d, column %d)",
+		return xp_error_set(err, XP_ERR_MALFORMED, "malformed %s '%s': %s (line %d, column %d)",
 				    kind, what, je.text, je.line, je.column);
 	*out = j;
 	return 0;
@@ -220,8 +220,8 @@ static int bad(struct xp_error *err, const char *kind, const char *what, const c
 	snprintf(path, sizeof(path), "%s%s%s", where ? where : "",
 		 where && *where && field ? "." : "", field ? field : "");
 	if (!*path)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "malformed %s '%s': %s", kind, what, msg);
-	return xp_error_set(err, XP_EXIT_MALFORMED, "malformed %s '%s': %s: %s", kind, what,
+		return xp_error_set(err, XP_ERR_MALFORMED, "malformed %s '%s': %s", kind, what, msg);
+	return xp_error_set(err, XP_ERR_MALFORMED, "malformed %s '%s': %s: %s", kind, what,
 			    path, msg);
 }
 

@@ -5,7 +5,7 @@
  * Parsing validates what xpship relies on and names the offending field:
  * schemaVersion 2, descriptors with a media type, a sha256 digest and a
  * non-negative integer size, string-valued annotations, and (for an index)
- * platform objects. Other fields are ignored. Errors are XP_EXIT_MALFORMED,
+ * platform objects. Other fields are ignored. Errors are XP_ERR_MALFORMED,
  * in the form "malformed manifest '<what>': layers[1].digest: invalid digest".
  *
  * Building writes compact JSON with a fixed key order (schemaVersion,

@@ -5,9 +5,10 @@
 #include "packager/pack.h"
 #include "packager/bundle.h"
 #include "packager/image.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "common/timeutil.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,16 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
-
-void pack_time_format(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(out, 32, "1970-01-01T00:00:00Z");
-}
 
 static int platform_word(const char *s, size_t n)
 {
@@ -46,7 +37,7 @@ int pack_platform_parse(const char *s, struct oci_platform *p, struct xp_error *
 	if (!a || !platform_word(s, (size_t)(a - s)) ||
 	    !platform_word(a + 1, (size_t)((v ? v : end) - a - 1)) ||
 	    (v && !platform_word(v + 1, (size_t)(end - v - 1))))
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "invalid platform '%s': expected OS/ARCH[/VARIANT], e.g. linux/amd64", s);
 	p->os = xstrndup(s, (size_t)(a - s));
 	p->architecture = xstrndup(a + 1, (size_t)((v ? v : end) - a - 1));
@@ -248,7 +239,7 @@ static int write_layer(struct packer *pk, const struct tree *t, const struct pla
 
 		snprintf(mt, sizeof(mt), "application/vnd.cncf.model.%s.v1.%s",
 			 modelpack_kind(subj, pk->large), layer_suffix(pk->o->compression));
-		pack_time_format(pk->o->epoch, mtime);
+		xp_time_format(pk->o->epoch, mtime);
 		meta = image_file_metadata(tree_basename(subj->name), subj->mode,
 					   subj->type == TREE_FILE ? subj->size : 0, mtime,
 					   subj->type == TREE_DIR ? '5' : subj->type == TREE_LINK ? '2' : '0');
@@ -332,7 +323,7 @@ static int check_annots(const struct oci_annots *a, struct xp_error *err)
 		json_decref(k);
 		json_decref(v);
 		if (!ok)
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "invalid annotation '%.100s': key and value must be non-empty UTF-8",
 					    a->v[i].key);
 	}
@@ -352,13 +343,13 @@ static int prepare(struct packer *pk, struct xp_error *err)
 	if (created)
 		snprintf(pk->created, sizeof(pk->created), "%s", created);
 	else
-		pack_time_format(o->epoch, pk->created);
+		xp_time_format(o->epoch, pk->created);
 	oci_annots_set(&pk->annots, BUNDLE_ANN_CREATED, pk->created);
 	if (o->platform && pack_platform_parse(o->platform, &pk->platform, err))
 		return -1;
 	if (o->base) {
 		if (o->format != PACK_IMAGE)
-			return xp_error_set(err, XP_EXIT_USAGE, "a base image needs --format image");
+			return xp_error_set(err, XP_ERR_USAGE, "a base image needs --format image");
 		if (store_open(o->base, o->base_opts, &pk->base_store, err) ||
 		    image_base_load(pk->base_store, o->base, &pk->platform, &pk->base, err))
 			return -1;
@@ -399,7 +390,7 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 	pk.o = o;
 	pk.large = o->large ? o->large : PACK_LARGE_DEFAULT;
 	if (!ref_valid_tag(tag))
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid tag '%s'", tag);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", tag);
 	if (prepare(&pk, err) || tree_scan(o->inputs, o->n_inputs, &t, err))
 		goto out;
 	memset(&so, 0, sizeof(so));

@@ -73,7 +73,5 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 int pack_platform_parse(const char *s, struct oci_platform *p, struct xp_error *err);
 void pack_platform_release(struct oci_platform *p);
 
-/* RFC 3339 UTC text of a Unix time ("1970-01-01T00:00:00Z"). */
-void pack_time_format(int64_t t, char out[32]);
 
 #endif

@@ -3,7 +3,7 @@
  */
 #include "packager/ref.h"
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <ctype.h>
@@ -108,7 +108,7 @@ static int split_tag_digest(char *s, char **tag, char **digest, int local,
 		*digest = xstrdup(at + 1);
 		*at = '\0';
 	} else if (at && strncmp(at + 1, "sha256:", 7) == 0) {
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid digest in reference '%s'", orig);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid digest in reference '%s'", orig);
 	}
 	colon = strrchr(s, ':');
 	slash = strrchr(s, '/');
@@ -116,7 +116,7 @@ static int split_tag_digest(char *s, char **tag, char **digest, int local,
 		if (!local && !slash)
 			return 0; /* "host:port" without a repository: caller complains */
 		if (!ref_valid_tag(colon + 1))
-			return xp_error_set(err, XP_EXIT_USAGE, "invalid tag '%s' in reference '%s'",
+			return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s' in reference '%s'",
 					    colon + 1, orig);
 		*tag = xstrdup(colon + 1);
 		*colon = '\0';
@@ -166,18 +166,18 @@ static int parse_registry(const char *orig, const char *s, struct xp_ref *out,
 		goto fail;
 	slash = strchr(copy, '/');
 	if (!slash || slash == copy || !slash[1]) {
-		xp_error_set(err, XP_EXIT_USAGE,
+		xp_error_set(err, XP_ERR_USAGE,
 			     "invalid registry reference '%s': expected HOST[:PORT]/REPO[:TAG]", orig);
 		goto fail;
 	}
 	*slash = '\0';
 	if (!valid_host(copy)) {
-		xp_error_set(err, XP_EXIT_USAGE, "invalid registry host '%s' in reference '%s'",
+		xp_error_set(err, XP_ERR_USAGE, "invalid registry host '%s' in reference '%s'",
 			     copy, orig);
 		goto fail;
 	}
 	if (!ref_valid_repo(slash + 1)) {
-		xp_error_set(err, XP_EXIT_USAGE,
+		xp_error_set(err, XP_ERR_USAGE,
 			     "invalid repository '%s' in reference '%s': lowercase letters, digits and separators only",
 			     slash + 1, orig);
 		goto fail;
@@ -210,7 +210,7 @@ static int parse_local(const char *orig, const char *s, enum ref_kind kind,
 		free(copy);
 		free(tag);
 		free(digest);
-		return xp_error_set(err, XP_EXIT_USAGE, "missing path in reference '%s'", orig);
+		return xp_error_set(err, XP_ERR_USAGE, "missing path in reference '%s'", orig);
 	}
 	out->kind = kind;
 	out->path = copy;
@@ -233,7 +233,7 @@ int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err
 
 	memset(out, 0, sizeof(*out));
 	if (!s || !*s)
-		return xp_error_set(err, XP_EXIT_USAGE, "empty reference");
+		return xp_error_set(err, XP_ERR_USAGE, "empty reference");
 	if (strncmp(s, "docker://", 9) == 0)
 		return parse_registry(s, s + 9, out, err);
 	if (!(flags & REF_REGISTRY_ONLY)) {
@@ -252,7 +252,7 @@ int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err
 	if (!(flags & REF_LOCAL_ONLY) && s[first] == '/' && looks_like_host(s, first))
 		return parse_registry(s, s, out, err);
 	if (flags & REF_REGISTRY_ONLY)
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "invalid registry reference '%s': expected [docker://]HOST[:PORT]/REPO[:TAG]",
 				    s);
 	if (flags & REF_LOCAL_ONLY) {
@@ -260,7 +260,7 @@ int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err
 		out->path = xstrdup(s);
 		return 0;
 	}
-	return xp_error_set(err, XP_EXIT_USAGE,
+	return xp_error_set(err, XP_ERR_USAGE,
 			    "no such bundle '%s': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], an existing path or HOST/REPO[:TAG]",
 			    s);
 }

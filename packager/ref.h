@@ -9,7 +9,7 @@
  *                                    first component must look like a host (has a
  *                                    '.' or ':' or is "localhost")
  *
- * Syntax errors are XP_EXIT_USAGE. Strings in struct xp_ref are owned.
+ * Syntax errors are XP_ERR_USAGE. Strings in struct xp_ref are owned.
  */
 #ifndef XPSHIP_PACKAGER_REF_H
 #define XPSHIP_PACKAGER_REF_H

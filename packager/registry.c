@@ -3,7 +3,7 @@
  */
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -69,11 +69,11 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 	if (!opts)
 		opts = &none;
 	if (ref->kind != REF_REGISTRY)
-		return xp_error_set(err, XP_EXIT_USAGE, "not a registry reference");
+		return xp_error_set(err, XP_ERR_USAGE, "not a registry reference");
 	url = xasprintf("%s://%s/v2/", opts->plain_http ? "http" : "https", ref->host);
 	c = curl_easy_init();
 	if (!c) {
-		xp_error_set(err, XP_EXIT_SYSTEM, "cannot initialise libcurl");
+		xp_error_set(err, XP_ERR_LOCAL, "cannot initialise libcurl");
 		goto out;
 	}
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -100,7 +100,7 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 		}
 		rc = curl_easy_perform(c);
 		if (rc != CURLE_OK) {
-			xp_error_set(err, XP_EXIT_REMOTE, "cannot reach registry '%s': %s", ref->host,
+			xp_error_set(err, XP_ERR_REMOTE, "cannot reach registry '%s': %s", ref->host,
 				     curl_easy_strerror(rc));
 			goto out;
 		}
@@ -111,11 +111,11 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 	}
 	if (status != 200) {
 		if (status == 401)
-			xp_error_set(err, XP_EXIT_REMOTE,
+			xp_error_set(err, XP_ERR_REMOTE,
 				     "registry '%s' refused access: HTTP 401 (%s)", ref->host,
 				     h.challenge[0] ? h.challenge : "no challenge");
 		else
-			xp_error_set(err, XP_EXIT_REMOTE, "registry '%s' answered HTTP %ld",
+			xp_error_set(err, XP_ERR_REMOTE, "registry '%s' answered HTTP %ld",
 				     ref->host, status);
 		goto out;
 	}
@@ -150,7 +150,7 @@ int registry_check_login(const char *host, const struct store_opts *opts, const 
 	if (reg_do(c, &rq, &rs, err))
 		goto out;
 	if (rs.status == 401 || rs.status == 403)
-		xp_error_set(err, XP_EXIT_REMOTE,
+		xp_error_set(err, XP_ERR_REMOTE,
 			     "cannot log in to '%s': the registry refused the credentials (HTTP %ld)",
 			     host, rs.status);
 	else if (rs.status != 200)

@@ -17,7 +17,7 @@ struct registry_ping {
 
 /* GET /v2/ on the registry `ref` names, with credentials from the environment
  * (XPSHIP_REGISTRY_USERNAME / XPSHIP_REGISTRY_PASSWORD) when it asks for them.
- * 0 when the registry answers 200; -1 with XP_EXIT_REMOTE otherwise. */
+ * 0 when the registry answers 200; -1 with XP_ERR_REMOTE otherwise. */
 int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 		  struct registry_ping *out, struct xp_error *err);
 
@@ -26,7 +26,7 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 int registry_plain_http(const char *host);
 
 /* Check credentials against the registry `host` (GET /v2/, answering a Basic
- * or bearer-token challenge with them): 0 when accepted; XP_EXIT_REMOTE
+ * or bearer-token challenge with them): 0 when accepted; XP_ERR_REMOTE
  * otherwise. */
 int registry_check_login(const char *host, const struct store_opts *opts, const char *user,
 			 const char *pass, struct xp_error *err);

@@ -6,7 +6,7 @@
  */
 #include "packager/registry_impl.h"
 #include "packager/oci.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -447,7 +447,7 @@ int reg_token_parse(const char *body, size_t len, char **token, long *expires_in
 
 	root = json_loadb(body, len, 0, &je);
 	if (!json_is_object(root)) {
-		xp_error_set(err, XP_EXIT_REMOTE, "malformed token answer: %s",
+		xp_error_set(err, XP_ERR_REMOTE, "malformed token answer: %s",
 			     root ? "expected a JSON object" : je.text);
 		goto out;
 	}
@@ -458,7 +458,7 @@ int reg_token_parse(const char *body, size_t len, char **token, long *expires_in
 	if (!tok && json_is_string(t) && *json_string_value(t))
 		tok = json_string_value(t);
 	if (!tok) {
-		xp_error_set(err, XP_EXIT_REMOTE, "malformed token answer: no token");
+		xp_error_set(err, XP_ERR_REMOTE, "malformed token answer: no token");
 		goto out;
 	}
 	e = json_object_get(root, "expires_in");

@@ -16,7 +16,7 @@
 #define _GNU_SOURCE /* pipe2 */
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 
 #include <ctype.h>
@@ -168,11 +168,11 @@ int reg_helper_run(const char *helper, const char *verb, const char *input,
 	ssize_t n;
 
 	if (!valid_helper(helper))
-		return xp_error_set(err, XP_EXIT_MALFORMED, "invalid credential helper name '%.80s'",
+		return xp_error_set(err, XP_ERR_MALFORMED, "invalid credential helper name '%.80s'",
 				    helper);
 	snprintf(prog, sizeof(prog), "docker-credential-%s", helper);
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot run '%s'", prog);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot run '%s'", prog);
 		goto out;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -185,7 +185,7 @@ int reg_helper_run(const char *helper, const char *verb, const char *input,
 	errno = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (errno) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot run credential helper '%s'", prog);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot run credential helper '%s'", prog);
 		goto out;
 	}
 	close(in[0]);
@@ -248,7 +248,7 @@ static int helper_get(const char *helper, const char *host, struct reg_creds *ou
 			goto out;
 		}
 		first_line(answer, line, sizeof(line));
-		xp_error_set(err, XP_EXIT_SYSTEM, "credential helper 'docker-credential-%s' failed for '%s': %s",
+		xp_error_set(err, XP_ERR_LOCAL, "credential helper 'docker-credential-%s' failed for '%s': %s",
 			     helper, host, line[0] ? line : "no output");
 		goto out;
 	}
@@ -256,13 +256,13 @@ static int helper_get(const char *helper, const char *host, struct reg_creds *ou
 	u = json_is_object(root) ? json_object_get(root, "Username") : NULL;
 	s = json_is_object(root) ? json_object_get(root, "Secret") : NULL;
 	if (!json_is_string(u) || !json_is_string(s)) {
-		xp_error_set(err, XP_EXIT_SYSTEM,
+		xp_error_set(err, XP_ERR_LOCAL,
 			     "credential helper 'docker-credential-%s' gave no Username and Secret for '%s'",
 			     helper, host);
 		goto out;
 	}
 	if (strcmp(json_string_value(u), "<token>") == 0) {
-		xp_error_set(err, XP_EXIT_SYSTEM,
+		xp_error_set(err, XP_ERR_LOCAL,
 			     "credential helper 'docker-credential-%s' gave an identity token for '%s': not supported, use a password or access token",
 			     helper, host);
 		goto out;
@@ -336,12 +336,12 @@ static int load_config(const char *path, json_t **root, struct xp_error *err)
 	OPENSSL_cleanse(buf, len);
 	free(buf);
 	if (!*root)
-		return xp_error_at(err, XP_EXIT_MALFORMED, path, (unsigned)je.line,
+		return xp_error_at(err, XP_ERR_MALFORMED, path, (unsigned)je.line,
 				   (unsigned)je.column, "malformed docker config: %s", je.text);
 	if (!json_is_object(*root)) {
 		json_decref(*root);
 		*root = NULL;
-		return xp_error_set(err, XP_EXIT_MALFORMED,
+		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "malformed docker config '%s': expected a JSON object", path);
 	}
 	return 0;
@@ -406,7 +406,7 @@ int reg_creds_lookup(const char *host, struct reg_creds *out, int *found,
 		a = json_object_get(v, "auth");
 		if (json_is_string(a) && *json_string_value(a)) {
 			if (decode_auth(json_string_value(a), out)) {
-				xp_error_set(err, XP_EXIT_MALFORMED,
+				xp_error_set(err, XP_ERR_MALFORMED,
 					     "malformed docker config '%s': auths.%s.auth is not base64 'user:password'",
 					     path, host);
 				goto out;
@@ -458,7 +458,7 @@ static int save_config(const char *path, json_t *root, struct xp_error *err)
 		abort();
 	ret = file_write_atomic(path, buf, strlen(buf), 0600, err);
 	if (ret == 0)
-		ret = chmod(path, 0600) < 0 ? xp_error_errno(err, XP_EXIT_SYSTEM,
+		ret = chmod(path, 0600) < 0 ? xp_error_errno(err, XP_ERR_LOCAL,
 							      "cannot set mode of '%s'", path) : 0;
 	OPENSSL_cleanse(buf, strlen(buf));
 	free(buf);
@@ -495,7 +495,7 @@ static int helper_verb(const char *helper, const char *verb, const char *input,
 	if (status != 0) {
 		first_line(answer, line, sizeof(line));
 		wipe_free(answer);
-		return xp_error_set(err, XP_EXIT_SYSTEM,
+		return xp_error_set(err, XP_ERR_LOCAL,
 				    "credential helper 'docker-credential-%s' could not %s credentials for '%s': %s",
 				    helper, verb, host, line[0] ? line : "no output");
 	}
@@ -531,7 +531,7 @@ int registry_save_login(const char *host, const char *user, const char *pass,
 		char *input;
 
 		if (!in) {   /* the helper protocol is JSON: text only */
-			xp_error_set(err, XP_EXIT_USAGE,
+			xp_error_set(err, XP_ERR_USAGE,
 				     "cannot store credentials for '%s' in credential helper 'docker-credential-%s': the user name or password is not valid UTF-8",
 				     host, helper);
 			json_decref(entry);
@@ -545,7 +545,7 @@ int registry_save_login(const char *host, const char *user, const char *pass,
 		free(input);
 		drop_config(in);
 		if (ret > 0)
-			ret = xp_error_set(err, XP_EXIT_SYSTEM,
+			ret = xp_error_set(err, XP_ERR_LOCAL,
 					   "credential helper 'docker-credential-%s' could not store credentials for '%s'",
 					   helper, host);
 		if (ret) {

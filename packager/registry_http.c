@@ -19,7 +19,7 @@
  * upload session).
  */
 #include "packager/registry_http_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -301,7 +301,7 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 	n = reader_read(rd, buf, want, &x->read_err);
 	if (n <= 0) {
 		if (n == 0)
-			xp_error_set(&x->read_err, XP_EXIT_NO,
+			xp_error_set(&x->read_err, XP_ERR_INTEGRITY,
 				     "content ended %llu bytes early",
 				     (unsigned long long)(left));
 		x->read_failed = 1;
@@ -316,7 +316,7 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
 
 		if (m != 0) {
 			if (m > 0)
-				xp_error_set(&x->read_err, XP_EXIT_NO, "content is longer than %llu bytes",
+				xp_error_set(&x->read_err, XP_ERR_INTEGRITY, "content is longer than %llu bytes",
 					     (unsigned long long)b->total);
 			x->read_failed = 1;
 			return CURL_READFUNC_ABORT;
@@ -582,11 +582,11 @@ int reg_do(struct reg_client *c, const struct reg_req *rq, struct reg_resp *rs,
 				continue;
 			}
 			if (attempt > 1)
-				xp_error_set(err, XP_EXIT_REMOTE,
+				xp_error_set(err, XP_ERR_REMOTE,
 					     "cannot reach registry '%s': %s (after %d attempts)", c->host,
 					     rs->cause, attempt);
 			else
-				xp_error_set(err, XP_EXIT_REMOTE, "cannot reach registry '%s': %s",
+				xp_error_set(err, XP_ERR_REMOTE, "cannot reach registry '%s': %s",
 					     c->host, rs->cause);
 			goto out;
 		}
@@ -664,7 +664,7 @@ int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int 
 	struct strbuf sb = STRBUF_INIT;
 	char cause[320];
 	va_list ap;
-	int code = XP_EXIT_REMOTE;
+	enum xp_err cls = XP_ERR_REMOTE;
 
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
@@ -693,8 +693,8 @@ int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int 
 		strbuf_addf(&sb, " (gave up after %d attempts)", rs->attempts);
 	}
 	if (rs->status == 404 && absent_is_no)
-		code = XP_EXIT_NO;
-	xp_error_set(err, code, "%s", sb.buf);
+		cls = XP_ERR_NOT_FOUND;
+	xp_error_set(err, cls, "%s", sb.buf);
 	strbuf_release(&sb);
 	return -1;
 }

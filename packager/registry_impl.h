@@ -40,7 +40,7 @@ void reg_creds_release(struct reg_creds *c);
 /* Credentials for `host` (as written in references, "host[:port]"): the
  * environment first, then the docker config (credHelpers[host], auths[host],
  * credsStore). *found is 0 when there are none; errors are a malformed config
- * (XP_EXIT_MALFORMED) or a helper that failed (XP_EXIT_SYSTEM). */
+ * (XP_ERR_MALFORMED) or a helper that failed (XP_ERR_LOCAL). */
 int reg_creds_lookup(const char *host, struct reg_creds *out, int *found,
 		     struct xp_error *err);
 /* The docker config file: $DOCKER_CONFIG/config.json, else
@@ -185,8 +185,8 @@ void reg_backoff(const struct reg_client *c, int attempt, long retry_after_s);
 int reg_status_retryable(long status);
 
 /* An error for an unexpected answer: "<what>: HTTP <status> (<registry's
- * error code and message>)", with a hint for 401/403; XP_EXIT_NO for 404
- * when `absent_is_no`, else XP_EXIT_REMOTE. Returns -1. */
+ * error code and message>)", with a hint for 401/403; XP_ERR_NOT_FOUND for 404
+ * when `absent_is_no`, else XP_ERR_REMOTE. Returns -1. */
 int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int absent_is_no,
 		     struct xp_error *err, const char *fmt, ...) XP_PRINTF(5, 6);
 

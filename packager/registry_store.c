@@ -26,7 +26,7 @@
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
 #include "packager/oci.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +101,7 @@ static int get_manifest(struct reg_store *r, const char *ref, struct reg_resp *r
 	ret = reg_do(r->c, &rq, rs, err);
 	free(path);
 	if (ret == 0 && rs->status == 200 && rs->body.len > OCI_MANIFEST_MAX)
-		ret = xp_error_set(err, XP_EXIT_MALFORMED,
+		ret = xp_error_set(err, XP_ERR_MALFORMED,
 				   "manifest '%s' in '%s' is larger than %d bytes", ref,
 				   store_name(&r->base), OCI_MANIFEST_MAX);
 	return ret;
@@ -132,7 +132,7 @@ static int manifest_bytes(struct reg_store *r, const struct oci_desc *d, char **
 	}
 	digest_buf(rs.body.buf, rs.body.len, got);
 	if (strcmp(got, d->digest) != 0) {
-		xp_error_set(err, XP_EXIT_NO, "manifest '%s' in '%s': digest %s, expected %s",
+		xp_error_set(err, XP_ERR_INTEGRITY, "manifest '%s' in '%s': digest %s, expected %s",
 			     d->digest, store_name(&r->base), got, d->digest);
 		goto out;
 	}
@@ -165,9 +165,9 @@ static int resolve_only_tag(struct store *s, char **name, struct xp_error *err)
 	for (i = 0; i < n; i++)
 		strbuf_addf(&sb, "%s%s", i ? ", " : "", tags[i]);
 	if (n == 0)
-		xp_error_set(err, XP_EXIT_NO, "no tags in '%s'", store_name(s));
+		xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
 	else
-		xp_error_set(err, XP_EXIT_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
+		xp_error_set(err, XP_ERR_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
 			     store_name(s), sb.buf, store_name(s));
 	strbuf_release(&sb);
 	store_tags_free(tags, n);
@@ -197,9 +197,9 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 		goto out;
 	if (rs.status == 404) {
 		if (is_digest)
-			xp_error_set(err, XP_EXIT_NO, "no manifest '%s' in '%s'", name, store_name(s));
+			xp_error_set(err, XP_ERR_NOT_FOUND, "no manifest '%s' in '%s'", name, store_name(s));
 		else
-			xp_error_set(err, XP_EXIT_NO, "no tag '%s' in '%s'", name, store_name(s));
+			xp_error_set(err, XP_ERR_NOT_FOUND, "no tag '%s' in '%s'", name, store_name(s));
 		goto out;
 	}
 	if (rs.status != 200) {
@@ -224,7 +224,7 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 		}
 		digest_buf(rs.body.buf, rs.body.len, got);
 		if (is_digest && strcmp(got, name) != 0) {
-			xp_error_set(err, XP_EXIT_NO, "manifest '%s' in '%s': digest %s, expected %s",
+			xp_error_set(err, XP_ERR_INTEGRITY, "manifest '%s' in '%s': digest %s, expected %s",
 				     name, store_name(s), got, name);
 			goto out;
 		}
@@ -236,7 +236,7 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 				goto out;
 		}
 		if (!oci_is_manifest_type(mt)) {
-			xp_error_set(err, XP_EXIT_MALFORMED, "'%s' in '%s' is not a manifest (media type '%.100s')",
+			xp_error_set(err, XP_ERR_MALFORMED, "'%s' in '%s' is not a manifest (media type '%.100s')",
 				     name, store_name(s), mt);
 			goto out;
 		}
@@ -278,7 +278,7 @@ static int r_exists(struct store *s, const struct oci_desc *d, int *present,
 		*present = 0;
 	} else if (rs.status == 200) {
 		if (d->size >= 0 && rs.content_length >= 0 && rs.content_length != d->size) {
-			xp_error_set(err, XP_EXIT_NO, "%s '%s' in '%s' has size %lld, expected %lld",
+			xp_error_set(err, XP_ERR_INTEGRITY, "%s '%s' in '%s' has size %lld, expected %lld",
 				     what_of(d), d->digest, store_name(s),
 				     (long long)rs.content_length, (long long)d->size);
 			goto out;
@@ -320,7 +320,7 @@ static int r_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 		goto out;
 	if (!in) {
 		if (rs.status == 404)
-			xp_error_set(err, XP_EXIT_NO, "%s '%s' is missing from '%s'", what_of(d),
+			xp_error_set(err, XP_ERR_NOT_FOUND, "%s '%s' is missing from '%s'", what_of(d),
 				     d->digest, store_name(s));
 		else
 			reg_status_error(r->c, &rs, 0, err, "cannot read %s '%s' from '%s'",
@@ -363,7 +363,7 @@ static int put_manifest(struct reg_store *r, const char *mt, const char *digest,
 		goto out;
 	}
 	if (rs->digest && digest_valid(rs->digest) && strcmp(rs->digest, digest) != 0) {
-		xp_error_set(err, XP_EXIT_REMOTE,
+		xp_error_set(err, XP_ERR_REMOTE,
 			     "registry '%s' stored manifest '%s' as '%s': it changed the content",
 			     reg_client_host(r->c), digest, rs->digest);
 		goto out;
@@ -502,7 +502,7 @@ static int once_open(void *ctx, uint64_t offset, struct xp_reader **out, struct 
 	struct once_source *o = ctx;
 
 	if (!o->in || offset)
-		return xp_error_set(err, XP_EXIT_REMOTE,
+		return xp_error_set(err, XP_ERR_REMOTE,
 				    "cannot send the content again: its source can be read only once");
 	*out = o->in;
 	o->in = NULL;
@@ -540,8 +540,8 @@ static int r_tag(struct store *s, const struct oci_desc *d, const char *name,
 			return 0;
 	}
 	if (manifest_bytes(r, d, &buf, &len, err)) {
-		if (err && err->code == XP_EXIT_NO)
-			xp_error_set(err, XP_EXIT_NO, "cannot tag '%s' in '%s': the manifest is not there",
+		if (err && err->cls == XP_ERR_NOT_FOUND)
+			xp_error_set(err, XP_ERR_NOT_FOUND, "cannot tag '%s' in '%s': the manifest is not there",
 				     d->digest, store_name(s));
 		return -1;
 	}
@@ -584,7 +584,7 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 		root = json_loadb(rs.body.buf, rs.body.len, 0, &je);
 		tags = json_is_object(root) ? json_object_get(root, "tags") : NULL;
 		if (!root || (tags && !json_is_array(tags) && !json_is_null(tags))) {
-			xp_error_set(err, XP_EXIT_REMOTE, "malformed tag list from '%s': %s",
+			xp_error_set(err, XP_ERR_REMOTE, "malformed tag list from '%s': %s",
 				     store_name(s), root ? "tags: expected a list" : je.text);
 			json_decref(root);
 			goto out;
@@ -672,7 +672,7 @@ static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *
 			goto fail;
 		}
 		if (!ok) {
-			xp_error_set(err, XP_EXIT_REMOTE, "malformed referrers list '%s': not an image index",
+			xp_error_set(err, XP_ERR_REMOTE, "malformed referrers list '%s': not an image index",
 				     url);
 			goto fail;
 		}
@@ -796,7 +796,7 @@ int registry_store_open(const struct xp_ref *ref, const struct store_opts *opts,
 	struct reg_store *r;
 
 	if (ref->kind != REF_REGISTRY || !ref->host || !ref->repo)
-		return xp_error_set(err, XP_EXIT_USAGE, "not a registry reference");
+		return xp_error_set(err, XP_ERR_USAGE, "not a registry reference");
 	r = xcalloc(1, sizeof(*r));
 	store_base_init(&r->base, &registry_ops, ref, opts);
 	if (registry_plain_http(ref->host))

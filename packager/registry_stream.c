@@ -13,7 +13,7 @@
  * the first N bytes are skipped), within the same retry budget.
  */
 #include "packager/registry_http_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,7 +160,7 @@ static int start(struct reg_stream *s, struct xp_error *err)
 				if (!s->delivered || !s->rs.content_range ||
 				    strncmp(s->rs.content_range, want, strlen(want)) != 0) {
 					detach(s);
-					return xp_error_set(err, XP_EXIT_REMOTE,
+					return xp_error_set(err, XP_ERR_REMOTE,
 							    "registry '%s' resumed '%s' at the wrong place (%s)",
 							    c->host, s->url,
 							    s->rs.content_range ? s->rs.content_range : "no Content-Range");
@@ -182,7 +182,7 @@ static int start(struct reg_stream *s, struct xp_error *err)
 				reg_backoff(c, s->attempt, -1);
 				continue;
 			}
-			return xp_error_set(err, XP_EXIT_REMOTE, "cannot reach registry '%s': %s",
+			return xp_error_set(err, XP_ERR_REMOTE, "cannot reach registry '%s': %s",
 					    c->host, s->rs.cause);
 		}
 		if (status == 401 && auth_tries < 2) {
@@ -242,7 +242,7 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 								s->url, s->c->host);
 				continue;
 			}
-			return xp_error_set(err, XP_EXIT_REMOTE,
+			return xp_error_set(err, XP_ERR_REMOTE,
 					    "cannot read '%s' from registry '%s': %s", s->url,
 					    s->c->host, curl_easy_strerror(s->x.rc));
 		}

@@ -10,7 +10,7 @@
  * keyed by realm, service, user and scope, and renewed before they expire.
  */
 #include "packager/registry_http_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -217,7 +217,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 		reg_backoff(c, attempt, reg_retry_after_parse(rs.retry_after, (long)time(NULL)));
 	}
 	if (x.rc != CURLE_OK) {
-		xp_error_set(err, XP_EXIT_REMOTE, "cannot get a token for '%s' from '%s': %s",
+		xp_error_set(err, XP_ERR_REMOTE, "cannot get a token for '%s' from '%s': %s",
 			     c->host, c->realm, curl_easy_strerror(x.rc));
 		goto out;
 	}
@@ -267,7 +267,7 @@ int reg_auth_header(struct reg_client *c, const char *url, const char *scope,
 		}
 		free(key);
 		if (!tok)
-			return xp_error_set(err, XP_EXIT_REMOTE,
+			return xp_error_set(err, XP_ERR_REMOTE,
 					    "the token from '%s' for '%s' expired at once", c->realm,
 					    c->host);
 		*hdr = xasprintf("Authorization: Bearer %s", tok);
@@ -303,7 +303,7 @@ int reg_on_401(struct reg_client *c, const struct reg_resp *rs, char **scope,
 
 		if (strncasecmp(realm, "https://", 8) != 0 && strncasecmp(realm, "http://", 7) != 0) {
 			reg_challenges_free(ch, n);
-			return xp_error_set(err, XP_EXIT_REMOTE,
+			return xp_error_set(err, XP_ERR_REMOTE,
 					    "registry '%s' names an invalid token realm '%.200s'",
 					    c->host, realm);
 		}

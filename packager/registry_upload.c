@@ -22,7 +22,7 @@
  * tries (Retry-After honoured).
  */
 #include "packager/registry_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +68,7 @@ static int open_session(struct upload *u, char **loc, int *retry, struct xp_erro
 		goto out;
 	if (rs.status != 202 || !rs.location || !*rs.location) {
 		if (rs.status == 202)
-			xp_error_set(err, XP_EXIT_REMOTE,
+			xp_error_set(err, XP_ERR_REMOTE,
 				     "cannot push blob '%s' to '%s': the registry gave no upload location",
 				     u->d->digest, name_of(u));
 		else
@@ -108,13 +108,13 @@ static int judge(struct upload *u, int got, struct reg_resp *rs, int *retry,
 		/* a transport error (retry when curl says so), or the source failed */
 		*retry = rs->cause[0] && rs->retryable;
 		if (rs->cause[0])
-			xp_error_set(err, XP_EXIT_REMOTE, "cannot push blob '%s' to '%s': %s",
+			xp_error_set(err, XP_ERR_REMOTE, "cannot push blob '%s' to '%s': %s",
 				     u->d->digest, name_of(u), rs->cause);
 		return -1;
 	}
 	if (rs->status == 201 || rs->status == 204) {
 		if (rs->digest && digest_valid(rs->digest) && strcmp(rs->digest, u->d->digest) != 0)
-			return xp_error_set(err, XP_EXIT_REMOTE,
+			return xp_error_set(err, XP_ERR_REMOTE,
 					    "registry '%s' stored blob '%s' as '%s'",
 					    reg_client_host(u->r->c), u->d->digest, rs->digest);
 		return 0;

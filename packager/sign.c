@@ -4,7 +4,7 @@
  */
 #include "packager/sign_impl.h"
 #include "common/base64.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "packager/store_impl.h"
@@ -40,14 +40,14 @@ int companion_load(struct store *s, const char *tag, struct oci_manifest *out,
 	*found = 0;
 	memset(&d, 0, sizeof(d));
 	if (store_resolve(s, tag, &d, err)) {
-		if (err && err->code == XP_EXIT_NO) {
+		if (err && err->cls == XP_ERR_NOT_FOUND) {
 			xp_error_clear(err);
 			return 0;
 		}
 		return -1;
 	}
 	if (oci_is_index_type(d.media_type)) {
-		xp_error_set(err, XP_EXIT_MALFORMED, "tag '%s' in '%s' is an index, not a manifest",
+		xp_error_set(err, XP_ERR_MALFORMED, "tag '%s' in '%s' is an index, not a manifest",
 			     tag, store_name(s));
 		oci_desc_release(&d);
 		return -1;

@@ -4,7 +4,7 @@
  * implementations through their ops tables (store_impl.h).
  */
 #include "packager/store_impl.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <stdio.h>
@@ -88,7 +88,7 @@ int store_open(const struct xp_ref *ref, const struct store_opts *opts,
 	case REF_REGISTRY:
 		return registry_store_open(ref, opts, out, err);
 	}
-	return xp_error_set(err, XP_EXIT_USAGE, "unknown kind of store");
+	return xp_error_set(err, XP_ERR_USAGE, "unknown kind of store");
 }
 
 int store_commit(struct store *s, struct xp_error *err)
@@ -104,20 +104,20 @@ void store_close(struct store *s)
 
 static int unsupported(struct store *s, const char *what, struct xp_error *err)
 {
-	return xp_error_set(err, XP_EXIT_USAGE, "cannot %s in '%s': not supported by a %s store",
+	return xp_error_set(err, XP_ERR_USAGE, "cannot %s in '%s': not supported by a %s store",
 			    what, store_name(s), s->ops->kind);
 }
 
 static int check_desc(struct store *s, const struct oci_desc *d, struct xp_error *err)
 {
 	if (!d->media_type || !*d->media_type)
-		return xp_error_set(err, XP_EXIT_USAGE, "descriptor for '%s' has no media type",
+		return xp_error_set(err, XP_ERR_USAGE, "descriptor for '%s' has no media type",
 				    store_name(s));
 	if (!digest_valid(d->digest))
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid digest '%.80s' for '%s'",
+		return xp_error_set(err, XP_ERR_USAGE, "invalid digest '%.80s' for '%s'",
 				    d->digest, store_name(s));
 	if (d->size < 0)
-		return xp_error_set(err, XP_EXIT_USAGE, "negative size for '%s' in '%s'",
+		return xp_error_set(err, XP_ERR_USAGE, "negative size for '%s' in '%s'",
 				    d->digest, store_name(s));
 	return 0;
 }
@@ -126,9 +126,9 @@ int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 		  struct xp_error *err)
 {
 	if (name && strncmp(name, "sha256:", 7) == 0 && !digest_valid(name))
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid digest '%s'", name);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid digest '%s'", name);
 	if (name && strncmp(name, "sha256:", 7) != 0 && !ref_valid_tag(name))
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid tag '%s'", name);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", name);
 	return s->ops->resolve(s, name, out, err);
 }
 
@@ -161,7 +161,7 @@ int store_fetch_all(struct store *s, const struct oci_desc *d, size_t max,
 	int ret;
 
 	if (d->size >= 0 && (uint64_t)d->size > max)
-		return xp_error_set(err, XP_EXIT_MALFORMED, "%s '%s' in '%s' is too large (%lld bytes, at most %zu)",
+		return xp_error_set(err, XP_ERR_MALFORMED, "%s '%s' in '%s' is too large (%lld bytes, at most %zu)",
 				    oci_is_manifest_type(d->media_type) ? "manifest" : "blob",
 				    d->digest, store_name(s), (long long)d->size, max);
 	if (store_fetch(s, d, &r, err))
@@ -216,9 +216,9 @@ int store_tag(struct store *s, const struct oci_desc *d, const char *name,
 	if (check_desc(s, d, err))
 		return -1;
 	if (!ref_valid_tag(name))
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid tag '%s'", name);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", name);
 	if (!oci_is_manifest_type(d->media_type))
-		return xp_error_set(err, XP_EXIT_USAGE,
+		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot tag '%s' in '%s': media type '%s' is not a manifest or index",
 				    d->digest, store_name(s), d->media_type);
 	if (!s->ops->tag)
@@ -297,7 +297,7 @@ int store_writer_commit(struct store_writer *w, const char *digest, struct xp_er
 {
 	if (!digest_valid(digest)) {
 		w->ops->abort(w);
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid digest '%.80s'", digest);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid digest '%.80s'", digest);
 	}
 	return w->ops->commit(w, digest, err);
 }
@@ -388,7 +388,7 @@ static int fetch_source_open(void *ctx, uint64_t offset, struct xp_reader **out,
 
 		if (n <= 0) {
 			if (n == 0)
-				xp_error_set(err, XP_EXIT_NO, "%s '%s' in '%s' ended before byte %llu",
+				xp_error_set(err, XP_ERR_INTEGRITY, "%s '%s' in '%s' ended before byte %llu",
 					     oci_is_manifest_type(fs->d->media_type) ? "manifest" : "blob",
 					     fs->d->digest, store_name(fs->src),
 					     (unsigned long long)offset);

@@ -18,7 +18,7 @@
  *
  * Guarantees every implementation keeps:
  *   - fetch returns a verifying reader: size and digest are checked as bytes
- *     pass and the read that reaches the end fails (XP_EXIT_NO) on a mismatch
+ *     pass and the read that reaches the end fails (XP_ERR_INTEGRITY) on a mismatch
  *     (common/stream.h). A consumer that reads to EOF never accepts bad bytes.
  *   - push verifies digest and size before the content becomes visible; content
  *     that is already present is not transferred again (idempotent).
@@ -29,11 +29,11 @@
  *     are kept. Layout: index.json is rewritten atomically (temp + fsync +
  *     rename) under a lock; archive: on store_commit.
  *
- * Errors: a tag, digest or blob the store does not hold is XP_EXIT_NO, so
- * callers can tell "absent" (e.g. no champion yet) from "broken"; digest and
- * size mismatches are XP_EXIT_NO too. Otherwise local layouts give
- * XP_EXIT_SYSTEM (I/O) or XP_EXIT_MALFORMED (not a layout, malformed JSON),
- * registries XP_EXIT_REMOTE, bad arguments XP_EXIT_USAGE.
+ * Errors: a tag, digest or blob the store does not hold is XP_ERR_NOT_FOUND,
+ * so callers can tell "absent" (e.g. no champion yet) from "broken"; digest and
+ * size mismatches are XP_ERR_INTEGRITY. Otherwise local layouts give
+ * XP_ERR_LOCAL (I/O) or XP_ERR_MALFORMED (not a layout, malformed JSON),
+ * registries XP_ERR_REMOTE, bad arguments XP_ERR_USAGE.
  *
  * Ownership: struct store is opaque; store_close() writes nothing, so changes
  * to an archive are kept only by store_commit() (for a directory and a registry
@@ -204,7 +204,7 @@ void store_tags_free(char **names, size_t n);
  * until store_writer_commit(), which names the content by `digest` — the
  * caller's SHA-256 over exactly the bytes written (a registry re-checks it).
  * The writer is owned by the caller until commit/abort, which release it.
- * Not every store supports it: an error (XP_EXIT_USAGE) says so. */
+ * Not every store supports it: an error (XP_ERR_USAGE) says so. */
 int store_writer_open(struct store *s, struct store_writer **out, struct xp_error *err);
 int store_writer_write(struct store_writer *w, const void *data, size_t len,
 		       struct xp_error *err);

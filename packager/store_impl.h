@@ -16,7 +16,7 @@
  *   registry*.c       registry_store_open — a registry repository
  *
  * A NULL op means "not supported by this kind" and store.c answers with an
- * XP_EXIT_USAGE error naming the store; an implementation may add ops at the end
+ * XP_ERR_USAGE error naming the store; an implementation may add ops at the end
  * of the table (with a store_* wrapper in store.h) as copy or signing need them.
  */
 #ifndef XPSHIP_PACKAGER_STORE_IMPL_H

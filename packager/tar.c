@@ -2,7 +2,7 @@
  * tar.c — index and header writer for the oci-archive container (see tar.h).
  */
 #include "packager/tar.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -283,12 +283,12 @@ int tar_scan(int fd, uint64_t fsize, const char *what, struct tar_index *out,
 		if (off + TAR_BLOCK > fsize) {
 			if (off == fsize && ix.n)
 				break; /* no end blocks: accepted, like GNU tar */
-			xp_error_set(err, XP_EXIT_MALFORMED, "malformed archive '%s': truncated at byte %llu",
+			xp_error_set(err, XP_ERR_MALFORMED, "malformed archive '%s': truncated at byte %llu",
 				     what, (unsigned long long)off);
 			goto fail;
 		}
 		if (pread_full(fd, h, TAR_BLOCK, off)) {
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", what);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", what);
 			goto fail;
 		}
 		for (i = 0; i < TAR_BLOCK && is_zero; i++)
@@ -298,17 +298,17 @@ int tar_scan(int fd, uint64_t fsize, const char *what, struct tar_index *out,
 		if (!checksum_ok(h)) {
 			if (off == 0 && ((h[0] == 0x1f && h[1] == 0x8b) ||
 					 (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd)))
-				xp_error_set(err, XP_EXIT_MALFORMED,
+				xp_error_set(err, XP_ERR_MALFORMED,
 					     "malformed archive '%s': compressed; an oci-archive is a plain tar file",
 					     what);
 			else
-				xp_error_set(err, XP_EXIT_MALFORMED,
+				xp_error_set(err, XP_ERR_MALFORMED,
 					     "malformed archive '%s': bad tar header at byte %llu", what,
 					     (unsigned long long)off);
 			goto fail;
 		}
 		if (parse_num(h + 124, 12, &size)) {
-			xp_error_set(err, XP_EXIT_MALFORMED, "malformed archive '%s': bad size at byte %llu",
+			xp_error_set(err, XP_ERR_MALFORMED, "malformed archive '%s': bad size at byte %llu",
 				     what, (unsigned long long)off);
 			goto fail;
 		}
@@ -316,7 +316,7 @@ int tar_scan(int fd, uint64_t fsize, const char *what, struct tar_index *out,
 		if (has_next_size && type != 'x' && type != 'g' && type != 'L' && type != 'K')
 			size = next_size;
 		if (size > fsize - off - TAR_BLOCK) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "malformed archive '%s': entry at byte %llu runs past the end",
 				     what, (unsigned long long)off);
 			goto fail;
@@ -327,7 +327,7 @@ int tar_scan(int fd, uint64_t fsize, const char *what, struct tar_index *out,
 
 			if (read_blob(fd, off + TAR_BLOCK, size, type == 'x' ? PAX_MAX : LONGNAME_MAX,
 				      &data)) {
-				xp_error_set(err, XP_EXIT_MALFORMED,
+				xp_error_set(err, XP_ERR_MALFORMED,
 					     "malformed archive '%s': unreadable extended header at byte %llu",
 					     what, (unsigned long long)off);
 				goto fail;
@@ -337,7 +337,7 @@ int tar_scan(int fd, uint64_t fsize, const char *what, struct tar_index *out,
 				next_name = xstrndup(data, strnlen(data, (size_t)size));
 			} else if (parse_pax(data, (size_t)size, &next_name, &next_size, &has_next_size)) {
 				free(data);
-				xp_error_set(err, XP_EXIT_MALFORMED,
+				xp_error_set(err, XP_ERR_MALFORMED,
 					     "malformed archive '%s': bad pax header at byte %llu", what,
 					     (unsigned long long)off);
 				goto fail;

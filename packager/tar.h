@@ -13,7 +13,7 @@
  * prefix field), pax extended headers (path, size), GNU long names and base-256
  * sizes. Only regular files are indexed; names are normalised ("./" removed)
  * and names that are absolute or contain ".." are skipped. Every size and
- * offset is checked against the file size. Errors are XP_EXIT_MALFORMED.
+ * offset is checked against the file size. Errors are XP_ERR_MALFORMED.
  *
  * Writing produces ustar headers: mode 0644 (dirs 0755), uid/gid 0, no user
  * names, mtime 0; sizes of 8 GiB and more in base-256, which GNU tar,

@@ -3,7 +3,7 @@
  * tree.h).
  */
 #include "packager/tree.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 
 #include <jansson.h>
@@ -94,7 +94,7 @@ static int check_name(const char *name, const char *src, struct xp_error *err)
 	json_t *j = json_string(name);
 
 	if (!j)
-		return xp_error_set(err, XP_EXIT_USAGE, "cannot pack '%s': its name is not valid UTF-8",
+		return xp_error_set(err, XP_ERR_USAGE, "cannot pack '%s': its name is not valid UTF-8",
 				    src);
 	json_decref(j);
 	return 0;
@@ -102,7 +102,7 @@ static int check_name(const char *name, const char *src, struct xp_error *err)
 
 static int special(const char *src, const struct stat *st, struct xp_error *err)
 {
-	return xp_error_set(err, XP_EXIT_USAGE,
+	return xp_error_set(err, XP_ERR_USAGE,
 			    "cannot pack '%s': not a regular file, directory or link (%s)", src,
 			    S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket"
 			    : "a device node");
@@ -120,7 +120,7 @@ static int walk_entry(struct walk *w, const char *src, const char *name, size_t 
 	if (check_name(name, src, err))
 		return -1;
 	if (lstat(src, &st) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", src);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", src);
 	if (S_ISDIR(st.st_mode)) {
 		add(w, name, src, TREE_DIR);
 		return walk_dir(w, src, name, depth + 1, err);
@@ -135,13 +135,13 @@ static int walk_entry(struct walk *w, const char *src, const char *name, size_t 
 	if (S_ISLNK(st.st_mode)) {
 		n = readlink(src, target, sizeof(target));
 		if (n < 0)
-			return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read link '%s'", src);
+			return xp_error_errno(err, XP_ERR_LOCAL, "cannot read link '%s'", src);
 		if ((size_t)n > LINK_MAX_LEN)
-			return xp_error_set(err, XP_EXIT_USAGE, "cannot pack link '%s': target too long",
+			return xp_error_set(err, XP_ERR_USAGE, "cannot pack link '%s': target too long",
 					    src);
 		target[n] = '\0';
 		if (!tree_link_inside(target, depth))
-			return xp_error_set(err, XP_EXIT_USAGE,
+			return xp_error_set(err, XP_ERR_USAGE,
 					    "cannot pack link '%s': its target '%s' is outside the input (pack the target instead)",
 					    src, target);
 		e = add(w, name, src, TREE_LINK);
@@ -166,7 +166,7 @@ static int walk_dir(struct walk *w, const char *src, const char *name, size_t de
 	int ret = 0;
 
 	if (!d)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read directory '%s'", src);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read directory '%s'", src);
 	errno = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -178,7 +178,7 @@ static int walk_dir(struct walk *w, const char *src, const char *name, size_t de
 		names[n++] = xstrdup(de->d_name);
 	}
 	if (errno)
-		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read directory '%s'", src);
+		ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot read directory '%s'", src);
 	closedir(d);
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
@@ -204,11 +204,11 @@ static int walk_input(struct walk *w, const struct tree_input *in, struct xp_err
 	const char *p;
 
 	if (!in->dest[0] || in->dest[0] == '/')
-		return xp_error_set(err, XP_EXIT_USAGE, "invalid path '%s' inside the bundle", in->dest);
+		return xp_error_set(err, XP_ERR_USAGE, "invalid path '%s' inside the bundle", in->dest);
 	if (check_name(in->dest, in->src, err))
 		return -1;
 	if (stat(in->src, &st) < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", in->src);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", in->src);
 	/* implied parents: "models" of "models/x" */
 	for (p = strchr(in->dest, '/'); p; p = strchr(p + 1, '/')) {
 		char *dir = xstrndup(in->dest, (size_t)(p - in->dest));
@@ -260,10 +260,10 @@ static int normalise(struct tree *t, struct xp_error *err)
 				continue;
 			}
 			if ((prev->type == TREE_DIR) != (e->type == TREE_DIR))
-				xp_error_set(err, XP_EXIT_USAGE,
+				xp_error_set(err, XP_ERR_USAGE,
 					     "'/%s' in the bundle would be both a directory and a file", e->name);
 			else
-				xp_error_set(err, XP_EXIT_USAGE, "two inputs land at '/%s' in the bundle",
+				xp_error_set(err, XP_ERR_USAGE, "two inputs land at '/%s' in the bundle",
 					     e->name);
 			for (; i < t->n; i++)
 				entry_release(&t->v[i]);

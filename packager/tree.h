@@ -18,8 +18,8 @@
  * ("models", ...) are added as implied entries. Two inputs landing at the same
  * path are an error.
  *
- * Errors: a missing or unreadable input is XP_EXIT_SYSTEM; a special file, an
- * escaping link or a name clash is XP_EXIT_USAGE (the command line asked for
+ * Errors: a missing or unreadable input is XP_ERR_LOCAL; a special file, an
+ * escaping link or a name clash is XP_ERR_USAGE (the command line asked for
  * something xpship will not pack).
  */
 #ifndef XPSHIP_PACKAGER_TREE_H

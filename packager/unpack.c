@@ -5,7 +5,7 @@
 #include "packager/unpack.h"
 #include "packager/bundle.h"
 #include "packager/tree.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -154,7 +154,7 @@ static int check_entry(struct archive_entry *e, const char *name, const char *di
 	if (!why && !link && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
 		why = "not a regular file, directory or link";
 	if (why)
-		return xp_error_set(err, XP_EXIT_NO, "refusing '%s' in layer '%s': %s", name, digest, why);
+		return xp_error_set(err, XP_ERR_REFUSED, "refusing '%s' in layer '%s': %s", name, digest, why);
 	return 0;
 }
 
@@ -174,7 +174,7 @@ static int whiteout(const char *name, const char *digest, struct xp_error *err)
 	ret = *(base + strlen(WHITEOUT)) ? rm_path(target) : 0;
 	free(target);
 	if (ret)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot apply whiteout '%s' of layer '%s'",
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot apply whiteout '%s' of layer '%s'",
 				      name, digest);
 	return 1;
 }
@@ -190,7 +190,7 @@ static int copy_data(struct archive *in, struct archive *out, struct archive_ent
 
 	while ((r = archive_read_data_block(in, &buf, &size, &off)) == ARCHIVE_OK) {
 		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
-			return xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s': %s", name,
+			return xp_error_set(err, XP_ERR_LOCAL, "cannot write '%s': %s", name,
 					    archive_error_string(out));
 		end = off + (la_int64_t)size;
 	}
@@ -202,7 +202,7 @@ static int copy_data(struct archive *in, struct archive *out, struct archive_ent
 			*err = c->err;
 			return -1;
 		}
-		return xp_error_set(err, XP_EXIT_MALFORMED, "cannot read layer '%s': %s", digest,
+		return xp_error_set(err, XP_ERR_MALFORMED, "cannot read layer '%s': %s", digest,
 				    archive_error_string(in));
 	}
 	return 0;
@@ -215,7 +215,7 @@ static int read_fail(struct layer_ctx *c, struct archive *a, const char *digest,
 		*err = c->err;
 		return -1;
 	}
-	return xp_error_set(err, XP_EXIT_MALFORMED, "cannot read layer '%s': %s", digest,
+	return xp_error_set(err, XP_ERR_MALFORMED, "cannot read layer '%s': %s", digest,
 			    archive_error_string(a) ? archive_error_string(a) : "unknown error");
 }
 
@@ -239,7 +239,7 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 	snprintf(c.label, sizeof(c.label), "%.19s", d->digest);
 	c.buf = xmalloc(READ_CHUNK);
 	if (!a || fchdir(staging_fd) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot enter the staging directory");
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot enter the staging directory");
 		goto out;
 	}
 	archive_read_support_filter_gzip(a);
@@ -264,7 +264,7 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 		if (!w) {
 			archive_entry_set_pathname(e, name);
 			if (archive_write_header(disk, e) != ARCHIVE_OK) {
-				xp_error_set(err, archive_errno(disk) > 0 ? XP_EXIT_SYSTEM : XP_EXIT_NO,
+				xp_error_set(err, archive_errno(disk) > 0 ? XP_ERR_LOCAL : XP_ERR_REFUSED,
 					     "refusing '%s' in layer '%s': %s", name, d->digest,
 					     archive_error_string(disk));
 				free(name);
@@ -276,7 +276,7 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 				goto out;
 			}
 			if (archive_write_finish_entry(disk) != ARCHIVE_OK) {
-				xp_error_set(err, XP_EXIT_SYSTEM, "cannot write '%s': %s", name,
+				xp_error_set(err, XP_ERR_LOCAL, "cannot write '%s': %s", name,
 					     archive_error_string(disk));
 				free(name);
 				goto out;
@@ -311,7 +311,7 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 	ret = 0;
 out:
 	if (fchdir(cwd_fd) < 0 && ret == 0)
-		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot return to the working directory");
+		ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot return to the working directory");
 	if (a)
 		archive_read_free(a);
 	reader_close(c.r);
@@ -354,7 +354,7 @@ static char *make_staging(const char *dir, struct xp_error *err)
 	tmpl = xasprintf("%s/.%s.unpack-XXXXXX", parent, slash ? slash + 1 : dir);
 	free(parent);
 	if (!mkdtemp(tmpl)) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot create a directory beside '%s'", dir);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot create a directory beside '%s'", dir);
 		free(tmpl);
 		return NULL;
 	}
@@ -386,15 +386,15 @@ static int extract_all(struct store *s, const struct oci_manifest *m, const char
 	size_t i;
 
 	if (cwd < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open the working directory");
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open the working directory");
 	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot open '%s'", staging);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", staging);
 		goto out;
 	}
 	disk = disk_writer();
 	if (!disk) {
-		xp_error_set(err, XP_EXIT_SYSTEM, "cannot extract: out of memory");
+		xp_error_set(err, XP_ERR_LOCAL, "cannot extract: out of memory");
 		goto out;
 	}
 	for (i = 0; i < m->n_layers; i++) {
@@ -405,23 +405,23 @@ static int extract_all(struct store *s, const struct oci_manifest *m, const char
 			goto out;
 	}
 	if (fchdir(sfd) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot enter '%s'", staging);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot enter '%s'", staging);
 		goto out;
 	}
 	/* directory modes and times are set at close, inside the staging directory */
 	if (archive_write_close(disk) != ARCHIVE_OK)
-		xp_error_set(err, XP_EXIT_SYSTEM, "cannot finish extraction: %s",
+		xp_error_set(err, XP_ERR_LOCAL, "cannot finish extraction: %s",
 			     archive_error_string(disk));
 	else
 		ret = 0;
 	if (fchdir(cwd) < 0 && ret == 0)
-		ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot return to the working directory");
+		ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot return to the working directory");
 out:
 	if (disk) {
 		if (ret && fchdir(sfd) == 0) {
 			archive_write_free(disk); /* its pending fixups are relative */
 			if (fchdir(cwd) < 0)
-				ret = xp_error_errno(err, XP_EXIT_SYSTEM,
+				ret = xp_error_errno(err, XP_ERR_LOCAL,
 						     "cannot return to the working directory");
 		} else {
 			archive_write_free(disk);
@@ -451,7 +451,7 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 	memset(&m, 0, sizeof(m));
 	memset(&md, 0, sizeof(md));
 	if (lstat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && dir_is_empty(dir))) {
-		xp_error_set(err, XP_EXIT_USAGE,
+		xp_error_set(err, XP_ERR_USAGE,
 			     "cannot unpack into '%s': it exists and is not an empty directory", dir);
 		goto out;
 	}
@@ -459,7 +459,7 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 		goto out;
 	for (i = 0; i < m.n_layers; i++) {
 		if (!layer_type_ok(m.layers[i].desc.media_type)) {
-			xp_error_set(err, XP_EXIT_MALFORMED,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "cannot unpack layer '%s': unsupported media type '%s'",
 				     m.layers[i].desc.digest, m.layers[i].desc.media_type);
 			goto out;
@@ -471,7 +471,7 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 	if (extract_all(s, &m, staging, progress, &st, err))
 		goto out;
 	if (rename(staging, dir) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot rename into '%s'", dir);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot rename into '%s'", dir);
 		goto out;
 	}
 	free(staging);

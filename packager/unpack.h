@@ -20,9 +20,9 @@
  * extracted, without following links; opaque markers are skipped.
  *
  * Layer media types: OCI and Docker tar layers (plain, gzip, zstd) and the
- * CNCF ModelPack tar layers. Errors: a refused entry or a digest mismatch is
- * XP_EXIT_NO; an unreadable or unsupported layer XP_EXIT_MALFORMED; local I/O
- * XP_EXIT_SYSTEM; DIR not empty XP_EXIT_USAGE. An interruption by signal can
+ * CNCF ModelPack tar layers. Errors: a refused entry is XP_ERR_REFUSED, a digest
+ * mismatch XP_ERR_INTEGRITY; an unreadable or unsupported layer XP_ERR_MALFORMED; local I/O
+ * XP_ERR_LOCAL; DIR not empty XP_ERR_USAGE. An interruption by signal can
  * leave the hidden staging directory behind (never a partial DIR).
  * Not thread-safe: extraction runs with the staging directory as the working
  * directory, restored afterwards.

@@ -2,14 +2,14 @@
  * verify.c — verifying a bundle end to end (sign.h): its content against the
  * digests, its cosign signatures and its DSSE attestations against a key.
  *
- * What the store reports as absent, mismatched or malformed (XP_EXIT_NO,
- * XP_EXIT_MALFORMED) is a failed check in the report — the bundle does not
+ * What the store reports as absent, mismatched, refused or malformed
+ * (XP_ERR_NOT_FOUND, _INTEGRITY, _REFUSED, _MALFORMED) is a failed check in the report — the bundle does not
  * verify — and the walk goes on, so one run names every failure. Anything
  * else (I/O, a registry that does not answer) stops the verification.
  */
 #include "packager/sign_impl.h"
 #include "common/base64.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "packager/store_impl.h"
@@ -58,7 +58,8 @@ void verify_report_release(struct verify_report *r)
  * "the store cannot be read". */
 static int is_finding(const struct xp_error *err)
 {
-	return err->code == XP_EXIT_NO || err->code == XP_EXIT_MALFORMED;
+	return err->cls == XP_ERR_NOT_FOUND || err->cls == XP_ERR_INTEGRITY ||
+	       err->cls == XP_ERR_REFUSED || err->cls == XP_ERR_MALFORMED;
 }
 
 /* Read content to the end through the store's verifying reader. */
@@ -268,16 +269,16 @@ static const char *check_statement(json_t *st, const struct oci_desc *m, const c
 	size_t i;
 
 	if (!type || (strcmp(type, INTOTO_STATEMENT_V1) && strcmp(type, "https://in-toto.io/Statement/v0.1"))) {
-		xp_error_set(err, XP_EXIT_NO, "not an in-toto statement (_type '%.100s')",
+		xp_error_set(err, XP_ERR_REFUSED, "not an in-toto statement (_type '%.100s')",
 			     type ? type : "");
 		return NULL;
 	}
 	if (!pt) {
-		xp_error_set(err, XP_EXIT_NO, "statement has no predicateType");
+		xp_error_set(err, XP_ERR_REFUSED, "statement has no predicateType");
 		return NULL;
 	}
 	if (annotated && strcmp(annotated, pt) != 0) {
-		xp_error_set(err, XP_EXIT_NO, "statement's predicateType '%.100s' differs from the layer's '%.100s'",
+		xp_error_set(err, XP_ERR_REFUSED, "statement's predicateType '%.100s' differs from the layer's '%.100s'",
 			     pt, annotated);
 		return NULL;
 	}
@@ -287,7 +288,7 @@ static const char *check_statement(json_t *st, const struct oci_desc *m, const c
 		if (h && strcmp(h, digest_hex(m->digest)) == 0)
 			return pt;
 	}
-	xp_error_set(err, XP_EXIT_NO, "statement's subject is not this manifest (%s)", m->digest);
+	xp_error_set(err, XP_ERR_INTEGRITY, "statement's subject is not this manifest (%s)", m->digest);
 	return NULL;
 }
 
@@ -318,7 +319,7 @@ static int check_one_attestation(struct store *s, const struct oci_desc *m, cons
 	if (dsse_verify(k, env, len, &ptype, &payload, &plen, err))
 		goto bad;
 	if (strcmp(ptype, INTOTO_PAYLOAD_TYPE) != 0) {
-		xp_error_set(err, XP_EXIT_NO, "payloadType '%.100s', not in-toto", ptype);
+		xp_error_set(err, XP_ERR_REFUSED, "payloadType '%.100s', not in-toto", ptype);
 		goto bad;
 	}
 	if (oci_json_load(payload, plen, "statement", tag, &st, err))

@@ -12,7 +12,7 @@
 
 #include "common/digest.h"
 #include "common/doc.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "pipeline/experiment_impl.h"
@@ -197,7 +197,7 @@ struct ctx {
 static int fail_at(struct ctx *c, const struct doc_node *n, const char *fmt, const char *a,
 		   const char *b)
 {
-	return xp_error_at(c->err, XP_EXIT_MALFORMED, c->d->name, n ? n->line : 1,
+	return xp_error_at(c->err, XP_ERR_MALFORMED, c->d->name, n ? n->line : 1,
 			   n ? n->col : 1, fmt, a, b);
 }
 
@@ -371,11 +371,11 @@ static int check_header(struct ctx *c, const struct doc_node *root)
 		if (!v)
 			return fail_at(c, root, "missing required key '%s'%s", want[i][0], "");
 		if (v->type != DOC_SCALAR)
-			return xp_error_at(c->err, XP_EXIT_MALFORMED, c->d->name, v->line,
+			return xp_error_at(c->err, XP_ERR_MALFORMED, c->d->name, v->line,
 					   v->col, "'%s' must be '%s', found %s", want[i][0],
 					   want[i][1], doc_type_name(v));
 		if (!doc_is_string(v) || strcmp(v->str, want[i][1]) != 0)
-			return xp_error_at(c->err, XP_EXIT_MALFORMED, c->d->name, v->line,
+			return xp_error_at(c->err, XP_ERR_MALFORMED, c->d->name, v->line,
 					   v->col, "'%s' must be '%s', found '%s'", want[i][0],
 					   want[i][1], v->str);
 	}
@@ -577,7 +577,7 @@ int experiment_provenance_json(const struct experiment_summary *s, char **out,
 	check = json_loads(s->params_json ? s->params_json : "{}", 0, &jerr);
 	if (!check || !json_is_object(check)) {
 		json_decref(check);
-		return xp_error_set(err, XP_EXIT_MALFORMED,
+		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "invalid parameters of run '%s': %s",
 				    s->selected_run ? s->selected_run : "?",
 				    check ? "not a JSON object" : jerr.text);

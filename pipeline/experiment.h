@@ -49,7 +49,7 @@ struct experiment_summary {
 };
 
 /* Load (and minimally check) the record at path; errors are positioned
- * (XP_EXIT_MALFORMED with file:line:col, or XP_EXIT_SYSTEM when a file cannot be
+ * (XP_ERR_MALFORMED with file:line:col, or XP_ERR_LOCAL when a file cannot be
  * read). metrics_file and mlflow_run paths are relative to the record's
  * directory. `out` is written only on success; release it with
  * experiment_summary_release. */
@@ -72,13 +72,13 @@ int experiment_provenance_json(const struct experiment_summary *s, char **out,
 			       struct xp_error *err);
 
 /* The commented starter record `xpship init` writes (schema-valid, with
- * placeholder values; created = now, or SOURCE_DATE_EPOCH). Caller frees. */
-char *experiment_starter(void);
+ * placeholder values; created = `now`, seconds since 1970). Caller frees. */
+char *experiment_starter(long long now);
 
-/* Write the starter as DIR/experiment.yaml (DIR created when missing; NULL or ""
+/* Write the starter (created `now`) as DIR/experiment.yaml (DIR created when missing; NULL or ""
  * is "."). An existing record is never overwritten: that is an error
- * (XP_EXIT_SYSTEM, "refusing to overwrite ..."). *written gets the path (caller
+ * (XP_ERR_LOCAL, "refusing to overwrite ..."). *written gets the path (caller
  * frees). */
-int experiment_init(const char *dir, char **written, struct xp_error *err);
+int experiment_init(const char *dir, long long now, char **written, struct xp_error *err);
 
 #endif

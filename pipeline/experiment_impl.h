@@ -22,7 +22,7 @@ int experiment_parse(const char *buf, size_t len, const char *name, struct doc *
 		     char digest[XP_DIGEST_SIZE], struct xp_error *err);
 
 /* Read the record once: hash its bytes into digest (optional) and parse them.
- * Errors: XP_EXIT_SYSTEM (unreadable), XP_EXIT_MALFORMED (positioned). */
+ * Errors: XP_ERR_LOCAL (unreadable), XP_ERR_MALFORMED (positioned). */
 int experiment_load(const char *path, struct doc **out, char digest[XP_DIGEST_SIZE],
 		    struct xp_error *err);
 

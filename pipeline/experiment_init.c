@@ -8,8 +8,9 @@
  * an existing record is never overwritten, not even by a concurrent init.
  */
 #include "pipeline/experiment.h"
+#include "common/timeutil.h"
 
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 static const char starter[] =
@@ -90,36 +90,17 @@ static const char starter[] =
 	"    - path: model/model.onnx\n"
 	"      digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n";
 
-/* Now, or SOURCE_DATE_EPOCH for reproducible output (up to
- * 9999-12-31T23:59:59Z, the last second RFC 3339 can write). */
-static time_t now(void)
+char *experiment_starter(long long now)
 {
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
+	char stamp[XP_TIME_SIZE], day[9];
 
-	if (sde && *sde) {
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (!*end && !errno && v >= 0 && v <= 253402300799LL)
-			return (time_t)v;
-	}
-	return time(NULL);
-}
-
-char *experiment_starter(void)
-{
-	char day[16], stamp[32];
-	struct tm tm;
-	time_t t = now();
-
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof(day), "%Y%m%d", &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	xp_time_format(now, stamp);
+	/* "2026-11-20T09:30:00Z" -> "20261120" */
+	snprintf(day, sizeof(day), "%.4s%.2s%.2s", stamp, stamp + 5, stamp + 8);
 	return xasprintf(starter, day, stamp);
 }
 
-int experiment_init(const char *dir, char **written, struct xp_error *err)
+int experiment_init(const char *dir, long long now, char **written, struct xp_error *err)
 {
 	struct atomic_file af;
 	char *path, *text = NULL;
@@ -129,29 +110,29 @@ int experiment_init(const char *dir, char **written, struct xp_error *err)
 		dir = ".";
 	path = xasprintf("%s/experiment.yaml", dir);
 	if (access(path, F_OK) == 0) {
-		xp_error_set(err, XP_EXIT_SYSTEM,
+		xp_error_set(err, XP_ERR_LOCAL,
 			     "refusing to overwrite '%s': it already exists", path);
 		goto out;
 	}
 	if (mkdir_p(dir, 0755, err) || atomic_open(&af, path, 0644, err))
 		goto out;
-	text = experiment_starter();
+	text = experiment_starter(now);
 	if (atomic_write(&af, text, strlen(text), err)) {
 		atomic_abort(&af);
 		goto out;
 	}
 	if (fsync(af.fd) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", path);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", path);
 		atomic_abort(&af);
 		goto out;
 	}
 	/* link, not rename: never replaces a record created meanwhile */
 	if (link(af.tmp, path) < 0) {
 		if (errno == EEXIST)
-			xp_error_set(err, XP_EXIT_SYSTEM,
+			xp_error_set(err, XP_ERR_LOCAL,
 				     "refusing to overwrite '%s': it already exists", path);
 		else
-			xp_error_errno(err, XP_EXIT_SYSTEM, "cannot write '%s'", path);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", path);
 		atomic_abort(&af);
 		goto out;
 	}

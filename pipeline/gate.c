@@ -6,8 +6,9 @@
  */
 #include "pipeline/gate.h"
 
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
+#include "common/timeutil.h"
 
 #include <float.h>
 #include <stdio.h>
@@ -249,8 +250,6 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 	struct gate_decision d;
 	struct metrics cand, base;
 	int have_base = 0, ret = -1;
-	time_t now = (time_t)in->now;
-	struct tm tm;
 
 	memset(&d, 0, sizeof(d));
 	metrics_init(&cand);
@@ -277,8 +276,7 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 	} else if (in->baseline_absent) {
 		d.baseline_absent = xstrdup(in->baseline_absent);
 	}
-	gmtime_r(&now, &tm);
-	strftime(d.time, sizeof(d.time), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	xp_time_format(in->now, d.time);
 	d.tool_version = xstrdup(in->tool_version ? in->tool_version : "");
 	gate_evaluate(&d.policy, &cand, have_base ? &base : NULL, &d);
 	*out = d;

@@ -8,7 +8,7 @@
  */
 #include "pipeline/metrics.h"
 
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "pipeline/jsonw.h"
@@ -154,10 +154,10 @@ int metrics_set(struct metrics *m, const char *key, double value, const char *fi
 	char buf[XP_ERR_FILE_MAX + 32];
 
 	if (!isfinite(value))
-		return xp_error_at(err, XP_EXIT_MALFORMED, file, line, col,
+		return xp_error_at(err, XP_ERR_MALFORMED, file, line, col,
 				   "metric '%s' is not a finite number", key);
 	if (o)
-		return xp_error_at(err, XP_EXIT_MALFORMED, file, line, col,
+		return xp_error_at(err, XP_ERR_MALFORMED, file, line, col,
 				   "duplicate metric '%s' (first defined at %s)", key,
 				   where(o, file, buf, sizeof(buf)));
 	append(m, xstrdup(key), value, file_name(m, file), line, col);
@@ -182,7 +182,7 @@ static int merge(struct metrics *dst, struct metrics *src, struct xp_error *err)
 		if (o && o->value != s->value) {
 			metrics_format_number(s->value, num[0]);
 			metrics_format_number(o->value, num[1]);
-			return xp_error_at(err, XP_EXIT_MALFORMED, s->file, s->line, s->col,
+			return xp_error_at(err, XP_ERR_MALFORMED, s->file, s->line, s->col,
 					   "metric '%s' = %s conflicts with %s from %s", s->key,
 					   num[0], num[1], where(o, "", buf, sizeof(buf)));
 		}
@@ -210,13 +210,13 @@ static int bad_value(const struct doc *d, const struct doc_node *n, const char *
 		     struct xp_error *err)
 {
 	if (n->type == DOC_SCALAR && (n->kind == DOC_INT || n->kind == DOC_FLOAT))
-		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
+		return xp_error_at(err, XP_ERR_MALFORMED, d->name, n->line, n->col,
 				   "metric '%s' is not a finite number: %s", key, n->str);
 	if (n->type == DOC_SCALAR && n->kind != DOC_NULL)
-		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
+		return xp_error_at(err, XP_ERR_MALFORMED, d->name, n->line, n->col,
 				   "metric '%s' must be a number, found %s '%s'", key,
 				   doc_type_name(n), n->str);
-	return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
+	return xp_error_at(err, XP_ERR_MALFORMED, d->name, n->line, n->col,
 			   "metric '%s' must be a number, found %s", key, doc_type_name(n));
 }
 
@@ -233,7 +233,7 @@ static int flatten(struct metrics *m, const struct doc *d, const struct doc_node
 			size_t keep = key->len;
 
 			if (k->len == 0 || strlen(k->str) != k->len)
-				return xp_error_at(err, XP_EXIT_MALFORMED, d->name, k->line,
+				return xp_error_at(err, XP_ERR_MALFORMED, d->name, k->line,
 						   k->col, "invalid metric name '%s'", k->str);
 			if (keep)
 				strbuf_addc(key, '.');
@@ -247,7 +247,7 @@ static int flatten(struct metrics *m, const struct doc *d, const struct doc_node
 	}
 	if (n->type == DOC_SEQ) {
 		if (n->n == 0)
-			return xp_error_at(err, XP_EXIT_MALFORMED, d->name, n->line, n->col,
+			return xp_error_at(err, XP_ERR_MALFORMED, d->name, n->line, n->col,
 					   "metric '%s' is an empty series", key->buf);
 		for (i = 0; i < n->n; i++)
 			if (doc_number(n->items[i], &x))
@@ -279,7 +279,7 @@ int metrics_load_node(struct metrics *m, const struct doc *d, const struct doc_n
 	int ret;
 
 	if (!map || map->type != DOC_MAP)
-		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, map ? map->line : 1,
+		return xp_error_at(err, XP_ERR_MALFORMED, d->name, map ? map->line : 1,
 				   map ? map->col : 1, "expected a mapping of metrics, found %s",
 				   doc_type_name(map));
 	metrics_init(&tmp);
@@ -411,7 +411,7 @@ static int mlflow_file(struct metrics *m, const char *path, const char *key,
 			continue;
 		}
 		if (mlflow_line(buf + pos, end - pos, &ts, &v, &step, &vcol, &bad)) {
-			xp_error_at(err, XP_EXIT_MALFORMED, path, lineno, bad,
+			xp_error_at(err, XP_ERR_MALFORMED, path, lineno, bad,
 				    "metric '%s': expected \"<timestamp> <value> [<step>]\"", key);
 			goto out;
 		}
@@ -425,11 +425,11 @@ static int mlflow_file(struct metrics *m, const char *path, const char *key,
 		pos = end + 1;
 	}
 	if (!best_line) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, 1, 1, "metric '%s' has no values", key);
+		xp_error_at(err, XP_ERR_MALFORMED, path, 1, 1, "metric '%s' has no values", key);
 		goto out;
 	}
 	if (!isfinite(best)) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, best_line, best_col,
+		xp_error_at(err, XP_ERR_MALFORMED, path, best_line, best_col,
 			    "metric '%s' is not a finite number", key);
 		goto out;
 	}
@@ -452,11 +452,11 @@ static int mlflow_walk(struct metrics *m, const char *dir, const char *prefix, i
 	int i, n, ret = 0;
 
 	if (depth > MLFLOW_MAX_DEPTH)
-		return xp_error_set(err, XP_EXIT_MALFORMED,
+		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "cannot read MLflow metrics '%s': nested too deeply", dir);
 	n = scandir(dir, &ents, no_dots, alphasort);
 	if (n < 0)
-		return xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read directory '%s'", dir);
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot read directory '%s'", dir);
 	for (i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, ents[i]->d_name);
 		char *key = *prefix ? xasprintf("%s/%s", prefix, ents[i]->d_name)
@@ -465,10 +465,10 @@ static int mlflow_walk(struct metrics *m, const char *dir, const char *prefix, i
 		struct stat st;
 
 		if (ret == 0 && !utf8)
-			ret = xp_error_set(err, XP_EXIT_MALFORMED,
+			ret = xp_error_set(err, XP_ERR_MALFORMED,
 					   "invalid metric name '%s': not UTF-8", path);
 		else if (ret == 0 && stat(path, &st) < 0)
-			ret = xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read '%s'", path);
+			ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", path);
 		else if (ret == 0 && S_ISDIR(st.st_mode))
 			ret = mlflow_walk(m, path, key, depth + 1, err);
 		else if (ret == 0)
@@ -491,11 +491,11 @@ int metrics_load_mlflow(struct metrics *m, const char *dir, struct xp_error *err
 
 	metrics_init(&tmp);
 	if (stat(dir, &st) < 0) {
-		xp_error_errno(err, XP_EXIT_SYSTEM, "cannot read MLflow run '%s'", dir);
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot read MLflow run '%s'", dir);
 		goto out;
 	}
 	if (stat(sub, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		xp_error_set(err, XP_EXIT_MALFORMED,
+		xp_error_set(err, XP_ERR_MALFORMED,
 			     "cannot read MLflow run '%s': no metrics/ directory", dir);
 		goto out;
 	}
@@ -535,7 +535,7 @@ static int run_path(const struct doc *d, const struct doc_node *run, const char 
 	if (!v || (v->type == DOC_SCALAR && v->kind == DOC_NULL))
 		return 0;
 	if (!doc_is_string(v) || v->len == 0 || strlen(v->str) != v->len)
-		return xp_error_at(err, XP_EXIT_MALFORMED, d->name, v->line, v->col,
+		return xp_error_at(err, XP_ERR_MALFORMED, d->name, v->line, v->col,
 				   "'%s' must be a path, found %s", field, doc_type_name(v));
 	*out = v->str;
 	return 0;
@@ -558,7 +558,7 @@ int metrics_load_run(struct metrics *m, const struct doc *record, const struct d
 	int ret = -1;
 
 	if (!run || run->type != DOC_MAP)
-		return xp_error_at(err, XP_EXIT_MALFORMED, record->name, run ? run->line : 1,
+		return xp_error_at(err, XP_ERR_MALFORMED, record->name, run ? run->line : 1,
 				   run ? run->col : 1, "a run must be a mapping, found %s",
 				   doc_type_name(run));
 	for (i = 0; i < 2; i++)
@@ -609,7 +609,7 @@ int metrics_load_experiment(struct metrics *m, const char *path, struct xp_error
 	if (doc_load_file(path, DOC_AUTO, &d, err))
 		return -1;
 	if (!d->root || d->root->type != DOC_MAP) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, d->root ? d->root->line : 1,
+		xp_error_at(err, XP_ERR_MALFORMED, path, d->root ? d->root->line : 1,
 			    d->root ? d->root->col : 1,
 			    "expected an experiment record (a mapping), found %s",
 			    doc_type_name(d->root));
@@ -618,18 +618,18 @@ int metrics_load_experiment(struct metrics *m, const char *path, struct xp_error
 	sel = doc_get(d->root, "selected");
 	runs = doc_get(d->root, "runs");
 	if (!sel) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, 1, 1,
+		xp_error_at(err, XP_ERR_MALFORMED, path, 1, 1,
 			    "experiment record has no 'selected' run");
 		goto out;
 	}
 	if (!doc_is_string(sel) || strlen(sel->str) != sel->len) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, sel->line, sel->col,
+		xp_error_at(err, XP_ERR_MALFORMED, path, sel->line, sel->col,
 			    "'selected' must be a run id, found %s", doc_type_name(sel));
 		goto out;
 	}
 	run = find_run(runs, sel->str);
 	if (!run) {
-		xp_error_at(err, XP_EXIT_MALFORMED, path, sel->line, sel->col,
+		xp_error_at(err, XP_ERR_MALFORMED, path, sel->line, sel->col,
 			    "selected run '%s' is not among the record's runs", sel->str);
 		goto out;
 	}

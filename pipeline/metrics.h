@@ -16,13 +16,13 @@
  *     to the record's directory), its sources merged in that order.
  *
  * Values must be finite numbers: NaN, infinities, strings, booleans and nulls are
- * malformed input (XP_EXIT_MALFORMED) reported at their position. A key defined
+ * malformed input (XP_ERR_MALFORMED) reported at their position. A key defined
  * twice within one source is malformed; when sources are merged, the same key
  * with the same value is accepted and a different value is a conflict
  * (malformed, reported at the later definition).
  *
  * Every loader appends to a caller-initialised struct metrics and changes it only
- * on success. Unreadable files are XP_EXIT_SYSTEM.
+ * on success. Unreadable files are XP_ERR_LOCAL.
  */
 #ifndef XPSHIP_PIPELINE_METRICS_H
 #define XPSHIP_PIPELINE_METRICS_H
@@ -78,7 +78,7 @@ int metrics_load_experiment(struct metrics *m, const char *path, struct xp_error
 /* The metric under a dotted key, or NULL. Borrowed from m. */
 const struct metric *metrics_get(const struct metrics *m, const char *key);
 
-/* Add one metric; a key already present is an error (XP_EXIT_MALFORMED at the new
+/* Add one metric; a key already present is an error (XP_ERR_MALFORMED at the new
  * position). The value must be finite. */
 int metrics_set(struct metrics *m, const char *key, double value, const char *file,
 		unsigned line, unsigned col, struct xp_error *err);

@@ -9,7 +9,7 @@
 #include "pipeline/policy.h"
 
 #include "common/doc.h"
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "common/suggest.h"
@@ -71,7 +71,7 @@ struct loader {
 static int fail_at(struct loader *l, const struct doc_node *n, const char *fmt,
 		   const char *a, const char *b)
 {
-	return xp_error_at(l->err, XP_EXIT_MALFORMED, l->d->name, n ? n->line : 1,
+	return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, n ? n->line : 1,
 			   n ? n->col : 1, fmt, a, b);
 }
 
@@ -102,7 +102,7 @@ static int check_keys(struct loader *l, const struct doc_node *map,
 		best = suggest_closest(k->str, allowed, (size_t)-1);
 		if (best)
 			snprintf(hint, sizeof(hint), " (did you mean '%s'?)", best);
-		return xp_error_at(l->err, XP_EXIT_MALFORMED, l->d->name, k->line, k->col,
+		return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, k->line, k->col,
 				   "unknown %s '%s'%s", what, k->str, hint);
 	}
 	return 0;
@@ -135,7 +135,7 @@ static int choice(struct loader *l, const struct doc_node *v, const char *key,
 					    list[i]);
 		}
 	}
-	xp_error_at(l->err, XP_EXIT_MALFORMED, l->d->name, v->line, v->col, "%s", sb.buf);
+	xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, v->line, v->col, "%s", sb.buf);
 	strbuf_release(&sb);
 	return -1;
 }
@@ -147,7 +147,7 @@ static int number(struct loader *l, const struct doc_node *v, const char *key, d
 	if (v->type == DOC_SCALAR && (v->kind == DOC_INT || v->kind == DOC_FLOAT))
 		return fail_at(l, v, "'%s' must be a finite number, found %s", key, v->str);
 	if (v->type == DOC_SCALAR && v->kind != DOC_NULL)
-		return xp_error_at(l->err, XP_EXIT_MALFORMED, l->d->name, v->line, v->col,
+		return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, v->line, v->col,
 				   "'%s' must be a number, found %s '%s'", key,
 				   doc_type_name(v), v->str);
 	return fail_at(l, v, "'%s' must be a number, found %s", key, doc_type_name(v));
@@ -215,7 +215,7 @@ static int load_rule(struct loader *l, const struct doc_node *n, struct policy_r
 
 		metrics_format_number(cmin->threshold, a);
 		metrics_format_number(cmax->threshold, b);
-		return xp_error_at(l->err, XP_EXIT_MALFORMED, l->d->name, cmin->line, cmin->col,
+		return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, cmin->line, cmin->col,
 				   "rule for '%s': min %s is above max %s", metric->str, a, b);
 	}
 	r->metric = xstrdup(metric->str);

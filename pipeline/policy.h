@@ -16,8 +16,8 @@
  * the position and a did-you-mean where one fits: unknown keys, a missing or
  * unsupported version, no rules, a rule without a metric or without a check,
  * thresholds that are not finite numbers, min above max, negative regression
- * allowances. All such errors are XP_EXIT_MALFORMED; an unreadable file is
- * XP_EXIT_SYSTEM.
+ * allowances. All such errors are XP_ERR_MALFORMED; an unreadable file is
+ * XP_ERR_LOCAL.
  */
 #ifndef XPSHIP_PIPELINE_POLICY_H
 #define XPSHIP_PIPELINE_POLICY_H

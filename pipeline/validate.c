@@ -11,7 +11,7 @@
  */
 #include "pipeline/validate_impl.h"
 
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 #include "pipeline/experiment.h"
 #include "pipeline/experiment_impl.h"
@@ -653,7 +653,7 @@ static void validate_doc(struct doc *d, const struct xp_error *lerr, const char 
 	c.o = opts ? opts : &defaults;
 	if (!d) {
 		load_failure(&c, lerr);
-		r->status = XP_EXIT_MALFORMED;
+		r->status = XP_ERR_MALFORMED;
 		return;
 	}
 	c.d = d;
@@ -665,8 +665,8 @@ static void validate_doc(struct doc *d, const struct xp_error *lerr, const char 
 			v_files(&c);
 	}
 	findings_sort(&r->findings, name);
-	r->status = c.unreadable ? XP_EXIT_SYSTEM
-		  : findings_count(&r->findings, FINDING_ERROR) ? XP_EXIT_NO : XP_EXIT_OK;
+	r->status = c.unreadable ? XP_ERR_LOCAL
+		  : findings_count(&r->findings, FINDING_ERROR) ? XP_ERR_REFUSED : XP_ERR_NONE;
 	for (i = 0; i < c.n_hashes; i++)
 		free(c.hashes[i].path);
 	free(c.hashes);
@@ -682,7 +682,7 @@ int experiment_validate(const char *path, const struct validate_opts *opts,
 
 	memset(&r, 0, sizeof(r));
 	xp_error_clear(&lerr);
-	if (experiment_load(path, &d, r.digest, &lerr) && lerr.code != XP_EXIT_MALFORMED) {
+	if (experiment_load(path, &d, r.digest, &lerr) && lerr.cls != XP_ERR_MALFORMED) {
 		*err = lerr;
 		return -1;
 	}

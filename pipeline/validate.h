@@ -33,12 +33,12 @@ struct validate_opts {
 struct validate_report {
 	struct findings findings;      /* sorted by position, the record's file first */
 	char digest[XP_DIGEST_SIZE];   /* the record's sha256, "" when unreadable */
-	/* The outcome as an exit code, warnings not counted:
-	 *   XP_EXIT_OK         no errors
-	 *   XP_EXIT_NO         errors (invalid record)
-	 *   XP_EXIT_MALFORMED  the record is not well-formed YAML/JSON
-	 *   XP_EXIT_SYSTEM     a file the record names exists but cannot be read */
-	int status;
+	/* The outcome as an error class, warnings not counted:
+	 *   XP_ERR_NONE        no errors
+	 *   XP_ERR_REFUSED     errors (invalid record)
+	 *   XP_ERR_MALFORMED   the record is not well-formed YAML/JSON
+	 *   XP_ERR_LOCAL       a file the record names exists but cannot be read */
+	enum xp_err status;
 };
 
 /* The rules, in a fixed order (SARIF rule indexes). Borrowed, static. */
@@ -46,7 +46,7 @@ extern const struct finding_rule validate_rules[];
 extern const size_t validate_n_rules;
 
 /* Validate the record at `path`. Returns 0 with the report filled (whatever the
- * findings), or -1 when the record itself cannot be read (XP_EXIT_SYSTEM in err,
+ * findings), or -1 when the record itself cannot be read (XP_ERR_LOCAL in err,
  * report untouched). Release the report with validate_report_release. */
 int experiment_validate(const char *path, const struct validate_opts *opts,
 			struct validate_report *out, struct xp_error *err);

@@ -8,7 +8,7 @@
  */
 #include "pipeline/validate_impl.h"
 
-#include "common/exitcode.h"
+#include "common/error.h"
 #include "common/strbuf.h"
 #include "pipeline/experiment_impl.h"
 #include "pipeline/metrics.h"
@@ -115,14 +115,14 @@ static void load_run_metrics(struct vctx *c, struct vrun *r)
 		r->loaded = 1;
 		return;
 	}
-	if (err.code == XP_EXIT_SYSTEM)
+	if (err.cls == XP_ERR_LOCAL)
 		c->unreadable = 1;
 	if (err.line)
 		findings_add(c->f, FINDING_ERROR,
-			     err.code == XP_EXIT_SYSTEM ? R_UNREADABLE : R_BAD_METRICS,
+			     err.cls == XP_ERR_LOCAL ? R_UNREADABLE : R_BAD_METRICS,
 			     err.file, err.line, err.col, "%s", err.msg);
 	else
-		v_add(c, FINDING_ERROR, err.code == XP_EXIT_SYSTEM ? R_UNREADABLE : R_BAD_METRICS,
+		v_add(c, FINDING_ERROR, err.cls == XP_ERR_LOCAL ? R_UNREADABLE : R_BAD_METRICS,
 		      doc_get(r->node, "mlflow_run") ? doc_get(r->node, "mlflow_run")
 						     : r->id_node ? r->id_node : r->node,
 		      "%s", err.msg);

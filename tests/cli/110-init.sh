@@ -15,13 +15,24 @@ grep -qx '  created: 2026-11-20T09:30:00Z         # RFC 3339, UTC' proj/experime
 grep -q '^  id: exp-20261120-001 ' proj/experiment.yaml || fail "id"
 [ "$(grep -c '^ *#' proj/experiment.yaml)" -ge 4 ] || fail "starter is not commented"
 
-# a SOURCE_DATE_EPOCH past year 9999 has no RFC 3339 form: the current time
-# is used, as for one that is not a number
-SOURCE_DATE_EPOCH=253402300800 run xp init far
+# a SOURCE_DATE_EPOCH that is not a number, or past year 9999 (no RFC 3339
+# form), is refused as by every other command; nothing is written
+for e in bogus 253402300800 -5 ' 7'; do
+	SOURCE_DATE_EPOCH=$e run xp init far
+	expect_rc 2
+	expect_out_empty
+	expect_err <<END
+xpship: error: invalid SOURCE_DATE_EPOCH '$e': expected seconds since 1970
+Run 'xpship init --help' for usage.
+END
+	[ -e far ] && fail "init wrote far/ despite SOURCE_DATE_EPOCH '$e'"
+done
+# empty is unset: the current time
+SOURCE_DATE_EPOCH= run xp init now
 expect_rc 0
-grep -Eq '^  created: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z ' far/experiment.yaml ||
-	fail "created time: $(grep created: far/experiment.yaml)"
-grep -Eq '^  id: exp-[0-9]{8}-001 ' far/experiment.yaml || fail "id: $(grep ' id:' far/experiment.yaml)"
+grep -Eq '^  created: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z ' now/experiment.yaml ||
+	fail "created time: $(grep created: now/experiment.yaml)"
+grep -Eq '^  id: exp-[0-9]{8}-001 ' now/experiment.yaml || fail "id: $(grep ' id:' now/experiment.yaml)"
 
 # refuses to overwrite, and leaves the record and no temporary file behind
 echo "mine" > proj/experiment.yaml

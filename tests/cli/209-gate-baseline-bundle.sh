@@ -96,6 +96,22 @@ sed 's/on_missing_baseline: skip/on_missing_baseline: fail/' gate.yaml >strict.y
 run xp gate --policy strict.yaml --metrics candidate.json --baseline oci:nowhere:prod
 expect_rc 1
 
+# a champion pinned by digest names one bundle: a digest the layout does not
+# hold is an error, never a first release (not even with a tag beside it)
+missing=sha256:$(printf 'not here' | sha256sum | cut -d' ' -f1)
+run xp gate --policy gate.yaml --metrics candidate.json --baseline "oci:champ@$missing"
+expect_rc 1
+expect_out_empty
+expect_err <<END
+xpship: error: champion 'oci:champ@$missing' is pinned by digest: no manifest '$missing' in 'oci:champ'
+END
+run xp gate --policy gate.yaml --metrics candidate.json --baseline "oci:nowhere@$missing"
+expect_rc 1
+expect_out_empty
+expect_err <<END
+xpship: error: champion 'oci:nowhere@$missing' is pinned by digest: cannot open 'nowhere': No such file or directory
+END
+
 # malformed champion metrics are positioned in the annotation
 umoci config --image champ:prod --manifest.annotation 'dev.xpship.metrics={"accuracy":"high"}' >/dev/null ||
 	fail "umoci config"

@@ -47,6 +47,7 @@ SOURCE_DATE_EPOCH=yesterday run xp pack -o c -t v1 model
 expect_rc 2
 expect_err <<'END'
 xpship: error: invalid SOURCE_DATE_EPOCH 'yesterday': expected seconds since 1970
+Run 'xpship pack --help' for usage.
 END
 # past year 9999 a time has no RFC 3339 form for the created annotation
 SOURCE_DATE_EPOCH=253402300800 run xp pack -o c -t v2 model
@@ -54,6 +55,7 @@ expect_rc 2
 expect_out_empty
 expect_err <<'END'
 xpship: error: invalid SOURCE_DATE_EPOCH '253402300800': expected seconds since 1970
+Run 'xpship pack --help' for usage.
 END
 
 # compressed layers: reproducible, media types, diff_ids of the uncompressed tar

@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "pipeline/experiment.h"
 #include "pipeline/experiment_impl.h"
@@ -52,7 +52,7 @@ static void check_report(const struct validate_report *r, const char *name, int 
 			__builtin_trap(); /* not sorted */
 		errors += f->sev == FINDING_ERROR;
 	}
-	if ((r->status == XP_EXIT_OK) != (errors == 0))
+	if ((r->status == XP_ERR_NONE) != (errors == 0))
 		__builtin_trap();
 	/* the reports cost more than the validation: build them for 1 input in 8 */
 	if (slow) {

@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "pipeline/gate.h"
 #include "pipeline/report.h"
 
@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_error(const struct xp_error *err)
 {
-	if (err->msg[0] == '\0' || err->code != XP_EXIT_MALFORMED)
+	if (err->msg[0] == '\0' || err->cls != XP_ERR_MALFORMED)
 		__builtin_trap();
 }
 

@@ -5,7 +5,7 @@
 #define TMP_FIXTURE_TAG "bundle"
 #include "tests/unit/test_tmp.h"
 #include "tests/unit/test_store.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
 #include "packager/oci.h"
@@ -114,7 +114,7 @@ static void test_index_and_inspect(void **state)
 	/* a missing manifest is "absent" (exit 1) */
 	m.digest[10] = m.digest[10] == '0' ? '1' : '0';
 	assert_int_equal(bundle_read_meta(st, &m, &a, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	oci_entry_release(&e);
 	oci_index_release(&ix);
 	oci_desc_release(&m);

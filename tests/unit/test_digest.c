@@ -1,7 +1,7 @@
 /* test_digest.c — SHA-256 in OCI form (common/digest.c). */
 #include "tests/unit/test_common.h"
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 
 #include <unistd.h>
 
@@ -65,7 +65,7 @@ static void file_digest_and_size(void **state)
 	assert_int_equal(size, 3);
 	unlink(path);
 	assert_int_equal(digest_file(path, out, &size, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 }
 
 static void validity(void **state)

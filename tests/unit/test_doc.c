@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "common/doc.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 
 static struct doc *load(const char *text, const char *name, struct xp_error *err)
 {
@@ -139,7 +139,7 @@ static void errors_carry_positions(void **state)
 
 		if (d)
 			fail_msg("case %zu loaded", i);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		assert_string_equal(err.file, cases[i].name);
 		if (err.line != cases[i].line || err.col != cases[i].col ||
 		    strcmp(err.msg, cases[i].msg) != 0)
@@ -180,7 +180,7 @@ static void alias_bomb_is_bounded(void **state)
 					i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
 	d = load(text, "bomb.yaml", &err);
 	assert_null(d);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "after alias expansion"));
 }
 
@@ -223,7 +223,7 @@ static void missing_file_is_system_error(void **state)
 
 	(void)state;
 	assert_int_equal(doc_load_file("/nonexistent/x.yaml", DOC_AUTO, &d, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_string_equal(err.msg, "cannot open '/nonexistent/x.yaml': No such file or directory");
 }
 

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "pipeline/experiment.h"
 
@@ -168,7 +168,7 @@ static void minimal_record_leaves_absent_fields_null(void **state)
 
 struct err_case {
 	const char *text;
-	int code;
+	enum xp_err code;
 	unsigned line, col;
 	const char *msg;
 };
@@ -176,43 +176,43 @@ struct err_case {
 static void errors_are_positioned(void **state)
 {
 	static const struct err_case cases[] = {
-		{"- a\n", XP_EXIT_MALFORMED, 1, 1,
+		{"- a\n", XP_ERR_MALFORMED, 1, 1,
 		 "expected an experiment record (a mapping), found sequence"},
-		{"", XP_EXIT_MALFORMED, 1, 1,
+		{"", XP_ERR_MALFORMED, 1, 1,
 		 "expected an experiment record (a mapping), found nothing"},
-		{"kind: Experiment\n", XP_EXIT_MALFORMED, 1, 1, "missing required key 'apiVersion'"},
-		{"apiVersion: xpship/v2\n", XP_EXIT_MALFORMED, 1, 13,
+		{"kind: Experiment\n", XP_ERR_MALFORMED, 1, 1, "missing required key 'apiVersion'"},
+		{"apiVersion: xpship/v2\n", XP_ERR_MALFORMED, 1, 13,
 		 "'apiVersion' must be 'xpship/v1', found 'xpship/v2'"},
-		{"apiVersion: xpship/v1\nkind: [x]\n", XP_EXIT_MALFORMED, 2, 7,
+		{"apiVersion: xpship/v1\nkind: [x]\n", XP_ERR_MALFORMED, 2, 7,
 		 "'kind' must be 'Experiment', found sequence"},
-		{HEAD "runs: []\n", XP_EXIT_MALFORMED, 1, 1, "missing required key 'metadata'"},
-		{HEAD "metadata: {name: n}\n", XP_EXIT_MALFORMED, 3, 11,
+		{HEAD "runs: []\n", XP_ERR_MALFORMED, 1, 1, "missing required key 'metadata'"},
+		{HEAD "metadata: {name: n}\n", XP_ERR_MALFORMED, 3, 11,
 		 "missing required key 'metadata.id'"},
-		{HEAD "metadata: {name: n, id: {a: 1}}\n", XP_EXIT_MALFORMED, 3, 25,
+		{HEAD "metadata: {name: n, id: {a: 1}}\n", XP_ERR_MALFORMED, 3, 25,
 		 "'metadata.id' must be a non-empty string, found mapping"},
-		{HEAD "metadata: {name: '', id: x}\n", XP_EXIT_MALFORMED, 3, 18,
+		{HEAD "metadata: {name: '', id: x}\n", XP_ERR_MALFORMED, 3, 18,
 		 "'metadata.name' must be a non-empty string, found an empty string"},
-		{HEAD "metadata: {name: n, id: i}\nobjective: 3\n", XP_EXIT_MALFORMED, 4, 12,
+		{HEAD "metadata: {name: n, id: i}\nobjective: 3\n", XP_ERR_MALFORMED, 4, 12,
 		 "'objective' must be a mapping, found integer"},
-		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r}]\n", XP_EXIT_MALFORMED, 1, 1,
+		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r}]\n", XP_ERR_MALFORMED, 1, 1,
 		 "missing required key 'selected'"},
 		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r}]\nselected: q\n",
-		 XP_EXIT_MALFORMED, 5, 11, "selected run 'q' is not among the record's runs"},
+		 XP_ERR_MALFORMED, 5, 11, "selected run 'q' is not among the record's runs"},
 		{HEAD "metadata: {name: n, id: i}\nruns: {id: r}\nselected: r\n",
-		 XP_EXIT_MALFORMED, 4, 7, "'runs' must be a sequence of runs"},
+		 XP_ERR_MALFORMED, 4, 7, "'runs' must be a sequence of runs"},
 		{HEAD "metadata: {name: n, id: i}\ndata: [{name: x}]\nruns: [{id: r}]\nselected: r\n",
-		 XP_EXIT_MALFORMED, 4, 8, "'data[0].path' needs a 'path' or a 'uri'"},
+		 XP_ERR_MALFORMED, 4, 8, "'data[0].path' needs a 'path' or a 'uri'"},
 		{HEAD "metadata: {name: n, id: i}\ndata: {}\nruns: [{id: r}]\nselected: r\n",
-		 XP_EXIT_MALFORMED, 4, 7, "'data' must be a sequence, found mapping"},
+		 XP_ERR_MALFORMED, 4, 7, "'data' must be a sequence, found mapping"},
 		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r, parameters: [1]}]\nselected: r\n",
-		 XP_EXIT_MALFORMED, 4, 28, "'parameters' must be a mapping, found sequence"},
+		 XP_ERR_MALFORMED, 4, 28, "'parameters' must be a mapping, found sequence"},
 		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r, metrics: {acc: high}}]\nselected: r\n",
-		 XP_EXIT_MALFORMED, 4, 31, "metric 'acc' must be a number, found string 'high'"},
+		 XP_ERR_MALFORMED, 4, 31, "metric 'acc' must be a number, found string 'high'"},
 		{HEAD "metadata: {name: n, id: i}\nruns: [{id: r, metrics_file: nope.json}]\nselected: r\n",
-		 XP_EXIT_SYSTEM, 0, 0, NULL},
-		{HEAD "metadata: {name: n, id: i}\nmetadata: {}\n", XP_EXIT_MALFORMED, 4, 1,
+		 XP_ERR_LOCAL, 0, 0, NULL},
+		{HEAD "metadata: {name: n, id: i}\nmetadata: {}\n", XP_ERR_MALFORMED, 4, 1,
 		 "duplicate key 'metadata' (first defined at line 3)"},
-		{HEAD "metadata: {name: n\n", XP_EXIT_MALFORMED, 4, 1,
+		{HEAD "metadata: {name: n\n", XP_ERR_MALFORMED, 4, 1,
 		 "did not find expected ',' or '}' while parsing a flow mapping"},
 	};
 	size_t i;
@@ -228,8 +228,8 @@ static void errors_are_positioned(void **state)
 		xp_error_clear(&err);
 		if (experiment_summarize(path, &s, &err) == 0)
 			fail_msg("case %zu: summarized", i);
-		if (err.code != c->code)
-			fail_msg("case %zu: code %d (%s)", i, err.code, err.msg);
+		if (err.cls != c->code)
+			fail_msg("case %zu: code %d (%s)", i, err.cls, err.msg);
 		if (c->msg && (err.line != c->line || err.col != c->col || strcmp(err.msg, c->msg)))
 			fail_msg("case %zu: %u:%u: %s", i, err.line, err.col, err.msg);
 		if (c->msg)
@@ -250,7 +250,7 @@ static void unreadable_record_is_a_system_error(void **state)
 	assert_non_null(path);
 	snprintf(path, strlen(dir) + 16, "%s/missing.yaml", dir);
 	assert_int_equal(experiment_summarize(path, &s, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	free(path);
 }
@@ -373,7 +373,7 @@ static void provenance_rejects_bad_parameters(void **state)
 		s.selected_run = "r";
 		s.params_json = (char *)bad[i];
 		assert_int_equal(experiment_provenance_json(&s, &out, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		assert_non_null(strstr(err.msg, "invalid parameters of run 'r'"));
 		assert_string_equal(out, "untouched");
 	}

@@ -1,6 +1,6 @@
 /* test_fileio.c — atomic writes and whole-file reads (common/fileio.c). */
 #include "tests/unit/test_common.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
@@ -74,7 +74,7 @@ static void write_then_read(void **state)
 	/* a size limit is enforced */
 	assert_int_equal(file_write_atomic(path, "0123456789", 10, 0644, &err), 0);
 	assert_int_equal(file_read_all(path, 5, &data, &len, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	free(path);
 }
 
@@ -103,7 +103,7 @@ static void errors_name_the_file(void **state)
 
 	(void)state;
 	assert_int_equal(file_write_atomic("/nonexistent-dir/x", "a", 1, 0644, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_string_equal(err.msg, "cannot create '/nonexistent-dir/x': No such file or directory");
 	assert_int_equal(file_read_all("/nonexistent-dir/x", 10, &data, NULL, &err), -1);
 	assert_string_equal(err.msg, "cannot open '/nonexistent-dir/x': No such file or directory");

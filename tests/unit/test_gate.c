@@ -6,7 +6,7 @@
  */
 #include "test_common.h"
 
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "pipeline/gate.h"
 
 #define NONE 0     /* no champion */

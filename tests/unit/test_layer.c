@@ -6,7 +6,7 @@
 #include "tests/unit/test_tmp.h"
 #include "tests/unit/test_store.h"
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/layer.h"
 #include "packager/store.h"
@@ -178,21 +178,21 @@ static void test_changed_input(void **state)
 	(void)state;
 	entry(&v[0], "x.bin", TREE_FILE, src, 999);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "changed while being packed"));
 	/* a file that became a link is not followed */
 	link = xasprintf("%s/l.bin", tmp_fixture);
 	assert_int_equal(symlink(src, link), 0);
 	entry(&v[0], "l.bin", TREE_FILE, link, 1000);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "now a link"));
 	/* unless it was named on the command line */
 	v[0].input = 1;
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), 0);
 	unlink(src);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	/* nothing half-written is left behind */
 	{

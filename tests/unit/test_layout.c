@@ -5,7 +5,7 @@
 #include "tests/unit/test_common.h"
 #include "tests/unit/test_tmp.h"
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "packager/oci.h"
@@ -182,7 +182,7 @@ static void resolve_errors(const char *name)
 	char *msg;
 
 	assert_int_equal(store_resolve(s, NULL, &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	msg = xasprintf("no tags in 'oci%s:%s/%s'", strstr(name, ".tar") ? "-archive" : "", dir, name);
 	assert_string_equal(err.msg, msg);
 	free(msg);
@@ -195,24 +195,24 @@ static void resolve_errors(const char *name)
 	oci_desc_release(&r);
 	assert_int_equal(store_tag(s, &m2, "b", &err), 0);
 	assert_int_equal(store_resolve(s, NULL, &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "has several tags (a, b): name one, as in '"));
 	assert_int_equal(store_resolve(s, "c", &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	assert_non_null(strstr(err.msg, "no tag 'c' in '"));
 	assert_non_null(strstr(err.msg, "(tags: a, b)"));
 	assert_int_equal(store_resolve(s, "sha256:0000000000000000000000000000000000000000000000000000000000000000", &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	assert_int_equal(store_resolve(s, "sha256:00", &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_int_equal(store_resolve(s, "bad tag", &r, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	/* a tag must name a present manifest, and be a valid tag */
 	memcpy(m2.digest, "sha256:00000000000000000000000000000000000000000000000000000000000000ff", XP_DIGEST_SIZE);
 	assert_int_equal(store_tag(s, &m2, "x", &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	assert_int_equal(store_tag(s, &m1, "-x", &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	store_close(s);
 	oci_desc_release(&m1);
 	oci_desc_release(&m2);
@@ -243,7 +243,7 @@ static void forged_push(const char *name)
 	digest_buf("other bytes", 11, d.digest);
 	d.size = 11;
 	assert_int_equal(store_push(s, &d, reader_from_buf("hello world", 11), &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	assert_non_null(strstr(err.msg, ": digest sha256:"));
 	assert_int_equal(store_exists(s, &d, &present, &err), 0);
 	assert_int_equal(present, 0);
@@ -251,10 +251,10 @@ static void forged_push(const char *name)
 	digest_buf("hello world", 11, d.digest);
 	d.size = 10;
 	assert_int_equal(store_push(s, &d, reader_from_buf("hello world", 11), &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	d.size = 12;
 	assert_int_equal(store_push(s, &d, reader_from_buf("hello world", 11), &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	assert_int_equal(store_exists(s, &d, &present, &err), 0);
 	assert_int_equal(present, 0);
 	/* the honest push works after the failures */
@@ -309,13 +309,13 @@ static void dir_tampered_blob(void **state)
 	assert_int_equal(pwrite(fd, "X", 1, 3), 1);
 	close(fd);
 	assert_int_equal(store_fetch_all(s, &d, 100, &buf, &len, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	assert_non_null(strstr(err.msg, "expected " ));
 	assert_null(buf);
 	/* a missing blob is "absent" */
 	unlink(p);
 	assert_int_equal(store_fetch_all(s, &d, 100, &buf, &len, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_NOT_FOUND);
 	assert_non_null(strstr(err.msg, "is missing from"));
 	store_close(s);
 	oci_desc_release(&d);
@@ -349,7 +349,7 @@ static void archive_tampered_blob(void **state)
 	free(all);
 	s = must_open("m.tar", 0);
 	assert_int_equal(store_fetch_all(s, &d, 100, &buf, &len, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	store_close(s);
 	oci_desc_release(&d);
 	free(p);
@@ -527,10 +527,10 @@ static void not_a_layout(void **state)
 	(void)state;
 	/* missing without create */
 	assert_null(open_store("nope", 0, &err));
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	assert_null(open_store("nope.tar", 0, &err));
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	/* a non-empty directory without oci-layout, even with create */
 	p = xasprintf("%s/d", dir);
 	mkdir(p, 0755);
@@ -539,7 +539,7 @@ static void not_a_layout(void **state)
 	assert_int_equal(file_write_atomic(p, "x", 1, 0644, &err), 0);
 	free(p);
 	assert_null(open_store("d", 1, &err));
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	p = xasprintf("'%s/d' is not an OCI image layout (it has no oci-layout file)", dir);
 	assert_string_equal(err.msg, p);
 	free(p);
@@ -551,7 +551,7 @@ static void not_a_layout(void **state)
 	assert_int_equal(file_write_atomic(p, "{\"schemaVersion\":2,\n\"manifests\":[}", 34, 0644, &err), 0);
 	free(p);
 	assert_null(open_store("d", 0, &err));
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "index.json': unexpected token near '}' (line 2, column 14)"));
 	/* unsupported layout version */
 	p = xasprintf("%s/d/oci-layout", dir);
@@ -564,7 +564,7 @@ static void not_a_layout(void **state)
 	assert_int_equal(file_write_atomic(p, "hello", 5, 0644, &err), 0);
 	free(p);
 	assert_null(open_store("junk.tar", 1, &err));
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	/* an empty existing directory is fine with create */
 	p = xasprintf("%s/empty", dir);
 	mkdir(p, 0755);

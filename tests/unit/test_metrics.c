@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "pipeline/metrics.h"
 
@@ -107,7 +107,7 @@ static void documents_flatten(void **state)
 		} else {
 			if (ret == 0)
 				fail_msg("case %zu loaded", i);
-			assert_int_equal(err.code, XP_EXIT_MALFORMED);
+			assert_int_equal(err.cls, XP_ERR_MALFORMED);
 			assert_string_equal(err.file, c->name);
 			if (err.line != c->line || err.col != c->col || strcmp(err.msg, c->msg))
 				fail_msg("case %zu: %u:%u %s", i, err.line, err.col, err.msg);
@@ -151,7 +151,7 @@ static void buffer_is_json(void **state)
 	(void)state;
 	metrics_init(&m);
 	assert_int_equal(metrics_load_buf(&m, yaml, strlen(yaml), "ann", &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_string_equal(err.file, "ann");
 	assert_int_equal(m.n, 0);
 	metrics_release(&m);
@@ -293,7 +293,7 @@ static void mlflow_latest_by_step_then_time(void **state)
 		} else {
 			if (ret == 0)
 				fail_msg("case %zu loaded", i);
-			assert_int_equal(err.code, XP_EXIT_MALFORMED);
+			assert_int_equal(err.cls, XP_ERR_MALFORMED);
 			if (err.line != cases[i].line || err.col != cases[i].col ||
 			    strcmp(err.msg, cases[i].msg))
 				fail_msg("case %zu: %u:%u %s", i, err.line, err.col, err.msg);
@@ -328,15 +328,15 @@ static void mlflow_subdirectories_and_errors(void **state)
 	/* not a run directory */
 	snprintf(path, sizeof(path), "%s/r/params", dir);
 	assert_int_equal(metrics_load(&m, path, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "no metrics/ directory"));
 	/* missing */
 	snprintf(path, sizeof(path), "%s/nope", dir);
 	assert_int_equal(metrics_load_mlflow(&m, path, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	assert_int_equal(metrics_load(&m, path, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_int_equal(m.n, 0);
 	assert_int_equal(tmp_rm_rf(dir), 0);
 	free(dir);
@@ -384,7 +384,7 @@ static void experiment_selected_run_merged(void **state)
 	/* a conflicting value from the merged file: positioned at the later one */
 	write_file(dir, "e/metrics/run-2.json", "{\"accuracy\": 0.94}");
 	assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.file, "/e/metrics/run-2.json"));
 	assert_int_equal(err.line, 1);
 	assert_int_equal(err.col, 14);
@@ -398,7 +398,7 @@ static void experiment_selected_run_merged(void **state)
 	write_file(dir, "e/experiment.yaml",
 		   "runs: [{id: a, metrics_file: gone.json}]\nselected: a\n");
 	assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "/e/gone.json"));
 	metrics_release(&m);
 	assert_int_equal(tmp_rm_rf(dir), 0);
@@ -442,7 +442,7 @@ static void experiment_errors(void **state)
 		write_file(dir, "x.yaml", cases[i].text);
 		metrics_init(&m);
 		assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		assert_string_equal(err.file, path);
 		if (err.line != cases[i].line || err.col != cases[i].col ||
 		    strcmp(err.msg, cases[i].msg))

@@ -1,6 +1,6 @@
 /* test_oci.c — manifest, index and image-config JSON (packager/oci.c). */
 #include "tests/unit/test_common.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/oci.h"
 
@@ -136,7 +136,7 @@ static void manifest_errors(void **state)
 		xp_error_clear(&err);
 		if (oci_manifest_parse(v[i].json, strlen(v[i].json), "x", &m, &err) == 0)
 			fail_msg("case %zu accepted: %s", i, v[i].json);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		if (strcmp(err.msg, v[i].msg))
 			fail_msg("case %zu:\n  got  %s\n  want %s", i, err.msg, v[i].msg);
 	}
@@ -210,7 +210,7 @@ static void index_errors(void **state)
 
 		if (oci_index_parse(v[i].json, strlen(v[i].json), "i", &ix, &err) == 0)
 			fail_msg("case %zu accepted", i);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		if (strcmp(err.msg, v[i].msg))
 			fail_msg("case %zu:\n  got  %s\n  want %s", i, err.msg, v[i].msg);
 	}

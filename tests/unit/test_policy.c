@@ -6,7 +6,7 @@
 #include "test_tmp.h"
 
 #include "common/digest.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "pipeline/policy.h"
 
@@ -171,7 +171,7 @@ static void malformed_policies(void **state)
 		xp_error_clear(&err);
 		if (policy_load_buf(cases[i].text, strlen(cases[i].text), "gate.yaml", &p, &err) == 0)
 			fail_msg("case %zu loaded", i);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		assert_string_equal(err.file, "gate.yaml");
 		if (err.line != cases[i].line || err.col != cases[i].col ||
 		    strcmp(err.msg, cases[i].msg) != 0) {
@@ -197,7 +197,7 @@ static void file_errors(void **state)
 	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/missing.yaml", dir);
 	assert_int_equal(policy_load(path, &p, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	snprintf(path, sizeof(path), "%s/gate.yaml", dir);
 	assert_int_equal(file_write_atomic(path, text, strlen(text), 0644, &err), 0);

@@ -1,6 +1,6 @@
 /* test_ref.c — bundle and registry references (packager/ref.c). */
 #include "tests/unit/test_common.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "packager/ref.h"
 
 #define D "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
@@ -80,7 +80,7 @@ static void rejects(void **state)
 
 		if (ref_parse(v[i].in, v[i].flags, &r, &err) == 0)
 			fail_msg("%s: parsed", v[i].in);
-		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
 		assert_string_equal(err.msg, v[i].msg);
 	}
 }

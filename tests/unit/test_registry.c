@@ -2,7 +2,7 @@
  * and credential lookup (packager/registry_creds.c), table-driven. */
 #include "tests/unit/test_common.h"
 #include "tests/unit/test_tmp.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
@@ -275,7 +275,7 @@ static void test_token_parse(void **state)
 			assert_int_equal(exp, cases[i].expires);
 		} else {
 			assert_int_equal(ret, -1);
-			assert_int_equal(err.code, XP_EXIT_REMOTE);
+			assert_int_equal(err.cls, XP_ERR_REMOTE);
 			assert_non_null(strstr(err.msg, "malformed token answer"));
 		}
 		free(tok);
@@ -335,12 +335,12 @@ static void test_creds_lookup(void **state)
 		{"{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"dTpw\"}}}", "docker.io", 0, 1, "u", "p"},
 		{"{\"auths\":{\"r.example\":{\"username\":\"a\",\"password\":\"b\"}}}", "r.example", 0, 1, "a", "b"},
 		{"{\"auths\":{\"r.example\":{}}}", "r.example", 0, 0, NULL, NULL},
-		{"{\"auths\":{\"r.example\":{\"auth\":\"bm9jb2xvbg==\"}}}", "r.example", XP_EXIT_MALFORMED, 0, NULL, NULL},
-		{"{\"auths\":{\"r.example\":{\"auth\":\"!!!\"}}}", "r.example", XP_EXIT_MALFORMED, 0, NULL, NULL},
-		{"{\"auths\":", "r.example", XP_EXIT_MALFORMED, 0, NULL, NULL},
-		{"[1]", "r.example", XP_EXIT_MALFORMED, 0, NULL, NULL},
-		{"{\"credHelpers\":{\"r.example\":\"../x\"}}", "r.example", XP_EXIT_MALFORMED, 0, NULL, NULL},
-		{"{\"credsStore\":\"xpship-test-absent\"}", "r.example", XP_EXIT_SYSTEM, 0, NULL, NULL},
+		{"{\"auths\":{\"r.example\":{\"auth\":\"bm9jb2xvbg==\"}}}", "r.example", XP_ERR_MALFORMED, 0, NULL, NULL},
+		{"{\"auths\":{\"r.example\":{\"auth\":\"!!!\"}}}", "r.example", XP_ERR_MALFORMED, 0, NULL, NULL},
+		{"{\"auths\":", "r.example", XP_ERR_MALFORMED, 0, NULL, NULL},
+		{"[1]", "r.example", XP_ERR_MALFORMED, 0, NULL, NULL},
+		{"{\"credHelpers\":{\"r.example\":\"../x\"}}", "r.example", XP_ERR_MALFORMED, 0, NULL, NULL},
+		{"{\"credsStore\":\"xpship-test-absent\"}", "r.example", XP_ERR_LOCAL, 0, NULL, NULL},
 		/* credHelpers for another host does not apply */
 		{"{\"credHelpers\":{\"o.example\":\"xpship-test-absent\"}}", "r.example", 0, 0, NULL, NULL},
 	};
@@ -362,7 +362,7 @@ static void test_creds_lookup(void **state)
 		if (cases[i].rc) {
 			if (ret == 0)
 				fail_msg("case %zu: expected an error", i);
-			assert_int_equal(err.code, cases[i].rc);
+			assert_int_equal(err.cls, cases[i].rc);
 			continue;
 		}
 		if (ret)
@@ -429,7 +429,7 @@ static void test_save_login_helper_utf8(void **state)
 		xp_error_clear(&err);
 		assert_int_equal(registry_save_login("r.example", cases[i].user, cases[i].pass,
 						     &where, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
 		assert_non_null(strstr(err.msg, "not valid UTF-8"));
 		assert_null(where);
 		assert_int_equal(lstat(ran, &st), -1);

@@ -3,7 +3,7 @@
 #include "tests/unit/test_common.h"
 #include "tests/unit/test_tmp.h"
 #include "common/base64.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
@@ -106,7 +106,7 @@ static const struct keycase key_cases[] = {
 	{KEY_ED25519, "ed25519", "correct horse"},
 };
 
-/* generate → write → read back → sign → verify; tamper → XP_EXIT_NO */
+/* generate → write → read back → sign → verify; tamper → an integrity error */
 static void key_roundtrip(void **state)
 {
 	char *dir = tmp_dir("keys");
@@ -132,7 +132,7 @@ static void key_roundtrip(void **state)
 		assert_int_equal(st.st_mode & 0777, 0600);
 		/* a second write is refused without force */
 		assert_int_equal(key_write_pair(k, prefix, NULL, 0, 0, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_USAGE);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
 		assert_int_equal(tmp_count_hidden(dir), 0);
 
 		assert_int_equal(key_source_read(path, &pem, &len, &err), 0);
@@ -141,7 +141,7 @@ static void key_roundtrip(void **state)
 			assert_int_equal(key_load_private(pem, len, "k", NULL, 0, &priv, &err), -1);
 			assert_non_null(strstr(err.msg, "encrypted"));
 			assert_int_equal(key_load_private(pem, len, "k", "wrong", 5, &priv, &err), -1);
-			assert_int_equal(err.code, XP_EXIT_USAGE);
+			assert_int_equal(err.cls, XP_ERR_USAGE);
 			assert_non_null(strstr(err.msg, "wrong passphrase"));
 		}
 		assert_int_equal(key_load_private(pem, len, "k", kc->pass,
@@ -154,12 +154,12 @@ static void key_roundtrip(void **state)
 		assert_int_equal(key_sign(priv, "payload", 7, &sig, &sig_len, &err), 0);
 		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len, &err), 0);
 		assert_int_equal(key_verify(pub, "paylaod", 7, sig, sig_len, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len - 1, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 		sig[sig_len / 2] ^= 1;
 		assert_int_equal(key_verify(pub, "payload", 7, sig, sig_len, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 		/* a public key cannot sign */
 		free(sig);
 		assert_int_equal(key_sign(pub, "x", 1, &sig, &sig_len, &err), -1);
@@ -202,7 +202,7 @@ static void key_file_signatures(void **state)
 		}
 		assert_int_equal(key_verify(k, "model bytes!", 12, a, al, &err), -1);
 		assert_int_equal(key_verify_file(k, dir, a, al, &err), -1);
-		assert_int_not_equal(err.code, XP_EXIT_NO);
+		assert_int_not_equal(err.cls, XP_ERR_INTEGRITY);
 		free(a);
 		free(b);
 		key_free(k);
@@ -230,11 +230,11 @@ static void key_sources(void **state)
 	key_free(k);
 	unsetenv("XPSHIP_TEST_PUB");
 	assert_int_equal(key_source_read("env://XPSHIP_TEST_PUB", &pem, &len, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_string_equal(err.msg, "cannot read key 'env://XPSHIP_TEST_PUB': environment variable XPSHIP_TEST_PUB is not set");
 	assert_int_equal(key_source_read("env://", &pem, &len, &err), -1);
 	assert_int_equal(key_load_public("junk", 4, "j", &k, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_string_equal(err.msg, "cannot load key 'j': not a PEM public key");
 	assert_int_equal(key_load_private("-----BEGIN PUBLIC KEY-----", 26, "p", NULL, 0, &k, &err), -1);
 	assert_string_equal(err.msg, "cannot load key 'p': it is a public key (signing needs the private key)");
@@ -287,11 +287,11 @@ static void cosign_payload_bytes(void **state)
 	assert_string_equal(id, "registry.example/team/model");
 	free(id);
 	assert_int_equal(cosign_payload_check(p, len, OCI_EMPTY_DIGEST, NULL, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_NO);
+	assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 	assert_int_equal(cosign_payload_check("{}", 2, d, NULL, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_int_equal(cosign_payload_check("{", 1, d, NULL, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	free(p);
 }
 
@@ -320,22 +320,22 @@ static void dsse_roundtrip(void **state)
 		free(type);
 		free(payload);
 		assert_int_equal(dsse_verify(other, env, len, &type, &payload, &plen, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 		/* the type is signed too */
 		j = json_loads(env, 0, NULL);
 		json_object_set_new(j, "payloadType", json_string("text/plain"));
 		alt = json_dumps(j, JSON_COMPACT);
 		assert_int_equal(dsse_verify(k, alt, strlen(alt), &type, &payload, &plen, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_NO);
+		assert_int_equal(err.cls, XP_ERR_INTEGRITY);
 		free(alt);
 		json_object_set_new(j, "payload", json_string("!!"));
 		alt = json_dumps(j, JSON_COMPACT);
 		assert_int_equal(dsse_verify(k, alt, strlen(alt), &type, &payload, &plen, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		free(alt);
 		json_decref(j);
 		assert_int_equal(dsse_verify(k, "[]", 2, &type, &payload, &plen, &err), -1);
-		assert_int_equal(err.code, XP_EXIT_MALFORMED);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		free(env);
 		key_free(k);
 		key_free(other);
@@ -371,11 +371,11 @@ static void statement_and_provenance(void **state)
 	free(pred);
 	o.decision_json = "{\"verdict\":\"perhaps\"}";
 	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	o.decision_json = NULL;
 	o.provenance_json = "{\"externalParameters\":[]}";
 	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	o.provenance_json = NULL;
 	assert_int_equal(attest_provenance_predicate(&o, &pred, &err), 0);
 	assert_non_null(strstr(pred, "\"externalParameters\":{},\"resolvedDependencies\":[]"));

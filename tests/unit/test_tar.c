@@ -2,7 +2,7 @@
  * checked against libarchive as the independent reader and writer. */
 #include "tests/unit/test_common.h"
 #include "tests/unit/test_tmp.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/tar.h"
 
@@ -212,7 +212,7 @@ static void damaged(void **state)
 	assert_int_equal(write(fd, "{}", 2), 2);
 	close(fd);
 	assert_int_equal(open_scan(path, &ix, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_MALFORMED);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_string_equal(err.msg, "malformed archive 't.tar': entry at byte 0 runs past the end");
 	/* bad checksum */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -3,7 +3,7 @@
 #include "tests/unit/test_common.h"
 #define TMP_FIXTURE_TAG "tree"
 #include "tests/unit/test_tmp.h"
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "common/strbuf.h"
 #include "packager/tree.h"
 
@@ -122,7 +122,7 @@ static void test_links(void **state)
 		} else {
 			if (!ret)
 				fail_msg("'%s' accepted", cases[i].target);
-			assert_int_equal(err.code, XP_EXIT_USAGE);
+			assert_int_equal(err.cls, XP_ERR_USAGE);
 			assert_non_null(strstr(err.msg, "is outside the input"));
 		}
 		{
@@ -203,14 +203,14 @@ static void test_special_and_missing(void **state)
 	assert_int_equal(mkfifo(p, 0600), 0);
 	free(p);
 	assert_int_equal(scan("s", "s", &t, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "(a FIFO)"));
 	assert_int_equal(scan("nothing", "n", &t, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_SYSTEM);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
 	mk("ok", "1", 0644);
 	assert_int_equal(scan("ok", "/abs", &t, &err), -1);
-	assert_int_equal(err.code, XP_EXIT_USAGE);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_int_equal(scan("ok", "bad\xff" "name", &t, &err), -1);
 	assert_non_null(strstr(err.msg, "not valid UTF-8"));
 }

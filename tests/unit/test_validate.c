@@ -4,7 +4,7 @@
  */
 #include "test_common.h"
 
-#include "common/exitcode.h"
+#include "cmd/exitcode.h"
 #include "pipeline/validate.h"
 #include "pipeline/validate_impl.h"
 
@@ -89,7 +89,7 @@ static void suggestions_and_quoting(void **state)
 
 struct rec_case {
 	const char *text;
-	int status;
+	enum xp_err status;
 	const char *want;   /* "line:col code" per finding, ';'-separated */
 };
 
@@ -104,29 +104,29 @@ struct rec_case {
 static void records(void **state)
 {
 	static const struct rec_case cases[] = {
-		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\n", XP_EXIT_OK, ""},
-		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nx-note: 1\n", XP_EXIT_OK, ""},
-		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nseleted: r\n", XP_EXIT_NO,
+		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\n", XP_ERR_NONE, ""},
+		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nx-note: 1\n", XP_ERR_NONE, ""},
+		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nseleted: r\n", XP_ERR_REFUSED,
 		 "11:1 unknown-key"},
-		{HEAD "runs: [{id: r, metrics: {b: 1}}]\nselected: r\n", XP_EXIT_NO,
+		{HEAD "runs: [{id: r, metrics: {b: 1}}]\nselected: r\n", XP_ERR_REFUSED,
 		 "9:25 missing-metric"},
-		{HEAD "runs: [{id: r, metrics: {a: .inf}}]\nselected: r\n", XP_EXIT_NO,
+		{HEAD "runs: [{id: r, metrics: {a: .inf}}]\nselected: r\n", XP_ERR_REFUSED,
 		 "9:29 bad-metrics"},
 		{HEAD "runs: [{id: r, metrics: {a: 1}}, {id: s, metrics: {a: 2}}]\nselected: r\n",
-		 XP_EXIT_OK, "10:11 not-best"},
-		{HEAD "runs: [{id: r, metrics_file: m.json}]\nselected: r\n", XP_EXIT_OK, ""},
+		 XP_ERR_NONE, "10:11 not-best"},
+		{HEAD "runs: [{id: r, metrics_file: m.json}]\nselected: r\n", XP_ERR_NONE, ""},
 		{HEAD "runs: [{id: r, metrics: {a: 1}, parameters: {p: 1}}]\nselected: r\n"
 		 "space: {strategy: grid, parameters: {p: {range: [2, 3]}, q: {enum: [x]}}}\n",
-		 XP_EXIT_NO, "9:45 missing-param;9:49 param-out-of-space"},
+		 XP_ERR_REFUSED, "9:45 missing-param;9:49 param-out-of-space"},
 		{HEAD "runs: [{id: r, metrics: {a: 1}, parameters: {q: 'y'}}]\nselected: r\n"
-		 "space: {strategy: grid, parameters: {q: {enum: [x]}}}\n", XP_EXIT_NO,
+		 "space: {strategy: grid, parameters: {q: {enum: [x]}}}\n", XP_ERR_REFUSED,
 		 "9:49 param-out-of-space"},
 		{HEAD "runs: [{id: r, metrics: {a: 1}, parameters: {q: true}}]\nselected: r\n"
-		 "space: {strategy: grid, parameters: {q: {enum: [True, false]}}}\n", XP_EXIT_OK, ""},
-		{HEAD "runs: [{id: 7, metrics: {a: 1}}]\nselected: 7\n", XP_EXIT_OK, ""},
-		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nmodel: {}\n", XP_EXIT_MALFORMED,
+		 "space: {strategy: grid, parameters: {q: {enum: [True, false]}}}\n", XP_ERR_NONE, ""},
+		{HEAD "runs: [{id: 7, metrics: {a: 1}}]\nselected: 7\n", XP_ERR_NONE, ""},
+		{HEAD "runs: [{id: r, metrics: {a: 1}}]\nselected: r\nmodel: {}\n", XP_ERR_MALFORMED,
 		 "11:1 duplicate-key"},
-		{"a: [\n", XP_EXIT_MALFORMED, "2:1 syntax"},
+		{"a: [\n", XP_ERR_MALFORMED, "2:1 syntax"},
 	};
 	size_t i, j;
 
