@@ -7,6 +7,7 @@
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
+#include "pipeline/experiment.h"
 #include "pipeline/gate.h"
 #include "pipeline/report.h"
 
@@ -67,6 +68,13 @@ static const struct option longopts[] = {
 	{"insecure", no_argument, NULL, 'k'},
 	{"ca-file", required_argument, NULL, 'C'},
 	{NULL, 0, NULL, 0},
+};
+
+/* What the gate compares: both sides loaded here, evaluated by gate_run. */
+struct sides {
+	struct metrics cand, base;
+	char cand_digest[XP_DIGEST_SIZE], base_digest[XP_DIGEST_SIZE];
+	char *absent;                     /* no champion: where it was looked for */
 };
 
 struct champion {
@@ -158,6 +166,48 @@ out:
 	return ret;
 }
 
+/* The candidate (metrics file, MLflow run or experiment record) and the
+ * baseline (metrics file, MLflow run or champion bundle), into in->candidate
+ * and in->baseline. */
+static int load_sides(struct gate_input *in, const char *cand, int experiment,
+		      const char *baseline, const struct store_opts *sopts, struct sides *sd,
+		      struct xp_error *err)
+{
+	struct champion champ = {NULL, NULL, NULL};
+	int ret = -1;
+
+	if (experiment ? experiment_metrics(cand, &sd->cand, sd->cand_digest, err)
+		       : metrics_load(&sd->cand, cand, sd->cand_digest, err))
+		return -1;
+	in->candidate = (struct gate_side){&sd->cand, cand, sd->cand_digest, 0, NULL};
+	if (!baseline)
+		return 0;
+	if (!is_bundle(baseline)) {
+		if (metrics_load(&sd->base, baseline, sd->base_digest, err))
+			return -1;
+		in->baseline = (struct gate_side){&sd->base, baseline, sd->base_digest, 0, NULL};
+		return 0;
+	}
+	if (fetch_champion(baseline, sopts, &champ, err))
+		goto out;
+	if (champ.absent) {
+		sd->absent = champ.absent;
+		champ.absent = NULL;
+		in->baseline = (struct gate_side){NULL, NULL, NULL, 0, sd->absent};
+	} else {
+		if (metrics_load_buf(&sd->base, champ.json, strlen(champ.json), baseline, err))
+			goto out;
+		snprintf(sd->base_digest, sizeof(sd->base_digest), "%s", champ.digest);
+		in->baseline = (struct gate_side){&sd->base, baseline, sd->base_digest, 1, NULL};
+	}
+	ret = 0;
+out:
+	free(champ.json);
+	free(champ.digest);
+	free(champ.absent);
+	return ret;
+}
+
 struct outputs {
 	const char *decision, *junit, *summary;
 };
@@ -218,23 +268,24 @@ int cmd_gate(int argc, char **argv)
 {
 	struct gate_input in;
 	struct gate_decision d;
-	struct champion champ = {NULL, NULL, NULL};
+	struct sides sd;
 	struct store_opts sopts;
 	struct outputs o = {NULL, NULL, NULL};
 	struct strbuf sb = STRBUF_INIT;
 	struct xp_error err;
-	const char *experiment = NULL;
+	const char *experiment = NULL, *candidate = NULL, *baseline = NULL;
 	int c, ret;
 
 	memset(&in, 0, sizeof(in));
 	memset(&sopts, 0, sizeof(sopts));
+	memset(&sd, 0, sizeof(sd));
 	xp_error_clear(&err);
 	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
 		switch (c) {
 		case 'p': in.policy = optarg; break;
-		case 'm': in.candidate = optarg; break;
+		case 'm': candidate = optarg; break;
 		case 'e': experiment = optarg; break;
-		case 'b': in.baseline = optarg; break;
+		case 'b': baseline = optarg; break;
 		case 'd': o.decision = optarg; break;
 		case 'j': o.junit = optarg; break;
 		case 's': o.summary = optarg; break;
@@ -249,31 +300,22 @@ int cmd_gate(int argc, char **argv)
 		return cmd_usage_error("gate", "unexpected argument '%s'", argv[optind]);
 	if (!in.policy)
 		return cmd_usage_error("gate", "missing --policy FILE");
-	if (!in.candidate == !experiment)
-		return cmd_usage_error("gate", in.candidate ? "--metrics and --experiment exclude "
+	if (!candidate == !experiment)
+		return cmd_usage_error("gate", candidate ? "--metrics and --experiment exclude "
 				       "each other" : "missing candidate: --metrics SRC or "
 				       "--experiment FILE");
-	if (experiment) {
-		in.candidate = experiment;
-		in.candidate_is_experiment = 1;
-	}
 	if ((ret = cmd_epoch("gate", &in.now, NULL)))
 		return ret;
 	in.tool_version = XP_VERSION;
-	if (in.baseline && is_bundle(in.baseline)) {
-		if (fetch_champion(in.baseline, &sopts, &champ, &err))
-			return cmd_fail(&err);
-		in.baseline_source = in.baseline;
-		in.baseline_json = champ.json;
-		in.baseline_json_len = champ.json ? strlen(champ.json) : 0;
-		in.baseline_digest = champ.digest;
-		in.baseline_absent = champ.absent;
-		in.baseline = NULL;
-	}
-	ret = gate_run(&in, &d, &err);
-	free(champ.json);
-	free(champ.digest);
-	free(champ.absent);
+	metrics_init(&sd.cand);
+	metrics_init(&sd.base);
+	ret = load_sides(&in, experiment ? experiment : candidate, experiment != NULL, baseline,
+			 &sopts, &sd, &err);
+	if (ret == 0)
+		ret = gate_run(&in, &d, &err);
+	metrics_release(&sd.cand);
+	metrics_release(&sd.base);
+	free(sd.absent);
 	if (ret)
 		return cmd_fail(&err);
 	report_text(&d, &sb);

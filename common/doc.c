@@ -8,6 +8,7 @@
  */
 #include "common/doc.h"
 #include "common/error.h"
+#include "common/fileio.h"
 #include "common/strbuf.h"
 
 #include <errno.h>
@@ -545,32 +546,19 @@ int doc_load_buf(const char *buf, size_t len, const char *name, enum doc_format 
 	return 0;
 }
 
-int doc_load_file(const char *path, enum doc_format fmt, struct doc **out,
-		  struct xp_error *err)
+int doc_load_file(const char *path, enum doc_format fmt, size_t max,
+		  char digest[XP_DIGEST_SIZE], struct doc **out, struct xp_error *err)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len;
 	int ret;
 
-	if (!f)
-		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
-	for (;;) {
-		size_t n = fread(chunk, 1, sizeof(chunk), f);
-
-		strbuf_add(&sb, chunk, n);
-		if (n < sizeof(chunk))
-			break;
-	}
-	if (ferror(f)) {
-		xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", path);
-		fclose(f);
-		strbuf_release(&sb);
+	if (file_read_all(path, max, &buf, &len, err))
 		return -1;
-	}
-	fclose(f);
-	ret = doc_load_buf(sb.buf, sb.len, path, fmt, out, err);
-	strbuf_release(&sb);
+	if (digest)
+		digest_buf(buf, len, digest);
+	ret = doc_load_buf(buf, len, path, fmt, out, err);
+	free(buf);
 	return ret;
 }
 

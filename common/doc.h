@@ -17,7 +17,12 @@
 
 #include <stddef.h>
 
+#include "common/digest.h"
 #include "common/error.h"
+
+/* The largest input document read from a file: an experiment record, a
+ * metrics file, a policy (64 MiB). */
+#define DOC_MAX_SIZE (64u * 1024 * 1024)
 
 #define DOC_MAX_DEPTH 128
 #define DOC_MAX_NODES 2000000
@@ -50,9 +55,12 @@ struct doc {
 	void *arena_;
 };
 
-/* Load `path`; positions use `path` as given. DOC_AUTO picks JSON for a name
- * ending ".json", YAML otherwise. */
-int doc_load_file(const char *path, enum doc_format fmt, struct doc **out,
+/* Load `path` (at most `max` bytes: a larger file is XP_ERR_MALFORMED, so
+ * /dev/zero or a runaway file cannot exhaust memory); positions use `path` as
+ * given. DOC_AUTO picks JSON for a name ending ".json", YAML otherwise.
+ * `digest` (optional) receives the sha256 of exactly the bytes parsed. */
+int doc_load_file(const char *path, enum doc_format fmt, size_t max,
+		  char digest[XP_DIGEST_SIZE], struct doc **out,
 		  struct xp_error *err);
 /* Load from memory; `name` appears in positions. */
 int doc_load_buf(const char *buf, size_t len, const char *name, enum doc_format fmt,

@@ -331,7 +331,7 @@ int file_read_all(const char *path, size_t max, char **out, size_t *len,
 		if (n == 0)
 			break;
 		if (sb.len + (size_t)n > max) {
-			xp_error_set(err, XP_ERR_LOCAL,
+			xp_error_set(err, XP_ERR_MALFORMED,
 				     "cannot read '%s': larger than %zu bytes", path, max);
 			goto fail;
 		}

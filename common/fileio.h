@@ -34,8 +34,9 @@ void atomic_abort(struct atomic_file *af);
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct xp_error *err);
 
-/* Read a whole file (at most `max` bytes, else an error) into a NUL-terminated
- * buffer the caller frees. */
+/* Read a whole file (at most `max` bytes, else XP_ERR_MALFORMED: an input that
+ * large is not one this tool reads) into a NUL-terminated buffer the caller
+ * frees. */
 int file_read_all(const char *path, size_t max, char **out, size_t *len,
 		  struct xp_error *err);
 

@@ -192,6 +192,7 @@ struct ctx {
 	const struct doc *d;
 	struct xp_error *err;
 	int files;            /* load metrics_file and mlflow_run */
+	struct metrics *keep; /* NULL, or where the selected run's metrics go */
 };
 
 static int fail_at(struct ctx *c, const struct doc_node *n, const char *fmt, const char *a,
@@ -308,7 +309,7 @@ static int get_data(struct ctx *c, const struct doc_node *root, struct experimen
 static int get_run(struct ctx *c, const struct doc_node *root, struct experiment_summary *s)
 {
 	const struct doc_node *runs = doc_get(root, "runs"), *run, *params, *sel;
-	struct metrics m;
+	struct metrics m, *dst;
 	struct strbuf sb = STRBUF_INIT;
 	char *base;
 	int ret;
@@ -341,17 +342,18 @@ static int get_run(struct ctx *c, const struct doc_node *root, struct experiment
 	}
 	s->params_json = strbuf_detach(&sb, NULL);
 	metrics_init(&m);
+	dst = c->keep ? c->keep : &m;
 	base = experiment_base_dir(c->d->name);
 	if (c->files) {
-		ret = metrics_load_run(&m, c->d, run, base, c->err);
+		ret = metrics_load_run(dst, c->d, run, base, c->err);
 	} else {
 		const struct doc_node *inl = doc_get(run, "metrics");
 
 		ret = inl && !(inl->type == DOC_SCALAR && inl->kind == DOC_NULL)
-		      ? metrics_load_node(&m, c->d, inl, c->err) : 0;
+		      ? metrics_load_node(dst, c->d, inl, c->err) : 0;
 	}
 	if (ret == 0)
-		s->metrics_json = metrics_to_json(&m);
+		s->metrics_json = metrics_to_json(dst);
 	free(base);
 	metrics_release(&m);
 	return ret;
@@ -422,7 +424,7 @@ static int summarize(struct ctx *c, struct experiment_summary *s)
 	return get_run(c, root, s);
 }
 
-static int summarize_doc(struct doc *d, const char *digest, int files,
+static int summarize_doc(struct doc *d, const char *digest, int files, struct metrics *keep,
 			 struct experiment_summary *out, struct xp_error *err)
 {
 	struct experiment_summary s;
@@ -432,6 +434,7 @@ static int summarize_doc(struct doc *d, const char *digest, int files,
 	c.d = d;
 	c.err = err;
 	c.files = files;
+	c.keep = keep;
 	if (summarize(&c, &s)) {
 		experiment_summary_release(&s);
 		return -1;
@@ -450,9 +453,29 @@ int experiment_summarize(const char *path, struct experiment_summary *out,
 
 	if (experiment_load(path, &d, digest, err))
 		return -1;
-	ret = summarize_doc(d, digest, 1, out, err);
+	ret = summarize_doc(d, digest, 1, NULL, out, err);
 	doc_free(d);
 	return ret;
+}
+
+int experiment_metrics(const char *path, struct metrics *m, char digest[XP_DIGEST_SIZE],
+		       struct xp_error *err)
+{
+	struct experiment_summary s;
+	char dg[XP_DIGEST_SIZE];
+	struct doc *d = NULL;
+	int ret;
+
+	if (experiment_load(path, &d, dg, err))
+		return -1;
+	ret = summarize_doc(d, dg, 1, m, &s, err);
+	doc_free(d);
+	if (ret)
+		return -1;
+	experiment_summary_release(&s);
+	if (digest)
+		memcpy(digest, dg, XP_DIGEST_SIZE);
+	return 0;
 }
 
 int experiment_summarize_buf(const char *buf, size_t len, const char *name, int files,
@@ -464,7 +487,7 @@ int experiment_summarize_buf(const char *buf, size_t len, const char *name, int 
 
 	if (experiment_parse(buf, len, name, &d, digest, err))
 		return -1;
-	ret = summarize_doc(d, digest, files, out, err);
+	ret = summarize_doc(d, digest, files, NULL, out, err);
 	doc_free(d);
 	return ret;
 }

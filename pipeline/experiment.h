@@ -16,7 +16,9 @@
 
 #include <stddef.h>
 
+#include "common/digest.h"
 #include "common/error.h"
+#include "pipeline/metrics.h"
 
 /* The API version and kind every record declares. */
 #define EXPERIMENT_API_VERSION "xpship/v1"
@@ -55,6 +57,13 @@ struct experiment_summary {
  * experiment_summary_release. */
 int experiment_summarize(const char *path, struct experiment_summary *out,
 			 struct xp_error *err);
+
+/* The selected run's metrics of the record at `path`, positioned in the files
+ * they came from, merged into m: the same reading and the same checks as
+ * experiment_summarize (one reader of the record, so gate and pack cannot
+ * disagree about it). `digest` (optional) receives the record's. */
+int experiment_metrics(const char *path, struct metrics *m, char digest[XP_DIGEST_SIZE],
+		       struct xp_error *err);
 
 /* Free every string of s and zero it; NULL and a zeroed summary are no-ops. */
 void experiment_summary_release(struct experiment_summary *s);

@@ -14,7 +14,7 @@
 #include "common/strbuf.h"
 
 /* Records larger than this are refused (a record is text, not data). */
-#define EXPERIMENT_MAX_SIZE (64u * 1024 * 1024)
+#define EXPERIMENT_MAX_SIZE DOC_MAX_SIZE
 
 /* Hash buf into digest (optional) and parse it; `name` names it in positions
  * and its directory is where the record's relative paths start. */

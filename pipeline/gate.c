@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 const char *gate_outcome_name(enum gate_outcome o)
@@ -224,67 +223,33 @@ void gate_decision_release(struct gate_decision *d)
 	memset(d, 0, sizeof(*d));
 }
 
-/* Load a metrics source and name it: a file by its bytes' digest, an MLflow run
- * directory by the digest of its flat metrics JSON. */
-static int load_source(const char *path, int experiment, struct metrics *m,
-		       struct gate_source *src, struct xp_error *err)
+static void set_source(struct gate_source *dst, const struct gate_side *side)
 {
-	struct stat st;
-
-	if (experiment ? metrics_load_experiment(m, path, err) : metrics_load(m, path, err))
-		return -1;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		char *json = metrics_to_json(m);
-
-		digest_buf(json, strlen(json), src->digest);
-		free(json);
-	} else if (digest_file(path, src->digest, NULL, err)) {
-		return -1;
-	}
-	src->source = xstrdup(path);
-	return 0;
+	dst->source = xstrdup(side->source ? side->source : "");
+	snprintf(dst->digest, sizeof(dst->digest), "%s", side->digest ? side->digest : "");
 }
 
 int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_error *err)
 {
 	struct gate_decision d;
-	struct metrics cand, base;
-	int have_base = 0, ret = -1;
 
 	memset(&d, 0, sizeof(d));
-	metrics_init(&cand);
-	metrics_init(&base);
-	if (policy_load(in->policy, &d.policy, err))
-		goto out;
-	if (load_source(in->candidate, in->candidate_is_experiment, &cand, &d.candidate, err))
-		goto out;
-	if (in->baseline) {
-		if (load_source(in->baseline, 0, &base, &d.baseline, err))
-			goto out;
-		have_base = 1;
-	} else if (in->baseline_json) {
-		const char *name = in->baseline_source ? in->baseline_source : "baseline";
-
-		if (metrics_load_buf(&base, in->baseline_json, in->baseline_json_len, name, err))
-			goto out;
-		d.baseline.source = xstrdup(name);
-		d.baseline_bundle = 1;
-		if (in->baseline_digest)
-			snprintf(d.baseline.digest, sizeof(d.baseline.digest), "%s",
-				 in->baseline_digest);
-		have_base = 1;
-	} else if (in->baseline_absent) {
-		d.baseline_absent = xstrdup(in->baseline_absent);
+	if (!in->candidate.metrics)
+		return xp_error_set(err, XP_ERR_USAGE, "gate_run: no candidate metrics");
+	if (policy_load(in->policy, &d.policy, err)) {
+		gate_decision_release(&d);
+		return -1;
+	}
+	set_source(&d.candidate, &in->candidate);
+	if (in->baseline.metrics) {
+		set_source(&d.baseline, &in->baseline);
+		d.baseline_bundle = in->baseline.bundle;
+	} else if (in->baseline.absent) {
+		d.baseline_absent = xstrdup(in->baseline.absent);
 	}
 	xp_time_format(in->now, d.time);
 	d.tool_version = xstrdup(in->tool_version ? in->tool_version : "");
-	gate_evaluate(&d.policy, &cand, have_base ? &base : NULL, &d);
+	gate_evaluate(&d.policy, in->candidate.metrics, in->baseline.metrics, &d);
 	*out = d;
-	memset(&d, 0, sizeof(d));
-	ret = 0;
-out:
-	gate_decision_release(&d);
-	metrics_release(&cand);
-	metrics_release(&base);
-	return ret;
+	return 0;
 }

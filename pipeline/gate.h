@@ -60,22 +60,28 @@ struct gate_decision {
 	int pass;                         /* the verdict */
 };
 
+/* One side of the comparison, loaded by the caller (a file, an MLflow run, an
+ * experiment record, a bundle's metrics): the gate only evaluates. */
+struct gate_side {
+	const struct metrics *metrics;    /* NULL: none (the baseline: no champion) */
+	const char *source;               /* path or reference as given */
+	const char *digest;               /* sha256 of the bytes that were parsed, or a
+	                                     bundle's manifest digest; NULL: unknown */
+	int bundle;                       /* the source is a bundle */
+	const char *absent;               /* no metrics: where a champion was looked
+	                                     for and not found (first release) */
+};
+
 struct gate_input {
 	const char *policy;               /* policy file */
-	const char *candidate;            /* metrics file or MLflow run directory, */
-	int candidate_is_experiment;      /* ... or an experiment record */
-	const char *baseline;             /* metrics file or MLflow run; NULL: see below */
-	const char *baseline_json;        /* a bundle's flat metrics JSON, or NULL */
-	size_t baseline_json_len;
-	const char *baseline_source;      /* names baseline_json (e.g. oci:dir:prod) */
-	const char *baseline_digest;      /* digest of that bundle's manifest */
-	const char *baseline_absent;      /* no baseline: the reference that held none */
+	struct gate_side candidate, baseline;
 	const char *tool_version;
 	long long now;                    /* seconds since the epoch */
 };
 
-/* Load the policy and the metrics, evaluate, and fill *out (the caller releases
- * it). A negative verdict is not an error: 0 is returned and out->pass is 0. */
+/* Load the policy, evaluate candidate against baseline, and fill *out (the
+ * caller releases it). A negative verdict is not an error: 0 is returned and
+ * out->pass is 0. */
 int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_error *err);
 
 /* Evaluate `p` (which must outlive d's results) against candidate and baseline

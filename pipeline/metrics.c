@@ -8,6 +8,7 @@
  */
 #include "pipeline/metrics.h"
 
+#include "common/digest.h"
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -292,16 +293,22 @@ int metrics_load_node(struct metrics *m, const struct doc *d, const struct doc_n
 	return ret;
 }
 
-int metrics_load_file(struct metrics *m, const char *path, struct xp_error *err)
+static int load_file(struct metrics *m, const char *path, char digest[XP_DIGEST_SIZE],
+		     struct xp_error *err)
 {
 	struct doc *d = NULL;
 	int ret;
 
-	if (doc_load_file(path, DOC_AUTO, &d, err))
+	if (doc_load_file(path, DOC_AUTO, DOC_MAX_SIZE, digest, &d, err))
 		return -1;
 	ret = metrics_load_node(m, d, d->root, err);
 	doc_free(d);
 	return ret;
+}
+
+int metrics_load_file(struct metrics *m, const char *path, struct xp_error *err)
+{
+	return load_file(m, path, NULL, err);
 }
 
 int metrics_load_buf(struct metrics *m, const char *buf, size_t len, const char *name,
@@ -508,13 +515,22 @@ out:
 	return ret;
 }
 
-int metrics_load(struct metrics *m, const char *path, struct xp_error *err)
+int metrics_load(struct metrics *m, const char *path, char digest[XP_DIGEST_SIZE],
+		 struct xp_error *err)
 {
 	struct stat st;
+	char *json;
 
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return metrics_load_mlflow(m, path, err);
-	return metrics_load_file(m, path, err);
+	if (!(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return load_file(m, path, digest, err);
+	if (metrics_load_mlflow(m, path, err))
+		return -1;
+	if (digest) {
+		json = metrics_to_json(m);
+		digest_buf(json, strlen(json), digest);
+		free(json);
+	}
+	return 0;
 }
 
 /* ---- experiment records ------------------------------------------------ */
@@ -582,64 +598,6 @@ int metrics_load_run(struct metrics *m, const struct doc *record, const struct d
 	ret = merge(m, &tmp, err);
 out:
 	metrics_release(&tmp);
-	return ret;
-}
-
-static const struct doc_node *find_run(const struct doc_node *runs, const char *id)
-{
-	size_t i;
-
-	for (i = 0; runs && runs->type == DOC_SEQ && i < runs->n; i++) {
-		const struct doc_node *rid = doc_get(runs->items[i], "id");
-
-		if (doc_is_string(rid) && strcmp(rid->str, id) == 0)
-			return runs->items[i];
-	}
-	return NULL;
-}
-
-int metrics_load_experiment(struct metrics *m, const char *path, struct xp_error *err)
-{
-	const struct doc_node *sel, *runs, *run;
-	struct doc *d = NULL;
-	char *base = NULL;
-	const char *slash;
-	int ret = -1;
-
-	if (doc_load_file(path, DOC_AUTO, &d, err))
-		return -1;
-	if (!d->root || d->root->type != DOC_MAP) {
-		xp_error_at(err, XP_ERR_MALFORMED, path, d->root ? d->root->line : 1,
-			    d->root ? d->root->col : 1,
-			    "expected an experiment record (a mapping), found %s",
-			    doc_type_name(d->root));
-		goto out;
-	}
-	sel = doc_get(d->root, "selected");
-	runs = doc_get(d->root, "runs");
-	if (!sel) {
-		xp_error_at(err, XP_ERR_MALFORMED, path, 1, 1,
-			    "experiment record has no 'selected' run");
-		goto out;
-	}
-	if (!doc_is_string(sel) || strlen(sel->str) != sel->len) {
-		xp_error_at(err, XP_ERR_MALFORMED, path, sel->line, sel->col,
-			    "'selected' must be a run id, found %s", doc_type_name(sel));
-		goto out;
-	}
-	run = find_run(runs, sel->str);
-	if (!run) {
-		xp_error_at(err, XP_ERR_MALFORMED, path, sel->line, sel->col,
-			    "selected run '%s' is not among the record's runs", sel->str);
-		goto out;
-	}
-	slash = strrchr(path, '/');
-	if (slash)
-		base = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	ret = metrics_load_run(m, d, run, base, err);
-out:
-	free(base);
-	doc_free(d);
 	return ret;
 }
 

@@ -55,8 +55,11 @@ struct metrics {
 void metrics_init(struct metrics *m);
 void metrics_release(struct metrics *m);
 
-/* A directory is an MLflow run, anything else a JSON/YAML file. */
-int metrics_load(struct metrics *m, const char *path, struct xp_error *err);
+/* A directory is an MLflow run, anything else a JSON/YAML file (at most
+ * DOC_MAX_SIZE bytes). `digest` (optional) names what was read: the sha256 of
+ * the file's bytes as parsed, or of an MLflow run's flat metrics JSON. */
+int metrics_load(struct metrics *m, const char *path, char digest[XP_DIGEST_SIZE],
+		 struct xp_error *err);
 /* A JSON (".json") or YAML file. */
 int metrics_load_file(struct metrics *m, const char *path, struct xp_error *err);
 /* An MLflow run directory (the one holding metrics/). */
@@ -72,8 +75,6 @@ int metrics_load_node(struct metrics *m, const struct doc *d, const struct doc_n
  * directory). */
 int metrics_load_run(struct metrics *m, const struct doc *record, const struct doc_node *run,
 		     const char *base_dir, struct xp_error *err);
-/* The selected run of the experiment record at `path`. */
-int metrics_load_experiment(struct metrics *m, const char *path, struct xp_error *err);
 
 /* The metric under a dotted key, or NULL. Borrowed from m. */
 const struct metric *metrics_get(const struct metrics *m, const char *key);

@@ -222,9 +222,36 @@ static void missing_file_is_system_error(void **state)
 	struct doc *d = NULL;
 
 	(void)state;
-	assert_int_equal(doc_load_file("/nonexistent/x.yaml", DOC_AUTO, &d, &err), -1);
+	assert_int_equal(doc_load_file("/nonexistent/x.yaml", DOC_AUTO, DOC_MAX_SIZE, NULL, &d, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_string_equal(err.msg, "cannot open '/nonexistent/x.yaml': No such file or directory");
+}
+
+/* A file past the cap is refused before it is parsed (no unbounded growth on
+ * /dev/zero); the digest is of exactly the bytes parsed. */
+static void files_are_capped_and_hashed(void **state)
+{
+	static const char text[] = "a: 1\nb: [2, 3]\n";
+	char want[XP_DIGEST_SIZE], got[XP_DIGEST_SIZE];
+	struct xp_error err;
+	struct doc *d = NULL;
+	FILE *f = fopen("capped.yaml", "w");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(doc_load_file("capped.yaml", DOC_AUTO, sizeof(text) - 2, got, &d, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
+	assert_string_equal(err.msg, "cannot read 'capped.yaml': larger than 14 bytes");
+	assert_null(d);
+	assert_int_equal(doc_load_file("capped.yaml", DOC_AUTO, sizeof(text) - 1, got, &d, &err), 0);
+	digest_buf(text, sizeof(text) - 1, want);
+	assert_string_equal(got, want);
+	assert_int_equal(doc_get(d->root, "b")->n, 2);
+	doc_free(d);
+	assert_int_equal(doc_load_file("/dev/zero", DOC_AUTO, 1 << 20, NULL, &d, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 }
 
 int main(void)
@@ -239,6 +266,7 @@ int main(void)
 		cmocka_unit_test(deep_nesting_is_refused),
 		cmocka_unit_test(large_map_duplicate_found),
 		cmocka_unit_test(missing_file_is_system_error),
+		cmocka_unit_test(files_are_capped_and_hashed),
 	};
 	return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }

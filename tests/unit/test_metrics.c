@@ -9,6 +9,7 @@
 
 #include "cmd/exitcode.h"
 #include "common/fileio.h"
+#include "pipeline/experiment.h"
 #include "pipeline/metrics.h"
 
 static void write_file(const char *dir, const char *name, const char *text)
@@ -279,7 +280,7 @@ static void mlflow_latest_by_step_then_time(void **state)
 		snprintf(path, strlen(dir) + 8, "%s/run", dir);
 		metrics_init(&m);
 		xp_error_clear(&err);
-		ret = metrics_load(&m, path, &err);
+		ret = metrics_load(&m, path, NULL, &err);
 		if (!cases[i].msg) {
 			const struct metric *p = metrics_get(&m, "acc");
 
@@ -327,7 +328,7 @@ static void mlflow_subdirectories_and_errors(void **state)
 
 	/* not a run directory */
 	snprintf(path, sizeof(path), "%s/r/params", dir);
-	assert_int_equal(metrics_load(&m, path, &err), -1);
+	assert_int_equal(metrics_load(&m, path, NULL, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "no metrics/ directory"));
 	/* missing */
@@ -335,12 +336,15 @@ static void mlflow_subdirectories_and_errors(void **state)
 	assert_int_equal(metrics_load_mlflow(&m, path, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
-	assert_int_equal(metrics_load(&m, path, &err), -1);
+	assert_int_equal(metrics_load(&m, path, NULL, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_int_equal(m.n, 0);
 	assert_int_equal(tmp_rm_rf(dir), 0);
 	free(dir);
 }
+
+/* What every record declares, appended so the positions above stay put. */
+#define REC_HEAD "apiVersion: xpship/v1\nkind: Experiment\nmetadata: {id: e, name: n}\n"
 
 static const char record[] =
 	"apiVersion: xpship/v1\n"
@@ -355,7 +359,8 @@ static const char record[] =
 	"      loss: [0.9, 0.5, 0.31]\n"
 	"    metrics_file: metrics/run-2.json\n"
 	"    mlflow_run: mlruns/0/abc\n"
-	"selected: run-2\n";
+	"selected: run-2\n"
+	"metadata: {id: e, name: n}\n";
 
 static void experiment_selected_run_merged(void **state)
 {
@@ -372,7 +377,7 @@ static void experiment_selected_run_merged(void **state)
 	write_file(dir, "e/mlruns/0/abc/metrics/auc", "1 0.95 0\n");
 	snprintf(path, sizeof(path), "%s/e/experiment.yaml", dir);
 	metrics_init(&m);
-	if (metrics_load_experiment(&m, path, &err))
+	if (experiment_metrics(path, &m, NULL, &err))
 		fail_msg("%s", err.msg);
 	expect_map(&m, "{\"accuracy\":0.931,\"latency.p95_ms\":84,\"loss\":0.31,\"f1\":0.9,\"auc\":0.95}");
 	p = metrics_get(&m, "accuracy");
@@ -383,7 +388,7 @@ static void experiment_selected_run_merged(void **state)
 
 	/* a conflicting value from the merged file: positioned at the later one */
 	write_file(dir, "e/metrics/run-2.json", "{\"accuracy\": 0.94}");
-	assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
+	assert_int_equal(experiment_metrics(path, &m, NULL, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.file, "/e/metrics/run-2.json"));
 	assert_int_equal(err.line, 1);
@@ -396,8 +401,8 @@ static void experiment_selected_run_merged(void **state)
 
 	/* a missing metrics file is a system error naming it */
 	write_file(dir, "e/experiment.yaml",
-		   "runs: [{id: a, metrics_file: gone.json}]\nselected: a\n");
-	assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
+		   "runs: [{id: a, metrics_file: gone.json}]\nselected: a\n" REC_HEAD);
+	assert_int_equal(experiment_metrics(path, &m, NULL, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "/e/gone.json"));
 	metrics_release(&m);
@@ -414,18 +419,18 @@ struct rec_case {
 static void experiment_errors(void **state)
 {
 	static const struct rec_case cases[] = {
-		{"runs: []\n", 1, 1, "experiment record has no 'selected' run"},
-		{"selected: [a]\n", 1, 11, "'selected' must be a run id, found sequence"},
-		{"selected: b\nruns: [{id: a}]\n", 1, 11, "selected run 'b' is not among the record's runs"},
-		{"selected: b\n", 1, 11, "selected run 'b' is not among the record's runs"},
+		{"runs: []\n" REC_HEAD, 1, 1, "missing required key 'selected'"},
+		{"selected: [a]\n" REC_HEAD, 1, 11, "'selected' must be a non-empty string, found sequence"},
+		{"selected: b\nruns: [{id: a}]\n" REC_HEAD, 1, 11, "selected run 'b' is not among the record's runs"},
+		{"selected: b\n" REC_HEAD, 1, 1, "'runs' must be a sequence of runs"},
 		{"- a\n", 1, 1, "expected an experiment record (a mapping), found sequence"},
-		{"selected: a\nruns: [{id: a, metrics: [1]}]\n", 2, 25,
+		{"selected: a\nruns: [{id: a, metrics: [1]}]\n" REC_HEAD, 2, 25,
 		 "expected a mapping of metrics, found sequence"},
-		{"selected: a\nruns: [{id: a, metrics_file: 3}]\n", 2, 30,
+		{"selected: a\nruns: [{id: a, metrics_file: 3}]\n" REC_HEAD, 2, 30,
 		 "'metrics_file' must be a path, found integer"},
-		{"selected: a\nruns: [{id: a, mlflow_run: ''}]\n", 2, 28,
+		{"selected: a\nruns: [{id: a, mlflow_run: ''}]\n" REC_HEAD, 2, 28,
 		 "'mlflow_run' must be a path, found string"},
-		{"selected: a\nruns: [{id: a, metrics: {acc: true}}]\n", 2, 31,
+		{"selected: a\nruns: [{id: a, metrics: {acc: true}}]\n" REC_HEAD, 2, 31,
 		 "metric 'acc' must be a number, found boolean 'true'"},
 	};
 	char *dir = tmp_dir("exp");
@@ -441,7 +446,7 @@ static void experiment_errors(void **state)
 
 		write_file(dir, "x.yaml", cases[i].text);
 		metrics_init(&m);
-		assert_int_equal(metrics_load_experiment(&m, path, &err), -1);
+		assert_int_equal(experiment_metrics(path, &m, NULL, &err), -1);
 		assert_int_equal(err.cls, XP_ERR_MALFORMED);
 		assert_string_equal(err.file, path);
 		if (err.line != cases[i].line || err.col != cases[i].col ||
@@ -454,9 +459,9 @@ static void experiment_errors(void **state)
 		struct metrics m;
 		struct xp_error err;
 
-		write_file(dir, "x.yaml", "selected: a\nruns: [{id: a, metrics: null}]\n");
+		write_file(dir, "x.yaml", "selected: a\nruns: [{id: a, metrics: null}]\n" REC_HEAD);
 		metrics_init(&m);
-		assert_int_equal(metrics_load_experiment(&m, path, &err), 0);
+		assert_int_equal(experiment_metrics(path, &m, NULL, &err), 0);
 		assert_int_equal(m.n, 0);
 		metrics_release(&m);
 	}
