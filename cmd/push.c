@@ -41,16 +41,9 @@ static const struct option longopts[] = {
 static char *only_tag(struct store *s)
 {
 	struct xp_error ignored;
-	char **tags = NULL, *t = NULL;
-	const char *only = NULL;
-	size_t n = 0;
+	char *t = NULL;
 
-	if (store_tags(s, &tags, &n, &ignored) == 0)
-		only = ref_only_release_tag(tags, n);
-	if (only)
-		t = xstrdup(only);
-	store_tags_free(tags, n);
-	return t;
+	return store_release_tag(s, &t, &ignored) == 0 ? t : NULL;
 }
 
 int cmd_push(int argc, char **argv)

@@ -9,7 +9,7 @@
  * more blobs; the manifest and the tag are then not written.
  */
 #include "packager/copy.h"
-#include "packager/store_impl.h"
+#include "packager/store.h"
 #include "packager/oci.h"
 #include "common/error.h"
 #include "common/strbuf.h"
@@ -57,20 +57,18 @@ static void mark(struct copy_ctx *c, const char *digest)
 static int transfer(struct store *src, struct store *dst, const struct oci_desc *d,
 		    int no_mount, struct copy_stats *st, struct xp_error *err)
 {
-	struct store_fetch_source fs;
-	int done = 0;
+	enum store_copied how;
 
-	if (!no_mount && store_mount(dst, d, src, &done, err))
+	if (store_copy_blob(dst, d, src, !no_mount, &how, err))
 		return -1;
-	if (done) {
+	if (how == STORE_WAS_PRESENT) {
+		st->blobs_present++;
+	} else if (how == STORE_MOUNTED) {
 		st->blobs_mounted++;
-		return 0;
+	} else {
+		st->blobs_copied++;
+		st->bytes += (uint64_t)d->size;
 	}
-	store_fetch_source_init(&fs, src, d);
-	if (store_push_from(dst, d, &fs.base, err))
-		return -1;
-	st->blobs_copied++;
-	st->bytes += (uint64_t)d->size;
 	return 0;
 }
 
@@ -80,6 +78,7 @@ struct pool {
 	size_t n, next;
 	pthread_mutex_t lock;
 	int failed;
+	size_t failed_at;           /* index of the first failed blob */
 	struct xp_error err;
 };
 
@@ -107,9 +106,14 @@ static void *work(void *arg)
 			break;
 		xp_error_clear(&err);
 		if (transfer(w->src, w->dst, d, p->c->o->no_mount, &w->st, &err)) {
+			size_t at = (size_t)(d - p->todo);
+
+			/* the first blob in order that failed is reported,
+			 * whichever worker got there first */
 			pthread_mutex_lock(&p->lock);
-			if (!p->failed) {
+			if (!p->failed || at < p->failed_at) {
 				p->failed = 1;
+				p->failed_at = at;
 				p->err = err;
 			}
 			pthread_mutex_unlock(&p->lock);
@@ -123,6 +127,7 @@ static void add_stats(struct copy_stats *to, const struct copy_stats *from)
 {
 	to->blobs_copied += from->blobs_copied;
 	to->blobs_mounted += from->blobs_mounted;
+	to->blobs_present += from->blobs_present;
 	to->bytes += from->bytes;
 }
 
@@ -191,23 +196,17 @@ static int copy_blobs(struct copy_ctx *c, const struct oci_desc *blobs, size_t n
 {
 	struct oci_desc *todo = NULL;
 	size_t i, m = 0;
-	int present, ret = -1;
+	int ret;
 
+	/* each blob is asked for once, by store_copy_blob in the workers */
 	for (i = 0; i < n; i++) {
 		if (seen(c, blobs[i].digest))
 			continue;
 		mark(c, blobs[i].digest);
-		if (store_exists(c->dst, &blobs[i], &present, err))
-			goto out;
-		if (present) {
-			c->st.blobs_present++;
-			continue;
-		}
 		todo = xrealloc(todo, (m + 1) * sizeof(*todo));
 		todo[m++] = blobs[i];   /* borrowed strings */
 	}
 	ret = m ? transfer_all(c, todo, m, err) : 0;
-out:
 	free(todo);
 	return ret;
 }

@@ -4,7 +4,7 @@
  */
 #include "packager/image.h"
 #include "packager/bundle.h"
-#include "packager/store_impl.h"
+#include "packager/store.h"
 #include "common/error.h"
 #include "common/strbuf.h"
 

@@ -262,6 +262,11 @@ static int l_resolve(struct store *s, const char *name, struct oci_desc *out,
 	return layout_resolve(s, &((struct layout *)s)->index, name, out, err);
 }
 
+static int l_resolve_untagged(struct store *s, struct oci_desc *out, struct xp_error *err)
+{
+	return layout_resolve_untagged(s, &((struct layout *)s)->index, out, err);
+}
+
 static int l_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
 {
 	(void)err;
@@ -315,6 +320,7 @@ static void l_close(struct store *s)
 static const struct store_ops layout_ops = {
 	.kind = "layout",
 	.resolve = l_resolve,
+	.resolve_untagged = l_resolve_untagged,
 	.exists = l_exists,
 	.fetch = l_fetch,
 	.push = store_push_via_writer,

@@ -305,6 +305,11 @@ static int a_resolve(struct store *s, const char *name, struct oci_desc *out,
 	return layout_resolve(s, &((struct arch *)s)->index, name, out, err);
 }
 
+static int a_resolve_untagged(struct store *s, struct oci_desc *out, struct xp_error *err)
+{
+	return layout_resolve_untagged(s, &((struct arch *)s)->index, out, err);
+}
+
 static int a_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
 {
 	(void)err;
@@ -427,6 +432,7 @@ static void a_close(struct store *s)
 static const struct store_ops archive_ops = {
 	.kind = "archive",
 	.resolve = a_resolve,
+	.resolve_untagged = a_resolve_untagged,
 	.exists = a_exists,
 	.fetch = a_fetch,
 	.push = store_push_via_writer,

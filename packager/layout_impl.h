@@ -21,11 +21,14 @@ int layout_parse_index(const char *buf, size_t len, const char *store,
 		       struct oci_index *out, struct xp_error *err);
 /* Serialise an index as index.json content (mediaType set). */
 char *layout_build_index(struct oci_index *ix, size_t *len);
-/* Resolve over the index; a digest not listed there is looked up as a blob
+/* Resolve a tag or digest over the index; a digest not listed there is looked up as a blob
  * of s (its media type read from the content): for that, the exists and
  * fetch ops of both local stores accept size -1 as "unknown". */
 int layout_resolve(struct store *s, const struct oci_index *ix, const char *name,
 		   struct oci_desc *out, struct xp_error *err);
+/* The only untagged manifest of the index (store_ops.resolve_untagged). */
+int layout_resolve_untagged(struct store *s, const struct oci_index *ix, struct oci_desc *out,
+			    struct xp_error *err);
 int layout_tags(const struct oci_index *ix, char ***names, size_t *n);
 
 #endif

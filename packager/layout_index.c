@@ -159,43 +159,29 @@ int layout_resolve(struct store *s, const struct oci_index *ix, const char *name
 		oci_desc_copy(out, &ix->manifests[at].desc);
 		return 0;
 	}
-	/* no name: the only tag, or the only manifest of an untagged layout;
-	 * companion tags (signatures, attestations) do not count */
-	{
-		char **tags;
-		size_t n, j, rel = 0, untagged = 0;
-		const char *only;
+	return xp_error_set(err, XP_ERR_USAGE, "no tag or digest to resolve in '%s'",
+			    store_name(s));
+}
 
-		layout_tags(ix, &tags, &n);
-		only = ref_only_release_tag(tags, n);
-		if (only) {
-			at = oci_index_find_ref(ix, only);
-			store_tags_free(tags, n);
-			oci_desc_copy(out, &ix->manifests[at].desc);
-			return 0;
-		}
-		for (j = 0; j < n; j++)
-			rel += !ref_is_companion_tag(tags[j]);
-		store_tags_free(tags, n);
-		for (j = 0; j < ix->n_manifests; j++) {
-			if (!oci_annots_get(&ix->manifests[j].annotations, OCI_ANN_REF_NAME)) {
-				untagged++;
-				at = (long)j;
-			}
-		}
-		if (rel == 0 && untagged == 1) {
-			oci_desc_copy(out, &ix->manifests[at].desc);
-			return 0;
-		}
-		if (rel == 0 && untagged == 0)
-			return xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
-	}
-	{
-		char *tags = join_tags(ix);
+int layout_resolve_untagged(struct store *s, const struct oci_index *ix, struct oci_desc *out,
+			    struct xp_error *err)
+{
+	size_t j, untagged = 0;
+	long at = -1;
 
-		xp_error_set(err, XP_ERR_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
-			     store_name(s), tags, store_name(s));
-		free(tags);
+	for (j = 0; j < ix->n_manifests; j++) {
+		if (!oci_annots_get(&ix->manifests[j].annotations, OCI_ANN_REF_NAME)) {
+			untagged++;
+			at = (long)j;
+		}
 	}
-	return -1;
+	if (untagged == 1) {
+		oci_desc_copy(out, &ix->manifests[at].desc);
+		return 0;
+	}
+	if (untagged == 0)
+		return xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
+	return xp_error_set(err, XP_ERR_USAGE,
+			    "'%s' has no tags and %zu manifests: name one by digest, as in '%s@sha256:...'",
+			    store_name(s), untagged, store_name(s));
 }

@@ -147,32 +147,6 @@ out:
 
 /* ---- resolve, exists, fetch ---- */
 
-static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *err);
-
-static int resolve_only_tag(struct store *s, char **name, struct xp_error *err)
-{
-	char **tags = NULL;
-	size_t n = 0, i;
-	struct strbuf sb = STRBUF_INIT;
-
-	if (r_tags(s, &tags, &n, err))
-		return -1;
-	if (n == 1) {
-		*name = xstrdup(tags[0]);
-		store_tags_free(tags, n);
-		return 0;
-	}
-	for (i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", tags[i]);
-	if (n == 0)
-		xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
-	else
-		xp_error_set(err, XP_ERR_USAGE, "'%s' has several tags (%s): name one, as in '%s:TAG'",
-			     store_name(s), sb.buf, store_name(s));
-	strbuf_release(&sb);
-	store_tags_free(tags, n);
-	return -1;
-}
 
 static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 		     struct xp_error *err)
@@ -180,14 +154,9 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 	struct reg_store *r = (struct reg_store *)s;
 	struct reg_req rq;
 	struct reg_resp rs;
-	char *path = NULL, *only = NULL, *mt = NULL;
+	char *path = NULL, *mt = NULL;
 	int is_digest, ret = -1;
 
-	if (!name) {
-		if (resolve_only_tag(s, &only, err))
-			return -1;
-		name = only;
-	}
 	is_digest = strncmp(name, "sha256:", 7) == 0;
 	path = reg_path(r, "manifests", name);
 	reg_req_init(&rq, "HEAD", path, r->pull_scope);
@@ -255,7 +224,6 @@ out:
 	reg_resp_release(&rs);
 	free(mt);
 	free(path);
-	free(only);
 	return ret;
 }
 

@@ -309,9 +309,7 @@ int reg_mount_blob(struct store *s, const struct oci_desc *d, struct store *from
 	int ret = -1;
 
 	*done = 0;
-	if (strcmp(store_kind(from), "registry") != 0)
-		return 0;
-	f = (struct reg_store *)from;
+	f = (struct reg_store *)from;   /* store_mount: the same kind of store */
 	if (strcmp(reg_client_base(f->c), reg_client_base(r->c)) != 0 ||
 	    strcmp(f->repo, r->repo) == 0)
 		return 0;

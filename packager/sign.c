@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
-#include "packager/store_impl.h"
+#include "packager/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -122,6 +122,65 @@ static int check_desc(struct store *s, const struct oci_desc *d, struct xp_error
 	return 0;
 }
 
+/* The rule for a reference without tag or digest, for every kind of store:
+ * its only release tag (signature, attestation and referrer tags do not
+ * count, ref_only_release_tag); several release tags must be told apart by
+ * the caller. *untagged is set when the store has no release tag at all. */
+static int release_tag(struct store *s, char **out, int *untagged, struct xp_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char **tags = NULL;
+	const char *only;
+	size_t n = 0, i, rel = 0;
+	int ret = 0;
+
+	*untagged = 0;
+	if (store_tags(s, &tags, &n, err))
+		return -1;
+	only = ref_only_release_tag(tags, n);
+	for (i = 0; i < n; i++) {
+		if (!ref_is_companion_tag(tags[i]))
+			strbuf_addf(&sb, "%s%s", rel++ ? ", " : "", tags[i]);
+	}
+	if (only) {
+		*out = xstrdup(only);
+	} else if (rel == 0) {
+		*untagged = 1;
+		ret = xp_error_set(err, XP_ERR_NOT_FOUND, "no tags in '%s'", store_name(s));
+	} else {
+		ret = xp_error_set(err, XP_ERR_USAGE,
+				   "'%s' has several tags (%s): name one, as in '%s:TAG'",
+				   store_name(s), sb.buf, store_name(s));
+	}
+	strbuf_release(&sb);
+	store_tags_free(tags, n);
+	return ret;
+}
+
+int store_release_tag(struct store *s, char **out, struct xp_error *err)
+{
+	int untagged;
+
+	return release_tag(s, out, &untagged, err);
+}
+
+/* A reference without tag or digest: the only release tag, else (no release
+ * tags) the only untagged manifest where the kind of store has such a thing. */
+static int resolve_only(struct store *s, struct oci_desc *out, struct xp_error *err)
+{
+	char *tag = NULL;
+	int untagged, ret;
+
+	if (release_tag(s, &tag, &untagged, err) == 0) {
+		ret = s->ops->resolve(s, tag, out, err);
+		free(tag);
+		return ret;
+	}
+	if (untagged && s->ops->resolve_untagged)
+		return s->ops->resolve_untagged(s, out, err);
+	return -1;
+}
+
 int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 		  struct xp_error *err)
 {
@@ -129,6 +188,8 @@ int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 		return xp_error_set(err, XP_ERR_USAGE, "invalid digest '%s'", name);
 	if (name && strncmp(name, "sha256:", 7) != 0 && !ref_valid_tag(name))
 		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", name);
+	if (!name)
+		return resolve_only(s, out, err);
 	return s->ops->resolve(s, name, out, err);
 }
 
@@ -354,16 +415,50 @@ out:
 
 /* ---- re-openable sources, mounts, referrers, second handles ---- */
 
+static int push_absent(struct store *s, const struct oci_desc *d,
+		       const struct store_source *src, struct xp_error *err);
+
 int store_push_from(struct store *s, const struct oci_desc *d, const struct store_source *src,
 		    struct xp_error *err)
 {
-	struct xp_reader *in;
 	int present = 0;
 
 	if (check_desc(s, d, err) || s->ops->exists(s, d, &present, err))
 		return -1;
-	if (present)
+	return present ? 0 : push_absent(s, d, src, err);
+}
+
+int store_copy_blob(struct store *dst, const struct oci_desc *d, struct store *src, int mount,
+		    enum store_copied *how, struct xp_error *err)
+{
+	struct store_fetch_source fs;
+	int present = 0, done = 0;
+
+	if (check_desc(dst, d, err) || dst->ops->exists(dst, d, &present, err))
+		return -1;
+	if (present) {
+		*how = STORE_WAS_PRESENT;
 		return 0;
+	}
+	if (mount && store_mount(dst, d, src, &done, err))
+		return -1;
+	if (done) {
+		*how = STORE_MOUNTED;
+		return 0;
+	}
+	store_fetch_source_init(&fs, src, d);
+	if (push_absent(dst, d, &fs.base, err))
+		return -1;
+	*how = STORE_COPIED;
+	return 0;
+}
+
+/* Store content known to be absent from `s` (exists() was asked once). */
+static int push_absent(struct store *s, const struct oci_desc *d,
+		       const struct store_source *src, struct xp_error *err)
+{
+	struct xp_reader *in;
+
 	if (s->ops->push_from)
 		return s->ops->push_from(s, d, src, err);
 	if (!s->ops->push)
@@ -416,7 +511,8 @@ int store_mount(struct store *s, const struct oci_desc *d, struct store *from, i
 	*done = 0;
 	if (check_desc(s, d, err))
 		return -1;
-	if (!s->ops->mount)
+	/* only between stores of one kind: the op may take `from` as its own */
+	if (!s->ops->mount || !from || from->ops != s->ops)
 		return 0;
 	return s->ops->mount(s, d, from, done, err);
 }

@@ -117,10 +117,14 @@ void store_close(struct store *s);
 const struct xp_ref *store_ref(const struct store *s);
 
 /* A tag or "sha256:..." digest to the descriptor of the manifest or index it
- * names. NULL `name` means the only tag (an error when there are none or
- * several). */
+ * names. NULL `name` means the only release tag (store_release_tag), or for a
+ * layout without release tags its only untagged manifest. */
 int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 		  struct xp_error *err);
+/* The store's only release tag (caller frees): signature, attestation and
+ * referrer tags do not count. None: XP_ERR_NOT_FOUND; several: XP_ERR_USAGE
+ * naming them. */
+int store_release_tag(struct store *s, char **out, struct xp_error *err);
 /* store_resolve with the digest of `ref` if it has one, else its tag, else
  * NULL (the only tag). */
 int store_resolve_ref(struct store *s, const struct xp_ref *ref, struct oci_desc *out,
@@ -167,6 +171,14 @@ struct store_fetch_source {
 void store_fetch_source_init(struct store_fetch_source *fs, struct store *src,
 			     const struct oci_desc *d);
 
+/* Make blob `d` of `src` present in `dst`, asking `dst` once whether it is
+ * there already: present (nothing sent), else mounted when `mount` and the
+ * two stores can (store_mount), else streamed (store_push_from over
+ * store_fetch of src). *how says which. */
+enum store_copied { STORE_WAS_PRESENT, STORE_MOUNTED, STORE_COPIED };
+int store_copy_blob(struct store *dst, const struct oci_desc *d, struct store *src, int mount,
+		    enum store_copied *how, struct xp_error *err);
+
 /* Make blob `d` of `from` present in `s` without transferring it (a registry's
  * cross-repository mount on the same host). *done is 0 when the store cannot
  * do that here (other host, another kind of store) or the mount was refused:
@@ -189,6 +201,9 @@ int store_referrers(struct store *s, const struct oci_desc *d, struct oci_desc *
 int store_reopen(struct store *s, struct store **out, struct xp_error *err);
 /* "layout", "archive" or "registry" (borrowed, static). */
 const char *store_kind(const struct store *s);
+/* "oci:out", "oci-archive:m.tar", "host/repo" — for messages (borrowed until
+ * the store closes). */
+const char *store_name(const struct store *s);
 
 /* Point tag `name` at manifest `d`, which must already be present. A tag that
  * names another manifest is moved. */

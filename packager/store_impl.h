@@ -26,8 +26,14 @@
 
 struct store_ops {
 	const char *kind;   /* "layout", "archive", "registry" — for messages */
+	/* A tag or a valid digest (never NULL: store.c picks the only release tag
+	 * through tags()). A tag or digest that is not there: XP_ERR_NOT_FOUND. */
 	int (*resolve)(struct store *s, const char *name, struct oci_desc *out,
 		       struct xp_error *err);
+	/* Optional: a store without release tags whose content is one untagged
+	 * manifest resolves to it (a layout umoci or another tool wrote); NULL
+	 * means "no tags" is not found. */
+	int (*resolve_untagged)(struct store *s, struct oci_desc *out, struct xp_error *err);
 	int (*exists)(struct store *s, const struct oci_desc *d, int *present,
 		      struct xp_error *err);
 	int (*fetch)(struct store *s, const struct oci_desc *d, struct xp_reader **out,
@@ -50,7 +56,9 @@ struct store_ops {
 	 * and calls push. */
 	int (*push_from)(struct store *s, const struct oci_desc *d,
 			 const struct store_source *src, struct xp_error *err);
-	/* Optional (store_mount): NULL means "cannot mount" (*done = 0). */
+	/* Optional (store_mount): NULL means "cannot mount" (*done = 0). Called
+	 * only when `from` is a store of this same kind (the same ops table), so
+	 * the implementation may treat it as its own handle. */
 	int (*mount)(struct store *s, const struct oci_desc *d, struct store *from,
 		     int *done, struct xp_error *err);
 	/* Optional (store_referrers): NULL means "none". */
@@ -94,10 +102,6 @@ int store_push_via_writer(struct store *s, const struct oci_desc *d, struct xp_r
 /* Hand a list of tag names over as store_tags promises it: sorted, without
  * duplicates (freed), NULL when empty. Takes ownership of v. */
 void store_tags_finish(char **v, size_t count, char ***names, size_t *n);
-
-/* "oci:out", "oci-archive:m.tar", "host/repo" — for messages (borrowed until
- * the store closes). */
-const char *store_name(const struct store *s);
 
 int layout_store_open(const struct xp_ref *ref, const struct store_opts *opts,
 		      struct store **out, struct xp_error *err);

@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
-#include "packager/store_impl.h"
+#include "packager/store.h"
 
 #include <stdarg.h>
 #include <stdio.h>

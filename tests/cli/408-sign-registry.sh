@@ -58,6 +58,14 @@ expect_rc 1
 expect_err <<END
 xpship: error: verification failed for '$R/team/other:v1': signature: not signed: no tag 'sha256-$HEX.sig' in '$R/team/other'
 END
+# REPO without a tag names the bundle's own tag, the signature and attestation
+# tags beside it do not count (the store's rule, as for a local layout)
+run xp inspect --plain-http "$R/team/model"
+expect_rc 0
+expect_out_has "$D"
+run xp inspect --plain-http --json "$R/team/model"
+expect_rc 0
+expect_eq "$D" "$(out | python3 -c "import json,sys; print(json.load(sys.stdin)['digest'])")" "inspect digest of REPO"
 # nothing listening: a remote error (5), not a verdict
 port=$(reg_free_port)
 run xp verify --plain-http --key k.pub "127.0.0.1:$port/team/model:v1"
