@@ -7,6 +7,7 @@
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
+#include "pipeline/jsonw.h"
 #include "pipeline/metrics.h"
 
 #include <jansson.h>
@@ -169,38 +170,12 @@ static json_t *desc_json(const struct oci_desc *d)
 	return o;
 }
 
-#define METRICS_SLOT "\"metrics\": \"@metrics@\""
-
-/* The metrics as a JSON object text, each number in its shortest exact form
- * (jansson would print 0.931 as 0.93100000000000005). */
-static char *metrics_json(const struct metrics *mx)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	strbuf_adds(&sb, "\"metrics\": {");
-	for (i = 0; i < mx->n; i++) {
-		char num[METRICS_NUMBER_MAX];
-		json_t *k = json_string(mx->items[i].key);
-		char *ks = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
-
-		if (!ks)
-			abort();
-		metrics_format_number(mx->items[i].value, num);
-		strbuf_addf(&sb, "%s\n    %s: %s", i ? "," : "", ks, num);
-		free(ks);
-		json_decref(k);
-	}
-	strbuf_adds(&sb, mx->n ? "\n  }" : "}");
-	return strbuf_detach(&sb, NULL);
-}
-
 static void print_json(const char *name, const struct bundle_info *b)
 {
 	const struct oci_manifest *m = &b->manifest;
 	json_t *o = json_object(), *a = json_array(), *meta = json_object();
+	struct strbuf sb = STRBUF_INIT;
 	struct metrics mx;
-	char *s, *slot;
 	size_t i;
 
 	set(o, "bundle", json_string(name));
@@ -235,24 +210,20 @@ static void print_json(const char *name, const struct bundle_info *b)
 	for (i = 0; i < b->meta.n; i++)
 		set(meta, b->meta.v[i].key, json_string(b->meta.v[i].value));
 	set(o, "metadata", meta);
-	if (load_metrics(b, &mx))
-		set(o, "metrics", json_string("@metrics@"));
-	else
-		set(o, "metrics", json_null());
-	s = json_dumps(o, JSON_INDENT(2));
-	if (!s)
-		abort();
-	slot = strstr(s, METRICS_SLOT);
-	if (slot) {
-		char *text = metrics_json(&mx);
+	if (load_metrics(b, &mx)) {
+		json_t *mo = json_object();
 
-		printf("%.*s%s%s\n", (int)(slot - s), s, text, slot + strlen(METRICS_SLOT));
-		free(text);
+		/* reals written in their shortest exact form by jsonw_tree */
+		for (i = 0; i < mx.n; i++)
+			set(mo, mx.items[i].key, json_real(mx.items[i].value));
+		set(o, "metrics", mo);
 	} else {
-		printf("%s\n", s);
+		set(o, "metrics", json_null());
 	}
 	metrics_release(&mx);
-	free(s);
+	jsonw_tree(&sb, o, 2);
+	printf("%s\n", sb.buf);
+	strbuf_release(&sb);
 	json_decref(o);
 }
 

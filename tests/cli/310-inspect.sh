@@ -61,6 +61,26 @@ assert j["metadata"]["dev.xpship.metrics"] == '{"accuracy":0.9,"latency.p95_ms":
 assert j["metrics"] == {"accuracy": 0.9, "latency.p95_ms": 12}, j["metrics"]
 PY
 expect_out_has '"accuracy": 0.9,'
+# jansson's own layout, byte for byte, but for the numbers written exactly
+python3 - "$T/.out" <<'PY' || fail "inspect --json layout"
+import json, sys
+text = open(sys.argv[1]).read()
+assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n", text
+PY
+
+# a label that looks like a placeholder stays a label; the metrics stay metrics
+run xp pack -o lab -t v1 --experiment "$DATA/pack/experiment.yaml" --label metrics=@metrics@ \
+	--label note='"metrics": "@metrics@"' model
+expect_rc 0
+run xp inspect --json oci:lab:v1
+expect_rc 0
+python3 - "$T/.out" <<'PY' || fail "inspect --json with placeholder labels"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["metadata"]["metrics"] == "@metrics@", j["metadata"]
+assert j["metadata"]["note"] == '"metrics": "@metrics@"', j["metadata"]
+assert j["metrics"] == {"accuracy": 0.9, "latency.p95_ms": 12}, j["metrics"]
+PY
 
 # an archive, a ModelPack artifact
 run xp pack -o mp.tar -t v1 --format modelpack model
