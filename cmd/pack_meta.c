@@ -8,6 +8,7 @@
 #include "common/strbuf.h"
 #include "packager/bundle.h"
 #include "pipeline/experiment.h"
+#include "common/decision_record.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -167,12 +168,13 @@ static int from_experiment(struct pack_inputs *in, const char *path)
 	return 0;
 }
 
-/* Contract C4: a top-level object whose "verdict" is "pass" or "fail". */
+/* The decision record: a top-level object whose "verdict" is "pass" or "fail". */
 static int from_decision(struct pack_inputs *in, const char *path)
 {
 	struct xp_error err;
 	json_error_t je;
-	json_t *root = NULL, *v;
+	json_t *root = NULL;
+	const char *v;
 	char *buf = NULL, digest[XP_DIGEST_SIZE];
 	size_t len;
 	int ret;
@@ -187,16 +189,15 @@ static int from_decision(struct pack_inputs *in, const char *path)
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	v = json_is_object(root) ? json_object_get(root, "verdict") : NULL;
-	if (!json_is_string(v) || (strcmp(json_string_value(v), "pass") != 0 &&
-				   strcmp(json_string_value(v), "fail") != 0)) {
+	v = decision_verdict(root);
+	if (!v) {
 		xp_error_set(&err, XP_ERR_MALFORMED,
 			     "malformed decision record '%s': expected a \"verdict\" of \"pass\" or \"fail\"",
 			     path);
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	oci_annots_set(&in->annots, BUNDLE_ANN_VERDICT, json_string_value(v));
+	oci_annots_set(&in->annots, BUNDLE_ANN_VERDICT, v);
 	digest_buf(buf, len, digest);
 	oci_annots_set(&in->annots, BUNDLE_ANN_DECISION_DIGEST, digest);
 	add_input(in, path, dest_of(in, BUNDLE_DIR "/" BUNDLE_DECISION_FILE));

@@ -1,7 +1,7 @@
 /*
  * pack_meta.h — what `pack` derives from its command line before the one
  * library call: the inputs (PATH arguments placed under the prefix, and the
- * ride-along records) and the bundle metadata (contract C5) from the
+ * ride-along records) and the bundle metadata from the
  * experiment record (pipeline/experiment.h), the gate decision record and
  * --label. Functions print their own errors and return an exit code.
  */

@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
+#include "common/decision_record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ char *attest_statement(const char *subject_name, const char *digest,
 	return s;
 }
 
-/* The decision record, checked for what consumers rely on (C4). */
+/* The decision record, checked for what consumers rely on. */
 static int load_decision(const struct attest_opts *o, json_t **out, struct xp_error *err)
 {
 	const char *what = o->decision_name ? o->decision_name : "decision";
@@ -98,8 +99,8 @@ static int load_decision(const struct attest_opts *o, json_t **out, struct xp_er
 
 	if (oci_json_load(o->decision_json, strlen(o->decision_json), "decision", what, &d, err))
 		return -1;
-	verdict = json_string_value(json_object_get(d, "verdict"));
-	if (!json_is_object(d) || !verdict || (strcmp(verdict, "pass") && strcmp(verdict, "fail"))) {
+	verdict = decision_verdict(d);
+	if (!verdict) {
 		json_decref(d);
 		return xp_error_set(err, XP_ERR_MALFORMED,
 				    "malformed decision '%s': needs a \"verdict\" of \"pass\" or \"fail\"",
@@ -135,14 +136,15 @@ static int build_inputs(const struct attest_opts *o, json_t **ext, json_t **deps
 	*ext = e ? json_deep_copy(e) : json_object();
 	*deps = d ? json_deep_copy(d) : json_array();
 	if (dec) {
-		const json_t *pol = json_object_get(dec, "policy");
+		const char *pdigest, *ppath;
 
-		if (json_is_string(json_object_get(pol, "digest"))) {
+		decision_policy(dec, &pdigest, &ppath);
+		if (pdigest) {
 			json_t *p = json_object();
 
-			set_new(p, "digest", json_deep_copy(json_object_get(pol, "digest")));
-			if (json_is_string(json_object_get(pol, "path")))
-				set_new(p, "path", json_deep_copy(json_object_get(pol, "path")));
+			set_new(p, "digest", json_string(pdigest));
+			if (ppath)
+				set_new(p, "path", json_string(ppath));
 			set_new(*ext, "policy", p);
 		}
 	}

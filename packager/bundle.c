@@ -83,7 +83,7 @@ out:
 	return ret;
 }
 
-/* Labels first, then annotations over them (C5: annotations win). */
+/* Labels first, then annotations over them (annotations win). */
 static void merge(struct oci_annots *out, const struct oci_annots *labels,
 		  const struct oci_annots *annots)
 {

@@ -1,5 +1,5 @@
 /*
- * bundle.h — reading what a packed bundle says about itself (contract C5).
+ * bundle.h — reading what a packed bundle says about itself.
  *
  * A bundle's metadata is written twice by `pack`: as manifest annotations and,
  * for a runnable image, as image-config `config.Labels`. Readers take the
@@ -8,7 +8,7 @@
  * --baseline`, `inspect` and signing read through here; any store kind works
  * (store.h), so a registry champion is read the same way as a local one.
  *
- * Keys (C5):
+ * Keys:
  *   org.opencontainers.image.{title,version,revision,source,created}
  *   dev.xpship.experiment.id, dev.xpship.experiment.digest, dev.xpship.objective
  *   dev.xpship.metrics              FLAT JSON object of the candidate metrics

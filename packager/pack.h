@@ -19,7 +19,7 @@
  *                         org.cncf.model.file.metadata+json annotations, a
  *                         model config whose modelfs.diffIds lists the layers
  *
- * The manifest carries `annotations` (contract C5, bundle.h) and
+ * The manifest carries `annotations` (bundle.h) and
  * org.opencontainers.image.created. Packing the same inputs with the same
  * options gives the same manifest digest: entries sorted, mtime `epoch`,
  * uid/gid 0, normalised modes, created = `epoch` unless the annotations set it.

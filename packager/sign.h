@@ -1,6 +1,6 @@
 /*
  * sign.h — signatures and attestations inside a bundle or repository
- * (contract C6), and verifying a bundle end to end.
+ * (docs/signing.md), and verifying a bundle end to end.
  *
  * Everything is stored through the content store, so it works the same in a
  * layout directory, an oci-archive (the caller runs store_commit) and a
@@ -65,7 +65,7 @@ struct attest_opts {
 	/* {"externalParameters":{...},"resolvedDependencies":[...]} from the
 	 * experiment record (compact JSON), or NULL */
 	const char *provenance_json;
-	const char *decision_json;     /* a gate decision record (C4), or NULL */
+	const char *decision_json;     /* a gate decision record, or NULL */
 	const char *decision_name;     /* its file name, for messages */
 	const char *builder_id;        /* required */
 	const char *invocation_id;     /* NULL when unknown */

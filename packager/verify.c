@@ -13,6 +13,7 @@
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "packager/store.h"
+#include "common/decision_record.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -330,8 +331,7 @@ static int check_one_attestation(struct store *s, const struct oci_desc *m, cons
 	if (strcmp(pt, SLSA_PROVENANCE_V1) == 0)
 		as->provenance = 1;
 	if (strcmp(pt, XP_PREDICATE_DECISION) == 0) {
-		const char *v = json_string_value(json_object_get(json_object_get(st, "predicate"),
-								  "verdict"));
+		const char *v = decision_verdict(json_object_get(st, "predicate"));
 
 		free(r->verdict);
 		r->verdict = xstrdup(v ? v : "");

@@ -1,5 +1,5 @@
 /*
- * decision.c — the gate decision record as JSON (contract C4; the shape is
+ * decision.c — the gate decision record as JSON (the shape is
  * documented in docs/gate.md and stable: fields are only ever added).
  *
  * One top-level key per line and one rule per line, so records diff well;
@@ -9,6 +9,7 @@
 
 #include "common/strbuf.h"
 #include "pipeline/jsonw.h"
+#include "common/decision_record.h"
 
 static void field(struct strbuf *sb, const char *key, int first)
 {
@@ -75,9 +76,11 @@ char *gate_decision_json(const struct gate_decision *d)
 	str_field(&sb, "version", d->tool_version, 1);
 	strbuf_adds(&sb, "},\n  ");
 	str_field(&sb, "time", d->time, 1);
-	strbuf_adds(&sb, ",\n  \"policy\": {");
-	str_field(&sb, "path", d->policy.path, 1);
-	str_field(&sb, "digest", d->policy.digest, 0);
+	strbuf_adds(&sb, ",\n  ");
+	field(&sb, DECISION_KEY_POLICY, 1);
+	strbuf_addc(&sb, '{');
+	str_field(&sb, DECISION_KEY_PATH, d->policy.path, 1);
+	str_field(&sb, DECISION_KEY_DIGEST, d->policy.digest, 0);
 	str_field(&sb, "on_missing_baseline", d->policy.missing_baseline_fails ? "fail" : "skip", 0);
 	strbuf_addc(&sb, '}');
 	source(&sb, "candidate", &d->candidate);
@@ -90,6 +93,8 @@ char *gate_decision_json(const struct gate_decision *d)
 	strbuf_adds(&sb, d->n_results ? "\n  ],\n" : "],\n");
 	strbuf_addf(&sb, "  \"summary\": {\"passed\": %zu, \"failed\": %zu, \"warned\": %zu, "
 		    "\"skipped\": %zu},\n", d->passed, d->failed, d->warned, d->skipped);
-	strbuf_addf(&sb, "  \"verdict\": \"%s\"\n}\n", d->pass ? "pass" : "fail");
+	strbuf_adds(&sb, "  ");
+	str_field(&sb, DECISION_KEY_VERDICT, d->pass ? DECISION_PASS : DECISION_FAIL, 1);
+	strbuf_adds(&sb, "\n}\n");
 	return strbuf_detach(&sb, NULL);
 }

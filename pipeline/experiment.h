@@ -46,7 +46,7 @@ struct experiment_summary {
 	struct experiment_dataset *data;
 	size_t n_data;
 	char *digest;           /* "sha256:..." of the record file's bytes */
-	/* Extensions to contract C2 (appended, so existing initialisers stay valid): */
+	/* Extensions (appended, so existing initialisers stay valid): */
 	char *space_strategy;   /* "grid"|"random"|"single", NULL when absent */
 };
 

@@ -1,6 +1,6 @@
 /*
  * gate.h — evaluating a gate policy against candidate and baseline metrics, and
- * the decision record that results (contract C4, docs/gate.md).
+ * the decision record that results (docs/gate.md).
  *
  * Every check of every rule is evaluated, in policy order. With d = candidate -
  * baseline for `direction: higher` and baseline - candidate for `lower` (d > 0
@@ -94,7 +94,7 @@ void gate_decision_release(struct gate_decision *d);
 /* "pass", "fail", "warn", "skip". */
 const char *gate_outcome_name(enum gate_outcome o);
 
-/* The decision record as JSON (C4; caller frees), pretty-printed, newline-ended. */
+/* The decision record as JSON (docs/gate.md; caller frees), pretty-printed, newline-ended. */
 char *gate_decision_json(const struct gate_decision *d);
 
 #endif

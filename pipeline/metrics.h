@@ -11,7 +11,7 @@
  *     the value is the one with the greatest (step, timestamp), the later line
  *     winning a tie;
  *   - a JSON buffer (a champion bundle's `dev.xpship.metrics` annotation);
- *   - the selected run of an experiment record (schema C1: `selected`, `runs[].id`,
+ *   - the selected run of an experiment record (docs/experiment.md: `selected`, `runs[].id`,
  *     `runs[].metrics`, `runs[].metrics_file`, `runs[].mlflow_run`, paths relative
  *     to the record's directory), its sources merged in that order.
  *

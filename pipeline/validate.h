@@ -2,7 +2,7 @@
  * validate.h — `xpship validate`: every finding about an experiment record at
  * once, each with its position and a stable rule code.
  *
- * Three passes over the record (schema C1, documented in docs/experiment.md):
+ * Three passes over the record (the schema in docs/experiment.md):
  *   schema      required keys, types, formats (ids, digests, RFC 3339 times, URIs,
  *               commits), allowed values; unknown keys with "did you mean";
  *   references  `selected` names a run, the objective metric exists in the runs,

@@ -1,4 +1,4 @@
-# `gate --decision`: the JSON decision record (contract C4, docs/gate.md) with
+# `gate --decision`: the JSON decision record (docs/gate.md) with
 # the digests of the policy, candidate and baseline files; written on pass and
 # on fail, atomically, and valid JSON.
 . "$TESTS_DIR/lib.sh"

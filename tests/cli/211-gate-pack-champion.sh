@@ -1,4 +1,4 @@
-# `gate` against a champion packed by `xpship pack` (contract C5): the metrics
+# `gate` against a champion packed by `xpship pack`: the metrics
 # pack writes into the bundle are the ones gate reads back, and the decision
 # names the champion by the digest pack printed.
 . "$TESTS_DIR/lib.sh"

@@ -1,4 +1,4 @@
-# `pack --experiment --decision --label`: the C5 metadata as manifest
+# `pack --experiment --decision --label`: the metadata as manifest
 # annotations and identical config labels, the records riding along under
 # <prefix>/.xpship/, labels overriding; malformed records are refused with
 # their positions.

@@ -1,4 +1,4 @@
-/* test_bundle.c — reading a bundle's metadata (packager/bundle.c, contract C5):
+/* test_bundle.c — reading a bundle's metadata (packager/bundle.c):
  * manifest annotations over config labels, through an index, ModelPack-style
  * configs without labels, and what inspect lists. */
 #include "tests/unit/test_common.h"

@@ -8,6 +8,9 @@
 
 #include "cmd/exitcode.h"
 #include "pipeline/gate.h"
+#include "common/decision_record.h"
+
+#include <jansson.h>
 
 #define NONE 0     /* no champion */
 #define LACKS 1    /* a champion whose metrics lack the metric */
@@ -306,6 +309,21 @@ static void decision_record_shape(void **state)
 	snprintf(expect, sizeof(expect), want, d.policy.digest);
 	if (strcmp(json, expect) != 0)
 		fail_msg("decision:\n%s\nwant:\n%s", json, expect);
+	/* the readers in common/decision_record.c find what the writer wrote */
+	{
+		json_t *root = json_loads(json, 0, NULL);
+		const char *pd, *pp;
+
+		assert_non_null(root);
+		assert_string_equal(decision_verdict(root), "fail");
+		decision_policy(root, &pd, &pp);
+		assert_string_equal(pd, d.policy.digest);
+		assert_string_equal(pp, "gate.yaml");
+		json_object_set_new(root, DECISION_KEY_VERDICT, json_string("maybe"));
+		assert_null(decision_verdict(root));
+		json_decref(root);
+		assert_null(decision_verdict(NULL));
+	}
 	free(json);
 	gate_decision_release(&d);
 	gate_decision_release(NULL);

@@ -1,0 +1,26 @@
+/*
+ * decision_record.c — reading the gate decision record's keys (see
+ * decision_record.h).
+ */
+#include "common/decision_record.h"
+
+#include <string.h>
+
+const char *decision_verdict(const json_t *root)
+{
+	const char *v = json_string_value(json_object_get(root, DECISION_KEY_VERDICT));
+
+	if (!json_is_object(root) || !v)
+		return NULL;
+	if (strcmp(v, DECISION_PASS) != 0 && strcmp(v, DECISION_FAIL) != 0)
+		return NULL;
+	return v;
+}
+
+void decision_policy(const json_t *root, const char **digest, const char **path)
+{
+	const json_t *pol = json_object_get(root, DECISION_KEY_POLICY);
+
+	*digest = json_string_value(json_object_get(pol, DECISION_KEY_DIGEST));
+	*path = json_string_value(json_object_get(pol, DECISION_KEY_PATH));
+}

@@ -1,0 +1,27 @@
+/*
+ * decision_record.h — the keys of the gate decision record (docs/gate.md) that
+ * other steps read: pipeline/decision.c writes the record with these names,
+ * pack, attest and verify read it back through decision_verdict() and
+ * decision_policy(). A key is spelled here once.
+ */
+#ifndef XPSHIP_COMMON_DECISION_RECORD_H
+#define XPSHIP_COMMON_DECISION_RECORD_H
+
+#include <jansson.h>
+
+#define DECISION_KEY_VERDICT "verdict"
+#define DECISION_KEY_POLICY  "policy"
+#define DECISION_KEY_PATH    "path"
+#define DECISION_KEY_DIGEST  "digest"
+#define DECISION_PASS        "pass"
+#define DECISION_FAIL        "fail"
+
+/* The record's verdict, "pass" or "fail" (borrowed from root), or NULL when
+ * root is not an object with one of those two. */
+const char *decision_verdict(const json_t *root);
+
+/* The policy's digest and path as recorded (borrowed; NULL when absent or not
+ * strings). */
+void decision_policy(const json_t *root, const char **digest, const char **path);
+
+#endif
