@@ -62,15 +62,34 @@ static uint64_t key_hash(const char *s)
 	return h;
 }
 
-/* The slot holding `key`, or the empty slot where it would go. */
-static size_t index_slot(const struct metrics *m, const char *key)
+/* The slot holding `key`, or the empty slot where it would go; *probes (if
+ * given) counts the slots looked at. */
+static size_t index_find(const struct metrics *m, const char *key, size_t *probes)
 {
 	size_t mask = m->index_cap_ - 1;
-	size_t i = (size_t)key_hash(key) & mask;
+	size_t i = (size_t)key_hash(key) & mask, n = 1;
 
-	while (m->index_[i] && strcmp(m->items[m->index_[i] - 1].key, key) != 0)
+	while (m->index_[i] && strcmp(m->items[m->index_[i] - 1].key, key) != 0) {
 		i = (i + 1) & mask;
+		n++;
+	}
+	if (probes)
+		*probes = n;
 	return i;
+}
+
+static size_t index_slot(const struct metrics *m, const char *key)
+{
+	return index_find(m, key, NULL);
+}
+
+size_t metrics_probes(const struct metrics *m, const char *key)
+{
+	size_t n = 0;
+
+	if (m->index_cap_)
+		index_find(m, key, &n);
+	return n;
 }
 
 /* Make room for `want` items without rehashing on the way. */

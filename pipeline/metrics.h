@@ -49,6 +49,11 @@ struct metrics {
 	size_t n_files_, files_cap_;
 };
 
+/* How many index slots a lookup of `key` looks at (0 for an empty map): the
+ * cost of one metrics_get or metrics_set, for tests that hold the index to
+ * constant work per key. */
+size_t metrics_probes(const struct metrics *m, const char *key);
+
 /* Longest text metrics_format_number writes, NUL included. */
 #define METRICS_NUMBER_MAX 32
 

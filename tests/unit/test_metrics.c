@@ -229,6 +229,24 @@ static void ten_thousand_keys(void **state)
 		assert_int_equal(p->line, i + 1);
 	}
 	assert_null(metrics_get(&m, "group0.m1"));
+	/* linear time: constant work per key, counted in index probes (a list
+	 * scan would look at n/2 items on average, 5000 here), and an index of
+	 * a size linear in the keys */
+	{
+		size_t total = 0, most = 0, p;
+
+		for (i = 0; i < 10000; i++) {
+			snprintf(key, sizeof(key), "group%d.m%d", i % 97, i);
+			p = metrics_probes(&m, key);
+			total += p;
+			if (p > most)
+				most = p;
+		}
+		assert_true(total <= 2 * 10000);
+		assert_true(most <= 64);
+		assert_true(metrics_probes(&m, "absent.key") <= 64);
+		assert_true(m.index_cap_ <= 8 * 10000);
+	}
 	metrics_release(&m);
 }
 
