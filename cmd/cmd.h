@@ -41,11 +41,6 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
 
 /* Print "xpship: error: <msg>" and the usage hint for `cmd`; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) XP_PRINTF(2, 3);
-/* For commands a later release fills in: says so and returns 2. */
-int cmd_not_implemented(const char *cmd);
-/* A command entry not built yet: --help prints `usage` (exit 0), anything else
- * says "not implemented yet" (exit 2). */
-int cmd_stub(int argc, char **argv, const char *usage);
 /* Report a library error and return its exit code (4 when none was set). */
 int cmd_fail(const struct xp_error *err);
 

@@ -30,27 +30,6 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	return XP_EXIT_USAGE;
 }
 
-int cmd_not_implemented(const char *cmd)
-{
-	diag_error("'%s' is not implemented yet", cmd);
-	return XP_EXIT_USAGE;
-}
-
-int cmd_stub(int argc, char **argv, const char *usage)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
-			break;
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-			fputs(usage, stdout);
-			return XP_EXIT_OK;
-		}
-	}
-	return cmd_not_implemented(argv[0]);
-}
-
 int cmd_epoch(const char *cmd, long long *out, int *set)
 {
 	struct xp_error err;

@@ -32,7 +32,6 @@ void diag_init(int quiet, int verbose, enum diag_color color)
 
 int diag_is_quiet(void) { return st.quiet; }
 int diag_is_verbose(void) { return st.verbose; }
-int diag_use_color(void) { return st.color; }
 int diag_github(void) { return st.github; }
 void diag_set_github(int on) { st.github = on; }
 

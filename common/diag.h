@@ -21,7 +21,6 @@ enum diag_color { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
 void diag_init(int quiet, int verbose, enum diag_color color);
 int diag_is_quiet(void);
 int diag_is_verbose(void);
-int diag_use_color(void);
 int diag_github(void);
 void diag_set_github(int on);
 

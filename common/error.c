@@ -10,18 +10,6 @@
 
 #include <openssl/err.h>
 
-const char *xp_err_name(enum xp_err cls)
-{
-	static const char *const names[] = {
-		[XP_ERR_NONE] = "none",           [XP_ERR_NOT_FOUND] = "not found",
-		[XP_ERR_INTEGRITY] = "integrity", [XP_ERR_REFUSED] = "refused",
-		[XP_ERR_MALFORMED] = "malformed", [XP_ERR_LOCAL] = "local",
-		[XP_ERR_REMOTE] = "remote",       [XP_ERR_USAGE] = "usage",
-	};
-
-	return (unsigned)cls < sizeof(names) / sizeof(names[0]) ? names[cls] : "unknown";
-}
-
 void xp_error_clear(struct xp_error *e)
 {
 	if (!e)

@@ -46,9 +46,6 @@ struct xp_error {
 
 void xp_error_clear(struct xp_error *e);
 
-/* "not found", "integrity", ... (borrowed, static). */
-const char *xp_err_name(enum xp_err cls);
-
 /* Set class and message; always returns -1 so callers can `return xp_error_set(...)`.
  * A NULL e is allowed (the error is dropped). */
 int xp_error_set(struct xp_error *e, enum xp_err cls, const char *fmt, ...) XP_PRINTF(3, 4);

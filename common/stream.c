@@ -58,17 +58,6 @@ struct xp_reader *reader_from_fd(int fd, const char *name)
 	return &f->r;
 }
 
-struct xp_reader *reader_from_file(const char *path, struct xp_error *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
-		return NULL;
-	}
-	return reader_from_fd(fd, path);
-}
-
 struct buf_reader {
 	struct xp_reader r;
 	char *data;

@@ -34,8 +34,6 @@ void reader_close(struct xp_reader *r);
 /* Reads an open descriptor, which the reader owns and closes. `name` is used in
  * error messages (copied). */
 struct xp_reader *reader_from_fd(int fd, const char *name);
-/* Opens a file; NULL with err (XP_ERR_LOCAL) on failure. */
-struct xp_reader *reader_from_file(const char *path, struct xp_error *err);
 /* Reads a memory buffer, copied. */
 struct xp_reader *reader_from_buf(const void *data, size_t len);
 /* Wraps `inner` (owned) checking `expected` ("sha256:...") and `size` (-1: any).

@@ -431,6 +431,7 @@ static void a_close(struct store *s)
 
 static const struct store_ops archive_ops = {
 	.kind = "archive",
+	.one_handle = 1,   /* the archive is rewritten on close */
 	.resolve = a_resolve,
 	.resolve_untagged = a_resolve_untagged,
 	.exists = a_exists,

@@ -37,8 +37,5 @@ int registry_save_login(const char *host, const char *user, const char *pass,
 			char **where, struct xp_error *err);
 /* Remove stored credentials for `host`; *removed is 0 when there were none. */
 int registry_logout(const char *host, int *removed, struct xp_error *err);
-/* The repository of a registry store as sent on the wire (borrowed), or NULL
- * for other kinds of store. */
-const char *registry_store_repo(const struct store *s);
 
 #endif

@@ -783,8 +783,3 @@ int registry_store_open(const struct xp_ref *ref, const struct store_opts *opts,
 	*out = &r->base;
 	return 0;
 }
-
-const char *registry_store_repo(const struct store *s)
-{
-	return strcmp(s->ops->kind, "registry") == 0 ? ((const struct reg_store *)s)->repo : NULL;
-}

@@ -529,14 +529,9 @@ int store_referrers(struct store *s, const struct oci_desc *d, struct oci_desc *
 	return s->ops->referrers(s, d, out, n, err);
 }
 
-const char *store_kind(const struct store *s)
-{
-	return s->ops->kind;
-}
-
 int store_reopen(struct store *s, struct store **out, struct xp_error *err)
 {
-	if (strcmp(s->ops->kind, "archive") == 0)
+	if (s->ops->one_handle)
 		return unsupported(s, "open a second handle", err);
 	return store_open(&s->ref, &s->opts, out, err);
 }

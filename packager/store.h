@@ -199,8 +199,6 @@ int store_referrers(struct store *s, const struct oci_desc *d, struct oci_desc *
  * thread: handles are not thread-safe). Pending changes of `s` (an archive)
  * are not visible to it; not supported for an archive being written. */
 int store_reopen(struct store *s, struct store **out, struct xp_error *err);
-/* "layout", "archive" or "registry" (borrowed, static). */
-const char *store_kind(const struct store *s);
 /* "oci:out", "oci-archive:m.tar", "host/repo" — for messages (borrowed until
  * the store closes). */
 const char *store_name(const struct store *s);

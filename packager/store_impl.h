@@ -26,6 +26,7 @@
 
 struct store_ops {
 	const char *kind;   /* "layout", "archive", "registry" — for messages */
+	int one_handle;     /* a second handle cannot be opened (store_reopen) */
 	/* A tag or a valid digest (never NULL: store.c picks the only release tag
 	 * through tags()). A tag or digest that is not there: XP_ERR_NOT_FOUND. */
 	int (*resolve)(struct store *s, const char *name, struct oci_desc *out,
