@@ -24,7 +24,28 @@
 
 #define DECISION_MAX (4 * 1024 * 1024)
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"key", 'k', "KEY", 'k',
+	 "the private key: a PEM file or env://VAR"},
+	{"experiment", 'e', "FILE", 'e',
+	 "the experiment record (xpship/v1)"},
+	{"decision", 'd', "FILE", 'd',
+	 "the gate decision record ('xpship gate --decision')"},
+	{"identity", 'i', "REPO", 'i',
+	 "the statements' subject name (default: the bundle's\n"
+	 "reference without tag)"},
+	{"output", 'o', "FILE", 'o',
+	 "also write the envelopes, one JSON per line"},
+	{"replace", 0, NULL, 'R',
+	 "replace earlier attestations of the same types"},
+	{"password-stdin", 0, NULL, 'P',
+	 "read the key's passphrase from standard input"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "attest",
+	.synopsis =
 	"usage: xpship attest --key KEY [--experiment FILE] [--decision FILE]\n"
 	"                     [--identity REPO] [--output FILE.intoto.jsonl] [--replace]\n"
 	"                     [--password-stdin] BUNDLE\n"
@@ -41,36 +62,13 @@ static const char usage[] =
 	"  - with --decision, the gate decision record, predicateType\n"
 	"    https://xpship.dev/gate-decision/v1 ('verify --require-verdict' reads it)\n"
 	"Attesting again adds envelopes; --replace drops earlier ones of the same types.\n"
-	"SOURCE_DATE_EPOCH, when set, is the build's start and finish time.\n"
-	"\n"
-	"Options:\n"
-	"  -k, --key KEY          the private key: a PEM file or env://VAR\n"
-	"  -e, --experiment FILE  the experiment record (xpship/v1)\n"
-	"  -d, --decision FILE    the gate decision record ('xpship gate --decision')\n"
-	"  -i, --identity REPO    the statements' subject name (default: the bundle's\n"
-	"                         reference without tag)\n"
-	"  -o, --output FILE      also write the envelopes, one JSON per line\n"
-	"  --replace              replace earlier attestations of the same types\n"
-	"  --password-stdin       read the key's passphrase from standard input\n"
-	"\n"
-	"Registry options (BUNDLE a registry reference):\n"
-	REGOPT_TLS_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"SOURCE_DATE_EPOCH, when set, is the build's start and finish time.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (BUNDLE a registry reference):",
+	.notes =
 	"Exit codes: 0 attested, 1 no such tag, 2 usage or key passphrase, 3 malformed\n"
-	"record, decision, key or bundle, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	{"key", required_argument, NULL, 'k'},
-	{"experiment", required_argument, NULL, 'e'},
-	{"decision", required_argument, NULL, 'd'},
-	{"identity", required_argument, NULL, 'i'},
-	{"output", required_argument, NULL, 'o'},
-	{"replace", no_argument, NULL, 'R'},
-	{"password-stdin", no_argument, NULL, 'P'},
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"record, decision, key or bundle, 4 local error, 5 registry error.\n",
 };
 
 static const char *env(const char *name)
@@ -154,7 +152,7 @@ int cmd_attest(int argc, char **argv)
 	int c, pass_stdin = 0, ret, epoch_set;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "k:e:d:i:o:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
 		case 'e': exp_path = optarg; break;
@@ -165,8 +163,7 @@ int cmd_attest(int argc, char **argv)
 		case 'P': pass_stdin = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
-			if (regopt_parse("attest", c, optarg, &sopts) <= 0)
-				return XP_EXIT_USAGE;
+			return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)

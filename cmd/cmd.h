@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "cmd/exitcode.h"
 #include "common/progress.h"
+#include "packager/store.h"
 
 struct cmd_info {
 	const char *name;
@@ -27,6 +28,41 @@ extern const struct cmd_info cmd_table[];
 
 #define CMD_OPT_HELP (-100)
 #define CMD_OPT_BAD (-101)
+
+/* One option, declared once: its usage line, long-option entry and short
+ * letter all follow from it. */
+struct cmd_opt {
+	const char *name;      /* long name, without "--" */
+	char short_name;       /* 0: none */
+	const char *arg;       /* "FILE": takes a value; NULL: a flag */
+	int val;               /* what cmd_parse returns (short_name when set) */
+	const char *help;      /* lines separated by '\n' */
+};
+
+/* Which shared registry option groups a command takes (cmd/regopts.c). */
+#define CMD_REG_TLS 1u       /* --plain-http, --insecure, --ca-file */
+#define CMD_REG_TRANSFER 2u  /* --jobs, --chunk-size */
+
+/* A command's options and help text. */
+struct cmd_def {
+	const char *name;            /* "gate" */
+	const char *synopsis;        /* usage line(s), description; ends before "Options:" */
+	const struct cmd_opt *opts;  /* the command's own, ended by a NULL name */
+	unsigned registry;           /* CMD_REG_* */
+	const char *registry_heading; /* heading of the registry options; NULL: with the others */
+	const char *notes;           /* after the options: environment, exit codes */
+};
+
+/* The next option of argv for `def`: the command's own option's val (optarg
+ * set), -1 after the last option (optind is the first operand), CMD_OPT_HELP
+ * after printing the help, or CMD_OPT_BAD after printing a usage error.
+ * Registry options are parsed into *reg and not returned. */
+int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct store_opts *reg);
+/* All options of a command that has no options of its own but registry ones:
+ * -1 when the operands follow, else the exit code to return. */
+int cmd_parse_all(const struct cmd_def *def, int argc, char **argv, struct store_opts *reg);
+/* The help text of `def`, as --help prints it (caller frees). */
+char *cmd_help_text(const struct cmd_def *def);
 
 /* The build time for `cmd`: SOURCE_DATE_EPOCH when set (*set 1), else now
  * (common/timeutil.h). An invalid value is reported as a usage error of `cmd`

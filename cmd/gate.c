@@ -20,54 +20,52 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"policy", 0, "FILE", 'p',
+	 "the gate policy, YAML or JSON (see docs/gate.md)"},
+	{"metrics", 0, "SRC", 'm',
+	 "candidate metrics: a JSON/YAML file (nested maps are dotted\n"
+	 "keys, a list of numbers is its last value) or an MLflow run\n"
+	 "directory (mlruns/<exp>/<run>)"},
+	{"experiment", 0, "FILE", 'e',
+	 "candidate metrics: the selected run of an experiment record"},
+	{"baseline", 0, "SRC", 'b',
+	 "the champion's metrics: a file or MLflow run as for --metrics,\n"
+	 "or a bundle whose dev.xpship.metrics carries them: oci:DIR:TAG,\n"
+	 "oci-archive:FILE:TAG, an OCI layout or .tar, HOST/REPO:TAG.\n"
+	 "A bundle store, repository or tag that does not exist means\n"
+	 "no champion yet (first release); without --baseline there is\n"
+	 "no champion either. Then the baseline checks are skipped (or\n"
+	 "fail, per the policy's on_missing_baseline)"},
+	{"decision", 0, "FILE", 'd',
+	 "write the decision record (JSON, docs/gate.md)"},
+	{"junit", 0, "FILE", 'j',
+	 "write a JUnit XML report, one test case per check"},
+	{"summary", 0, "FILE", 's',
+	 "write a Markdown report (verdict first, then the table)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "gate",
+	.synopsis =
 	"usage: xpship gate --policy FILE (--metrics SRC | --experiment FILE) [--baseline SRC]\n"
 	"                   [--decision FILE] [--junit FILE] [--summary FILE]\n"
 	"\n"
 	"Decide promotion: evaluate the policy's metric thresholds for the candidate, in\n"
 	"absolute terms and against the production champion (the baseline). Every rule is\n"
-	"evaluated and reported; the gate fails when a rule of severity error fails.\n"
-	"\n"
-	"Options:\n"
-	"  --policy FILE      the gate policy, YAML or JSON (see docs/gate.md)\n"
-	"  --metrics SRC      candidate metrics: a JSON/YAML file (nested maps are dotted\n"
-	"                     keys, a list of numbers is its last value) or an MLflow run\n"
-	"                     directory (mlruns/<exp>/<run>)\n"
-	"  --experiment FILE  candidate metrics: the selected run of an experiment record\n"
-	"  --baseline SRC     the champion's metrics: a file or MLflow run as for --metrics,\n"
-	"                     or a bundle whose dev.xpship.metrics carries them: oci:DIR:TAG,\n"
-	"                     oci-archive:FILE:TAG, an OCI layout or .tar, HOST/REPO:TAG.\n"
-	"                     A bundle store, repository or tag that does not exist means\n"
-	"                     no champion yet (first release); without --baseline there is\n"
-	"                     no champion either. Then the baseline checks are skipped (or\n"
-	"                     fail, per the policy's on_missing_baseline)\n"
-	"  --decision FILE    write the decision record (JSON, docs/gate.md)\n"
-	"  --junit FILE       write a JUnit XML report, one test case per check\n"
-	"  --summary FILE     write a Markdown report (verdict first, then the table)\n"
-	"  --plain-http       registry baseline: http:// instead of https://\n"
-	"  --insecure         registry baseline: do not verify the TLS certificate\n"
-	"  --ca-file F        registry baseline: trust the CA certificates in F\n"
-	"\n"
+	"evaluated and reported; the gate fails when a rule of severity error fails.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (a --baseline in a registry):",
+	.notes =
 	"Under GITHUB_ACTIONS=true the Markdown report is also appended to\n"
 	"$GITHUB_STEP_SUMMARY, 'verdict=pass|fail' and 'failed=N' to $GITHUB_OUTPUT, and\n"
 	"each failed check is annotated (::error) at its line in the policy.\n"
 	"SOURCE_DATE_EPOCH, when set, is the decision's time.\n"
 	"\n"
 	"Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, 3 malformed policy or\n"
-	"metrics, 4 file cannot be read or written, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	{"policy", required_argument, NULL, 'p'},
-	{"metrics", required_argument, NULL, 'm'},
-	{"experiment", required_argument, NULL, 'e'},
-	{"baseline", required_argument, NULL, 'b'},
-	{"decision", required_argument, NULL, 'd'},
-	{"junit", required_argument, NULL, 'j'},
-	{"summary", required_argument, NULL, 's'},
-	{"plain-http", no_argument, NULL, 'P'},
-	{"insecure", no_argument, NULL, 'k'},
-	{"ca-file", required_argument, NULL, 'C'},
-	{NULL, 0, NULL, 0},
+	"metrics, 4 file cannot be read or written, 5 registry error.\n",
 };
 
 /* What the gate compares: both sides loaded here, evaluated by gate_run. */
@@ -280,7 +278,7 @@ int cmd_gate(int argc, char **argv)
 	memset(&sopts, 0, sizeof(sopts));
 	memset(&sd, 0, sizeof(sd));
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
 		case 'p': in.policy = optarg; break;
 		case 'm': candidate = optarg; break;
@@ -289,9 +287,6 @@ int cmd_gate(int argc, char **argv)
 		case 'd': o.decision = optarg; break;
 		case 'j': o.junit = optarg; break;
 		case 's': o.summary = optarg; break;
-		case 'P': sopts.plain_http = 1; break;
-		case 'k': sopts.insecure = 1; break;
-		case 'C': sopts.ca_file = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
 		}

@@ -8,7 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "init",
+	.synopsis =
 	"usage: xpship init [DIR]\n"
 	"\n"
 	"Write a commented starter experiment record, DIR/experiment.yaml (DIR defaults\n"
@@ -22,10 +28,8 @@ static const char usage[] =
 	"Exit codes:\n"
 	"  0  written\n"
 	"  2  usage error\n"
-	"  4  DIR/experiment.yaml already exists, or it cannot be written\n";
-
-static const struct option longopts[] = {
-	{NULL, 0, NULL, 0},
+	"  4  DIR/experiment.yaml already exists, or it cannot be written\n",
+	.opts = options,
 };
 
 int cmd_init(int argc, char **argv)
@@ -36,7 +40,7 @@ int cmd_init(int argc, char **argv)
 	int c, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;

@@ -15,7 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"json", 0, NULL, 'j',
+	 "one JSON object instead of text"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "inspect",
+	.synopsis =
 	"usage: xpship inspect [--json] [--plain-http] [--insecure] [--ca-file F] BUNDLE\n"
 	"\n"
 	"Show what BUNDLE (oci:DIR[:TAG], oci-archive:FILE[:TAG], a path, or\n"
@@ -23,21 +31,13 @@ static const char usage[] =
 	"config digests, its platform, each layer (digest, size, type, the file it\n"
 	"holds), the metadata pack recorded (manifest annotations over config labels)\n"
 	"and the candidate metrics (dev.xpship.metrics). Every manifest and config is\n"
-	"checked against its digest; layers are not read.\n"
-	"\n"
-	"Options:\n"
-	"  --json           one JSON object instead of text\n"
-	"\n"
-	"Registry options (BUNDLE a registry reference):\n"
-	REGOPT_TLS_HELP
-	"\n"
+	"checked against its digest; layers are not read.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (BUNDLE a registry reference):",
+	.notes =
 	"Exit codes: 0 shown, 1 no such tag or digest mismatch, 2 usage, 3 malformed\n"
-	"bundle, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	{"json", no_argument, NULL, 'j'},
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"bundle, 4 local error, 5 registry error.\n",
 };
 
 /* The file a layer holds, as pack (or ModelPack, or ORAS) annotated it. */
@@ -237,13 +237,12 @@ int cmd_inspect(int argc, char **argv)
 	int c, as_json = 0, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		if (c == CMD_OPT_HELP)
 			return XP_EXIT_OK;
-		if (c == 'j')
-			as_json = 1;
-		else if (regopt_parse("inspect", c, optarg, &sopts) <= 0)
+		if (c != 'j')
 			return XP_EXIT_USAGE;
+		as_json = 1;
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error("inspect", "expected one bundle");

@@ -9,7 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"type", 't', "TYPE", 't',
+	 "ecdsa-p256 (default, cosign's default), ed25519 or rsa-3072"},
+	{"output", 'o', "PREFIX", 'o',
+	 "write PREFIX.key and PREFIX.pub"},
+	{"password-stdin", 0, NULL, 'P',
+	 "read the passphrase from standard input"},
+	{"force", 'f', NULL, 'f',
+	 "replace existing key files"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "keygen",
+	.synopsis =
 	"usage: xpship keygen [--type ecdsa-p256|ed25519|rsa-3072] [--password-stdin]\n"
 	"                     [--force] -o PREFIX\n"
 	"\n"
@@ -21,22 +35,10 @@ static const char usage[] =
 	"the first line of standard input with --password-stdin, else the environment\n"
 	"variable XPSHIP_KEY_PASSWORD, else (on a terminal only) a prompt, where an empty\n"
 	"answer leaves the key unencrypted. Keys given to other commands may also be\n"
-	"env://VAR: the PEM text in an environment variable.\n"
-	"\n"
-	"Options:\n"
-	"  -t, --type TYPE      ecdsa-p256 (default, cosign's default), ed25519 or rsa-3072\n"
-	"  -o, --output PREFIX  write PREFIX.key and PREFIX.pub\n"
-	"  --password-stdin     read the passphrase from standard input\n"
-	"  -f, --force          replace existing key files\n"
-	"\n"
-	"Exit codes: 0 written, 2 usage (existing files, unknown type), 4 cannot write.\n";
-
-static const struct option longopts[] = {
-	{"type", required_argument, NULL, 't'},
-	{"output", required_argument, NULL, 'o'},
-	{"password-stdin", no_argument, NULL, 'P'},
-	{"force", no_argument, NULL, 'f'},
-	{NULL, 0, NULL, 0},
+	"env://VAR: the PEM text in an environment variable.\n",
+	.opts = options,
+	.notes =
+	"Exit codes: 0 written, 2 usage (existing files, unknown type), 4 cannot write.\n",
 };
 
 int cmd_keygen(int argc, char **argv)
@@ -49,7 +51,7 @@ int cmd_keygen(int argc, char **argv)
 	int c, pass_stdin = 0, force = 0, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "t:o:f", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case 't': type_name = optarg; break;
 		case 'o': prefix = optarg; break;

@@ -16,29 +16,30 @@
 
 #define PASS_MAX 4096
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"username", 'u', "USER", 'u',
+	 "the user name"},
+	{"password-stdin", 0, NULL, 'S',
+	 "read the password from stdin (required)"},
+	{"password", 0, "P", 'p', NULL},   /* refused: never on argv; not listed */
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "login",
+	.synopsis =
 	"usage: xpship login [--plain-http] [--insecure] [--ca-file F] HOST -u USER --password-stdin\n"
 	"\n"
 	"Check USER's password (read from stdin, never from the command line) against\n"
 	"the registry HOST[:PORT], then store it: in the credential helper that\n"
 	"~/.docker/config.json names for HOST (credHelpers, credsStore), else as\n"
 	"auths.HOST.auth in that file (rewritten atomically, mode 0600). $DOCKER_CONFIG\n"
-	"names another directory. Under GitHub Actions the password is masked.\n"
-	"\n"
-	"Options:\n"
-	"  -u, --username USER  the user name\n"
-	"  --password-stdin     read the password from stdin (required)\n"
-	REGOPT_TLS_HELP
-	"\n"
+	"names another directory. Under GitHub Actions the password is masked.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.notes =
 	"Exit codes: 0 stored, 2 usage, 3 malformed docker config, 4 local error,\n"
-	"5 the registry refused the credentials or could not be reached.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	{"username", required_argument, NULL, 'u'},
-	{"password-stdin", no_argument, NULL, 'S'},
-	{"password", required_argument, NULL, 'p'},   /* refused: never on argv */
-	{NULL, 0, NULL, 0},
+	"5 the registry refused the credentials or could not be reached.\n",
 };
 
 /* The password from stdin, without its line end (caller wipes and frees
@@ -94,7 +95,7 @@ int cmd_login(int argc, char **argv)
 	int c, from_stdin = 0, too_long = 0, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "u:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
 		switch (c) {
 		case CMD_OPT_HELP:
 			return XP_EXIT_OK;
@@ -107,8 +108,7 @@ int cmd_login(int argc, char **argv)
 		case 'p':
 			return cmd_usage_error("login", "--password is not accepted (it would show in the process list): use --password-stdin");
 		default:
-			if (regopt_parse("login", c, optarg, &opts) <= 0)
-				return XP_EXIT_USAGE;
+			return XP_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1)

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_def spec = {
+	.name = "logout",
+	.synopsis =
 	"usage: xpship logout HOST\n"
 	"\n"
 	"Remove the credentials for the registry HOST[:PORT] that 'xpship login' (or\n"
@@ -17,7 +19,8 @@ static const char usage[] =
 	"($DOCKER_CONFIG) and, when the file names one, from its credential helper.\n"
 	"\n"
 	"Exit codes: 0 removed or none stored, 2 usage, 3 malformed docker config,\n"
-	"4 local error.\n";
+	"4 local error.\n",
+};
 
 int cmd_logout(int argc, char **argv)
 {
@@ -26,7 +29,7 @@ int cmd_logout(int argc, char **argv)
 	int c, removed = 0;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", NULL, usage)) != -1)
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1)
 		return c == CMD_OPT_HELP ? XP_EXIT_OK : XP_EXIT_USAGE;
 	if (argc - optind != 1)
 		return cmd_usage_error("logout", "expected one registry host");

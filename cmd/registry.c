@@ -9,22 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "registry",
+	.synopsis =
 	"usage: xpship registry ping [--plain-http] [--insecure] [--ca-file F] HOST[/REPO]\n"
 	"\n"
 	"Check that the registry answers the OCI distribution API (GET /v2/) with the\n"
-	"credentials xpship would use (XPSHIP_REGISTRY_USERNAME/XPSHIP_REGISTRY_PASSWORD).\n"
-	"\n"
-	"Options:\n"
-	"  --plain-http     use http:// instead of https://\n"
-	"  --insecure       do not verify the TLS certificate\n"
-	"  --ca-file F      trust the CA certificates in F\n";
-
-static const struct option longopts[] = {
-	{"plain-http", no_argument, NULL, 'P'},
-	{"insecure", no_argument, NULL, 'k'},
-	{"ca-file", required_argument, NULL, 'C'},
-	{NULL, 0, NULL, 0},
+	"credentials xpship would use (XPSHIP_REGISTRY_USERNAME/XPSHIP_REGISTRY_PASSWORD).\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
 };
 
 int cmd_registry(int argc, char **argv)
@@ -37,11 +34,8 @@ int cmd_registry(int argc, char **argv)
 	int c, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
 		switch (c) {
-		case 'P': opts.plain_http = 1; break;
-		case 'k': opts.insecure = 1; break;
-		case 'C': opts.ca_file = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
 		}

@@ -8,6 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+const struct cmd_opt regopt_tls[] = {
+	{"plain-http", 0, NULL, REGOPT_PLAIN_HTTP,
+	 "use http:// instead of https:// (also: XPSHIP_REGISTRY_PLAIN_HTTP=HOST,...)"},
+	{"insecure", 0, NULL, REGOPT_INSECURE, "do not verify the registry's TLS certificate"},
+	{"ca-file", 0, "F", REGOPT_CA_FILE, "trust the CA certificates in F"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+const struct cmd_opt regopt_transfer[] = {
+	{"jobs", 0, "N", REGOPT_JOBS, "transfer up to N blobs at a time (default 3)"},
+	{"chunk-size", 0, "S", REGOPT_CHUNK_SIZE,
+	 "upload blobs in chunks of S bytes (K, M, G suffixes) with\n"
+	 "resume after a dropped connection (default: one streamed PUT)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
 /* "64M", "1048576", "4k" → bytes; -1 when invalid. */
 static long long parse_size(const char *s)
 {

@@ -8,6 +8,7 @@
 
 #include <getopt.h>
 
+#include "cmd/cmd.h"
 #include "packager/store.h"
 
 /* Option values (the val of struct option) the helpers below understand. */
@@ -24,6 +25,10 @@
 #define REGOPT_TRANSFER_OPTIONS \
 	{"jobs", required_argument, NULL, REGOPT_JOBS}, \
 	{"chunk-size", required_argument, NULL, REGOPT_CHUNK_SIZE}
+
+/* The registry options, declared once (cmd_def.registry selects them). */
+extern const struct cmd_opt regopt_tls[];
+extern const struct cmd_opt regopt_transfer[];
 
 /* The --help lines for those options. */
 #define REGOPT_TLS_HELP \

@@ -11,27 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"key", 'k', "KEY", 'k',
+	 "the private key: a PEM file or env://VAR"},
+	{"password-stdin", 0, NULL, 'P',
+	 "read the key's passphrase from standard input\n"
+	 "(else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)"},
+	{"output", 'o', "SIGFILE", 'o',
+	 "write the signature to SIGFILE instead of stdout"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "sign-blob",
+	.synopsis =
 	"usage: xpship sign-blob --key KEY [--password-stdin] [-o SIGFILE] FILE\n"
 	"\n"
 	"Sign a file and print the signature, base64 on one line (cosign's form:\n"
 	"'cosign verify-blob --key KEY.pub --signature SIGFILE FILE' accepts it).\n"
 	"ECDSA P-256 and RSA keys sign SHA-256(FILE) (ECDSA: ASN.1 DER; RSA: PKCS#1\n"
-	"v1.5); an Ed25519 key signs the file's bytes themselves.\n"
-	"\n"
-	"Options:\n"
-	"  -k, --key KEY        the private key: a PEM file or env://VAR\n"
-	"  --password-stdin     read the key's passphrase from standard input\n"
-	"                       (else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)\n"
-	"  -o, --output SIGFILE write the signature to SIGFILE instead of stdout\n"
-	"\n"
-	"Exit codes: 0 signed, 2 usage or key passphrase, 3 malformed key, 4 local error.\n";
-
-static const struct option longopts[] = {
-	{"key", required_argument, NULL, 'k'},
-	{"password-stdin", no_argument, NULL, 'P'},
-	{"output", required_argument, NULL, 'o'},
-	{NULL, 0, NULL, 0},
+	"v1.5); an Ed25519 key signs the file's bytes themselves.\n",
+	.opts = options,
+	.notes =
+	"Exit codes: 0 signed, 2 usage or key passphrase, 3 malformed key, 4 local error.\n",
 };
 
 int cmd_sign_blob(int argc, char **argv)
@@ -45,7 +47,7 @@ int cmd_sign_blob(int argc, char **argv)
 	int c, pass_stdin = 0, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "k:o:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
 		case 'P': pass_stdin = 1; break;

@@ -10,7 +10,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"key", 'k', "KEY", 'k', "the private key: a PEM file or env://VAR"},
+	{"identity", 'i', "REPO", 'i',
+	 "the docker-reference the payload names: the\n"
+	 "repository the bundle will live in, such as\n"
+	 "registry.example/team/model (default: the bundle's\n"
+	 "reference without tag, e.g. 'oci:DIR')"},
+	{"password-stdin", 0, NULL, 'P',
+	 "read the key's passphrase from standard input\n"
+	 "(else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "sign",
+	.synopsis =
 	"usage: xpship sign --key KEY [--identity REGISTRY/REPO] [--password-stdin] BUNDLE\n"
 	"\n"
 	"Sign a bundle's manifest digest the way 'cosign sign --key' does and store the\n"
@@ -19,31 +34,12 @@ static const char usage[] =
 	"subject), so pushing or copying the bundle carries its signature along.\n"
 	"Signing again with another key adds a signature; with the same key it changes\n"
 	"nothing. BUNDLE is oci:DIR[:TAG], oci-archive:FILE[:TAG], a layout directory or\n"
-	".tar with one tag, or a registry reference.\n"
-	"\n"
-	"Options:\n"
-	"  -k, --key KEY            the private key: a PEM file or env://VAR\n"
-	"  -i, --identity REPO      the docker-reference the payload names: the\n"
-	"                           repository the bundle will live in, such as\n"
-	"                           registry.example/team/model (default: the bundle's\n"
-	"                           reference without tag, e.g. 'oci:DIR')\n"
-	"  --password-stdin         read the key's passphrase from standard input\n"
-	"                           (else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)\n"
-	"\n"
-	"Registry options (BUNDLE a registry reference):\n"
-	REGOPT_TLS_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
-	"Exit codes: 0 signed, 1 no such tag or manifest, 2 usage or key passphrase,\n"
-	"3 malformed key or bundle, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	{"key", required_argument, NULL, 'k'},
-	{"identity", required_argument, NULL, 'i'},
-	{"password-stdin", no_argument, NULL, 'P'},
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	".tar with one tag, or a registry reference.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (BUNDLE a registry reference):",
+	.notes = "Exit codes: 0 signed, 1 no such tag or manifest, 2 usage or key passphrase,\n"
+		 "3 malformed key or bundle, 4 local error, 5 registry error.\n",
 };
 
 int cmd_sign(int argc, char **argv)
@@ -59,15 +55,13 @@ int cmd_sign(int argc, char **argv)
 	int c, pass_stdin = 0, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "k:i:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
 		case 'i': identity = optarg; break;
 		case 'P': pass_stdin = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
-		default:
-			if (regopt_parse("sign", c, optarg, &sopts) <= 0)
-				return XP_EXIT_USAGE;
+		default: return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)

@@ -7,23 +7,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "tags",
+	.synopsis =
 	"usage: xpship tags [--plain-http] [--insecure] [--ca-file F] REF\n"
 	"\n"
 	"List the tags of the registry repository REF = [docker://]HOST[:PORT]/REPO\n"
-	"(or of a local bundle: oci:DIR, oci-archive:FILE), sorted, one per line.\n"
-	"\n"
-	"Options:\n"
-	REGOPT_TLS_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"(or of a local bundle: oci:DIR, oci-archive:FILE), sorted, one per line.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.notes =
 	"Exit codes: 0 listed, 1 no such repository, 2 usage, 3 malformed layout,\n"
-	"4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"4 local error, 5 registry error.\n",
 };
 
 int cmd_tags(int argc, char **argv)
@@ -37,7 +36,7 @@ int cmd_tags(int argc, char **argv)
 	int ret;
 
 	xp_error_clear(&err);
-	ret = regopt_getopt_all("tags", argc, argv, longopts, usage, &opts);
+	ret = cmd_parse_all(&spec, argc, argv, &opts);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 1)

@@ -10,38 +10,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"format", 0, "F", 'f',
+	 "text (default): findings on stderr as file:line:col, a\n"
+	 "summary on stdout; json: one JSON report on stdout;\n"
+	 "github: workflow annotations on stdout (the default when\n"
+	 "GITHUB_ACTIONS=true); sarif: SARIF 2.1.0 on stdout, for\n"
+	 "GitHub code scanning and Jenkins Warnings NG"},
+	{"strict", 0, NULL, 's',
+	 "warnings make the record invalid"},
+	{"no-digest-check", 0, NULL, 'n',
+	 "check that local files exist, do not hash them"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "validate",
+	.synopsis =
 	"usage: xpship validate [--format text|json|github|sarif] [--strict] [--no-digest-check] FILE\n"
 	"\n"
 	"Check an experiment record (docs/experiment.md): its schema (required keys, types,\n"
 	"formats, unknown keys), its references (the selected run, the objective metric,\n"
 	"parameters inside the search space) and its files (every local path exists and\n"
-	"its SHA-256 matches). All findings are reported at once, sorted by position.\n"
-	"\n"
-	"Options:\n"
-	"  --format F         text (default): findings on stderr as file:line:col, a\n"
-	"                     summary on stdout; json: one JSON report on stdout;\n"
-	"                     github: workflow annotations on stdout (the default when\n"
-	"                     GITHUB_ACTIONS=true); sarif: SARIF 2.1.0 on stdout, for\n"
-	"                     GitHub code scanning and Jenkins Warnings NG\n"
-	"  --strict           warnings make the record invalid\n"
-	"  --no-digest-check  check that local files exist, do not hash them\n"
-	"\n"
+	"its SHA-256 matches). All findings are reported at once, sorted by position.\n",
+	.opts = options,
+	.notes =
 	"Exit codes:\n"
 	"  0  valid (warnings allowed unless --strict)\n"
 	"  1  invalid: at least one error (or warning with --strict)\n"
 	"  2  usage error\n"
 	"  3  the record is not well-formed YAML/JSON (or repeats a key)\n"
-	"  4  the record, or a file it names, exists but cannot be read\n";
+	"  4  the record, or a file it names, exists but cannot be read\n",
+};
 
 enum format { F_TEXT, F_JSON, F_GITHUB, F_SARIF };
-
-static const struct option longopts[] = {
-	{"format", required_argument, NULL, 'f'},
-	{"strict", no_argument, NULL, 's'},
-	{"no-digest-check", no_argument, NULL, 'n'},
-	{NULL, 0, NULL, 0},
-};
 
 static int parse_format(const char *v, enum format *out)
 {
@@ -136,7 +138,7 @@ int cmd_validate(int argc, char **argv)
 	int c, strict = 0;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (parse_format(optarg, &fmt))

@@ -13,24 +13,26 @@
 
 #define SIG_FILE_MAX (64 * 1024)
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"key", 'k', "PUB", 'k',
+	 "the public key: a PKIX PEM file or env://VAR"},
+	{"signature", 's', "FILE", 's',
+	 "the signature"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "verify-blob",
+	.synopsis =
 	"usage: xpship verify-blob --key PUB --signature SIGFILE FILE\n"
 	"\n"
 	"Verify FILE against a signature made by 'xpship sign-blob', 'cosign sign-blob'\n"
 	"or 'openssl dgst -sha256 -sign' (ECDSA P-256, RSA) / 'openssl pkeyutl -sign\n"
-	"-rawin' (Ed25519). SIGFILE holds the signature in base64 or raw (DER).\n"
-	"\n"
-	"Options:\n"
-	"  -k, --key PUB          the public key: a PKIX PEM file or env://VAR\n"
-	"  -s, --signature FILE   the signature\n"
-	"\n"
+	"-rawin' (Ed25519). SIGFILE holds the signature in base64 or raw (DER).\n",
+	.opts = options,
+	.notes =
 	"Exit codes: 0 verified, 1 the signature does not match, 2 usage,\n"
-	"3 malformed key or signature, 4 local error.\n";
-
-static const struct option longopts[] = {
-	{"key", required_argument, NULL, 'k'},
-	{"signature", required_argument, NULL, 's'},
-	{NULL, 0, NULL, 0},
+	"3 malformed key or signature, 4 local error.\n",
 };
 
 int cmd_verify_blob(int argc, char **argv)
@@ -44,7 +46,7 @@ int cmd_verify_blob(int argc, char **argv)
 	int c, ret = XP_EXIT_OK;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "k:s:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
 		case 's': sig_path = optarg; break;

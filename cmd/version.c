@@ -12,10 +12,13 @@
 #include <openssl/crypto.h>
 #include <yaml.h>
 
-static const char usage[] =
+static const struct cmd_def spec = {
+	.name = "version",
+	.synopsis =
 	"usage: xpship version\n"
 	"\n"
-	"Print xpship's version and the versions of the libraries it uses.\n";
+	"Print xpship's version and the versions of the libraries it uses.\n",
+};
 
 int cmd_version(int argc, char **argv)
 {
@@ -24,7 +27,7 @@ int cmd_version(int argc, char **argv)
 	if (argc > 1 && argv[0][0] != '-') {
 		int c;
 
-		while ((c = cmd_getopt(argc, argv, "", NULL, usage)) != -1)
+		while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1)
 			return c == CMD_OPT_HELP ? XP_EXIT_OK : XP_EXIT_USAGE;
 		if (optind < argc)
 			return cmd_usage_error("version", "unexpected argument '%s'", argv[optind]);
