@@ -571,7 +571,8 @@ void doc_free(struct doc *d)
 	free(d);
 }
 
-const struct doc_node *doc_get_key(const struct doc_node *map, const char *key)
+/* The pair of `map` whose key is `key`, or NULL. */
+static const struct doc_pair *find_pair(const struct doc_node *map, const char *key)
 {
 	size_t i, n;
 
@@ -582,25 +583,23 @@ const struct doc_node *doc_get_key(const struct doc_node *map, const char *key)
 		const struct doc_node *k = map->pairs[i].key;
 
 		if (k->len == n && memcmp(k->str, key, n) == 0)
-			return k;
+			return &map->pairs[i];
 	}
 	return NULL;
 }
 
+const struct doc_node *doc_get_key(const struct doc_node *map, const char *key)
+{
+	const struct doc_pair *p = find_pair(map, key);
+
+	return p ? p->key : NULL;
+}
+
 const struct doc_node *doc_get(const struct doc_node *map, const char *key)
 {
-	size_t i, n;
+	const struct doc_pair *p = find_pair(map, key);
 
-	if (!map || map->type != DOC_MAP)
-		return NULL;
-	n = strlen(key);
-	for (i = 0; i < map->n; i++) {
-		const struct doc_node *k = map->pairs[i].key;
-
-		if (k->len == n && memcmp(k->str, key, n) == 0)
-			return map->pairs[i].value;
-	}
-	return NULL;
+	return p ? p->value : NULL;
 }
 
 int doc_number(const struct doc_node *n, double *out)
