@@ -73,7 +73,7 @@ int cmd_help(int argc, char **argv)
 	const struct cmd_info *c;
 	char *sub[3];
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		print_help(stdout);
 		return XP_EXIT_OK;
 	}

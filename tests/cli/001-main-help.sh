@@ -34,3 +34,27 @@ run xp
 expect_rc 2
 expect_out_empty
 grep -q '^usage: xpship' "$T/.err" || fail "no usage on stderr"
+
+# every command: 'help CMD' and 'CMD --help' print the same usage, exit 0; and
+# every option a command's help lists is one it accepts (the help and the
+# parser come from one table)
+cmds=$(xp --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p')
+[ "$(echo "$cmds" | wc -l)" -ge 20 ] || fail "command list: $cmds"
+for c in $cmds; do
+	run xp help "$c"
+	expect_rc 0
+	expect_err_empty
+	cp "$T/.out" "$T/h1"
+	[ "$c" = help ] && continue
+	run xp "$c" --help
+	expect_rc 0
+	expect_file_same "$T/h1" "$T/.out"
+	head -n 1 "$T/h1" | grep -q "^usage: xpship $c\b" || fail "$c: usage line: $(head -n 1 "$T/h1")"
+	for o in $(grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z0-9-]*' "$T/h1" | sed 's/.*--/--/'); do
+		run xp "$c" "$o" </dev/null
+		! grep -q "unknown option" "$T/.err" || fail "$c lists $o but refuses it: $(cat "$T/.err")"
+	done
+done
+run xp help help
+expect_rc 0
+expect_file_same "$T/help.txt" "$T/.out"
