@@ -1,18 +1,20 @@
 # `gate --junit`: JUnit XML for Jenkins' junit step, one test case per check;
-# it validates against the JUnit schema (tests/data/gate/junit.xsd), and the
-# schema check itself rejects a broken report.
+# it validates against the JUnit schema (tests/data/gate/junit.xsd) and against
+# Jenkins xUnit's junit-10.xsd (vendored in tests/data/schemas/ with its
+# source), and the schema check itself rejects a broken report.
 . "$TESTS_DIR/lib.sh"
 cp "$DATA/gate/gate.yaml" "$DATA/gate/candidate.json" "$DATA/gate/champion.json" \
 	"$DATA/gate/slower.yaml" .
 export SOURCE_DATE_EPOCH=1795600800
 XSD=$DATA/gate/junit.xsd
+XUNIT=$DATA/schemas/junit-10.xsd
 policy_digest="sha256:$(sha256sum gate.yaml | cut -d' ' -f1)"
 
 run xp gate --policy gate.yaml --metrics slower.yaml --baseline champion.json --junit report.xml
 expect_rc 1
 expect_file_same /dev/stdin report.xml <<END
 <?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="xpship gate" tests="4" failures="1" errors="0" skipped="0" time="0">
+<testsuites name="xpship gate" tests="4" failures="1" errors="0" time="0">
   <testsuite name="xpship gate" tests="4" failures="1" errors="0" skipped="0" time="0" timestamp="2026-11-25T10:00:00">
     <properties>
       <property name="policy" value="gate.yaml"/>
@@ -32,6 +34,8 @@ expect_file_same /dev/stdin report.xml <<END
 END
 run xmllint --noout --schema "$XSD" report.xml
 expect_rc 0
+run xmllint --noout --schema "$XUNIT" report.xml
+expect_rc 0
 
 # skips and warnings: <skipped/> and <system-out>; names that need escaping
 cat >odd.yaml <<'YAML'
@@ -45,6 +49,8 @@ printf '{"a<b&\\"c\\"": 2, "f1": 0.9}' >odd.json
 run xp gate --policy odd.yaml --metrics odd.json --junit odd.xml
 expect_rc 0
 run xmllint --noout --schema "$XSD" odd.xml
+expect_rc 0
+run xmllint --noout --schema "$XUNIT" odd.xml
 expect_rc 0
 grep -qF '<testcase classname="xpship.gate" name="a&lt;b&amp;&quot;c&quot; min" time="0"/>' odd.xml ||
 	fail "name not escaped: $(cat odd.xml)"
