@@ -6,6 +6,8 @@
  */
 #include "pipeline/gate.h"
 
+#include "common/suggest.h"
+
 #include "common/error.h"
 #include "common/strbuf.h"
 #include "common/timeutil.h"
@@ -229,6 +231,43 @@ static void set_source(struct gate_source *dst, const struct gate_side *side)
 	snprintf(dst->digest, sizeof(dst->digest), "%s", side->digest ? side->digest : "");
 }
 
+/* A rule whose metric the candidate lacks while it has one a typo away is a
+ * policy error, not a failing model: every such rule is named, with the
+ * metric it probably meant. */
+static int check_metric_names(const struct policy *p, const struct metrics *cand,
+			      struct xp_error *err)
+{
+	const char **keys = xcalloc(cand->n + 1, sizeof(*keys));
+	struct strbuf sb = STRBUF_INIT;
+	const struct policy_rule *first = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < cand->n; i++)
+		keys[i] = cand->items[i].key;
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+		const char *best;
+
+		if (metrics_get(cand, r->metric))
+			continue;
+		best = suggest_closest(r->metric, keys, cand->n);
+		if (!best)
+			continue;
+		if (!first)
+			first = r;
+		else
+			strbuf_addf(&sb, "\n  %s:%u:%u: ", p->path, r->line, r->col);
+		strbuf_addf(&sb, "metric '%s' is not in the candidate metrics (did you mean '%s'?)",
+			    r->metric, best);
+		n++;
+	}
+	free(keys);
+	if (first)
+		xp_error_at(err, XP_ERR_MALFORMED, p->path, first->line, first->col, "%s", sb.buf);
+	strbuf_release(&sb);
+	return n ? -1 : 0;
+}
+
 int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_error *err)
 {
 	struct gate_decision d;
@@ -236,7 +275,8 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 	memset(&d, 0, sizeof(d));
 	if (!in->candidate.metrics)
 		return xp_error_set(err, XP_ERR_USAGE, "gate_run: no candidate metrics");
-	if (policy_load(in->policy, &d.policy, err)) {
+	if (policy_load(in->policy, &d.policy, err) ||
+	    check_metric_names(&d.policy, in->candidate.metrics, err)) {
 		gate_decision_release(&d);
 		return -1;
 	}

@@ -95,12 +95,15 @@ static int check_keys(struct loader *l, const struct doc_node *map,
 	for (i = 0; i < map->n; i++) {
 		const struct doc_node *k = map->pairs[i].key;
 		const char *best;
-		char hint[96] = "";
+		char hint[160] = "";
 
 		if (lookup(k->str, allowed) >= 0)
 			continue;
 		best = suggest_closest(k->str, allowed, (size_t)-1);
-		if (best)
+		if (strcmp(k->str, "threshold") == 0)
+			snprintf(hint, sizeof(hint), " (MLflow's threshold is written min or max here, "
+				 "its min_absolute_change min_abs_change; see docs/gate.md)");
+		else if (best)
 			snprintf(hint, sizeof(hint), " (did you mean '%s'?)", best);
 		return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, k->line, k->col,
 				   "unknown %s '%s'%s", what, k->str, hint);

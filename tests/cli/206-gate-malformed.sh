@@ -82,4 +82,27 @@ expect_err <<'END'
 xpship: error: cannot open 'missing.json': No such file or directory
 END
 [ -e decision.json ] && fail "decision written despite errors"
+
+# a rule's metric a typo away from a candidate metric is a policy error with
+# the metric it meant, every such rule at once; a metric with no near name
+# stays a failing check; MLflow's 'threshold' key gets a hint
+printf 'version: 1\nrules:\n  - metric: acuracy\n    min: 0.9\n  - metric: f11\n    min: 0.5\n  - metric: latency\n    max: 3\n' >typo.yaml
+echo '{"accuracy": 0.95, "f1": 0.7}' >typo.json
+run xp gate --policy typo.yaml --metrics typo.json
+expect_rc 3
+expect_out_empty
+expect_err <<'END'
+typo.yaml:3:5: error: metric 'acuracy' is not in the candidate metrics (did you mean 'accuracy'?)
+  typo.yaml:5:5: metric 'f11' is not in the candidate metrics (did you mean 'f1'?)
+END
+printf 'version: 1\nrules:\n  - metric: latency\n    max: 3\n' >far.yaml
+run xp gate --policy far.yaml --metrics typo.json
+expect_rc 1
+expect_out_has "latency is missing from the candidate metrics"
+printf 'version: 1\nrules:\n  - metric: accuracy\n    threshold: 0.9\n' >mlflow.yaml
+run xp gate --policy mlflow.yaml --metrics typo.json
+expect_rc 3
+expect_err <<'END'
+mlflow.yaml:4:5: error: unknown rule key 'threshold' (MLflow's threshold is written min or max here, its min_absolute_change min_abs_change; see docs/gate.md)
+END
 exit 0
