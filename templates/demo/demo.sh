@@ -97,7 +97,7 @@ else
 	where="OCI layout store store/"
 fi
 champion=$repo:prod
-tag=rc-$(date -u +%Y%m%dT%H%M%SZ)
+tag=rc-$(date -u +%Y%m%dt%H%M%Sz)   # lowercase: podman load refuses uppercase archive tags
 bundle=oci:$out/bundle:$tag
 step "champion store: $where"
 [ "$first_copy" = 1 ] && echo "working copy of the example: work/ (experiment.yaml, gate.yaml, example/)"

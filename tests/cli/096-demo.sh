@@ -20,6 +20,9 @@ expect_out_has "champion     none (first release)"
 first=$(sed -n 's/^promoted .* -> \(sha256:[0-9a-f]\{64\}\)$/\1/p' "$T/.out")
 [ -n "$first" ] || fail "no promoted digest in the summary"
 expect_out_has "bundle       rc-"
+# generated tags are lowercase (podman load refuses an archive tag with capitals)
+tag=$(sed -n 's/^bundle  *\(rc-[^ ]*\).*/\1/p' "$T/.out" | head -n 1)
+[ -n "$tag" ] && [ "$tag" = "$(printf '%s' "$tag" | tr 'A-Z' 'a-z')" ] || fail "demo tag '$tag' is not lowercase"
 expect_eq "" "$(registry_procs)" "registry processes left by the demo"
 [ -f "$T/d/keys/demo.key" ] && [ -f "$T/d/keys/demo.pub" ] || fail "no demo key pair"
 [ "$(stat -c %a "$T/d/keys/demo.key")" = 600 ] || fail "demo key not 0600"
