@@ -236,6 +236,14 @@ int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err
 		return xp_error_set(err, XP_ERR_USAGE, "empty reference");
 	if (strncmp(s, "docker://", 9) == 0)
 		return parse_registry(s, s + 9, out, err);
+	if (strncmp(s, "http://", 7) == 0)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "'%s' is a URL, not a reference: write '%s' and add --plain-http "
+				    "(or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)", s, s + 7);
+	if (strncmp(s, "https://", 8) == 0)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "'%s' is a URL, not a reference: write '%s' (https is the default)",
+				    s, s + 8);
 	if (!(flags & REF_REGISTRY_ONLY)) {
 		if (strncmp(s, "oci:", 4) == 0)
 			return parse_local(s, s + 4, REF_LAYOUT, out, err);

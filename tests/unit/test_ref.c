@@ -70,6 +70,8 @@ static void rejects(void **state)
 		{"docker://oci:x/m", 0, "invalid registry host 'oci:x' in reference 'docker://oci:x/m'"},
 		{"docker://h:99999/m", 0, "invalid registry host 'h:99999' in reference 'docker://h:99999/m'"},
 		{"h.io/m@sha256:abc", 0, "invalid digest in reference 'h.io/m@sha256:abc'"},
+		{"http://h:5000/m:v1", 0, "'http://h:5000/m:v1' is a URL, not a reference: write 'h:5000/m:v1' and add --plain-http (or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)"},
+		{"https://h.io/m", REF_REGISTRY_ONLY, "'https://h.io/m' is a URL, not a reference: write 'h.io/m' (https is the default)"},
 	};
 	size_t i;
 
