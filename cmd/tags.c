@@ -3,21 +3,26 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
+#include "packager/ref.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const struct cmd_opt options[] = {
+	{"all", 'a', NULL, 'a',
+	 "also the companion tags: signatures (sha256-<hex>.sig),\n"
+	 "attestations (.att) and referrers fallbacks (sha256-<hex>)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
 static const struct cmd_def spec = {
 	.name = "tags",
 	.synopsis =
-	"usage: xpship tags [--plain-http] [--insecure] [--ca-file F] REF\n"
+	"usage: xpship tags [--all] [--plain-http] [--insecure] [--ca-file F] REF\n"
 	"\n"
-	"List the tags of the registry repository REF = [docker://]HOST[:PORT]/REPO\n"
-	"(or of a local bundle: oci:DIR, oci-archive:FILE), sorted, one per line.\n",
+	"List the release tags of the registry repository REF =\n"
+	"[docker://]HOST[:PORT]/REPO (or of a local bundle: oci:DIR, oci-archive:FILE),\n"
+	"sorted, one per line; --all lists the companion tags too.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.notes =
@@ -33,12 +38,16 @@ int cmd_tags(int argc, char **argv)
 	struct xp_error err;
 	char **tags = NULL;
 	size_t n = 0, i;
-	int ret;
+	int c, all = 0, ret;
 
 	xp_error_clear(&err);
-	ret = cmd_parse_all(&spec, argc, argv, &opts);
-	if (ret >= 0)
-		return ret;
+	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
+		if (c == CMD_OPT_HELP)
+			return XP_EXIT_OK;
+		if (c != 'a')
+			return XP_EXIT_USAGE;
+		all = 1;
+	}
 	if (argc - optind != 1)
 		return cmd_usage_error("tags", "expected one repository reference");
 	if (ref_parse(argv[optind], 0, &ref, &err))
@@ -48,7 +57,8 @@ int cmd_tags(int argc, char **argv)
 		ret = cmd_fail(&err);
 	} else {
 		for (i = 0; i < n; i++)
-			printf("%s\n", tags[i]);
+			if (all || !ref_is_companion_tag(tags[i]))
+				printf("%s\n", tags[i]);
 		ret = XP_EXIT_OK;
 	}
 	store_tags_free(tags, n);

@@ -40,7 +40,7 @@ expect_rc 0
 expect_out <<END
 $A/team/other@$M
 END
-run xp tags --plain-http "$A/team/other"
+run xp tags --all --plain-http "$A/team/other"
 expect_rc 0
 expect_out <<'END'
 v1
@@ -55,11 +55,17 @@ expect_rc 0
 expect_out <<END
 $A/team/signed@$M
 END
-run xp tags --plain-http "$A/team/signed"
+run xp tags --all --plain-http "$A/team/signed"
 expect_rc 0
 expect_out <<END
 sha256-${M#sha256:}
 sha256-${M#sha256:}.sig
+v1
+END
+# by default only the releases
+run xp tags --plain-http "$A/team/signed"
+expect_rc 0
+expect_out <<END
 v1
 END
 
@@ -69,7 +75,7 @@ expect_rc 0
 expect_out <<END
 $A/team/bydigest@$M
 END
-run xp tags --plain-http "$A/team/bydigest"
+run xp tags --all --plain-http "$A/team/bydigest"
 expect_rc 0
 expect_out_empty
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
@@ -93,7 +99,7 @@ expect_rc 1
 expect_err_has "xpship: error: blob 'sha256:75c0add89fed7c23231a2f03cacdeb9a31cb3406994e76e0184c31744605dbbf' in 'oci:$T/bad': digest sha256:"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://$A/v2/team/forged/blobs/sha256:75c0add89fed7c23231a2f03cacdeb9a31cb3406994e76e0184c31744605dbbf")
 expect_eq 404 "$code" "tampered blob in the registry"
-run xp tags --plain-http "$A/team/forged"
+run xp tags --all --plain-http "$A/team/forged"
 expect_rc 0
 expect_out_empty
 

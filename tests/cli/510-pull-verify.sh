@@ -35,7 +35,7 @@ END
 expect_err <<'END'
 xpship: pulled 5 blobs (31218 bytes), 0 already there, 0 mounted; 3 manifests, 2 signatures/attestations
 END
-run xp tags "oci:$T/signed"
+run xp tags --all "oci:$T/signed"
 expect_out <<END
 prod
 ${M/:/-}.att

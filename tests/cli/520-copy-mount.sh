@@ -36,7 +36,7 @@ END
 expect_err <<'END'
 xpship: copied 0 blobs (0 bytes), 0 already there, 5 mounted; 3 manifests, 2 signatures/attestations
 END
-run xp tags --plain-http "$A/prod/model"
+run xp tags --all --plain-http "$A/prod/model"
 expect_out <<END
 ${M/:/-}
 ${M/:/-}.att

@@ -77,7 +77,7 @@ END
 expect_err <<'END'
 xpship: pushed 5 blobs (31218 bytes), 0 already there, 0 mounted; 3 manifests, 2 signatures/attestations
 END
-run xp tags --plain-http "$R/api/model"
+run xp tags --all --plain-http "$R/api/model"
 expect_out <<END
 $FB.att
 $FB.sig
@@ -96,7 +96,7 @@ expect_rc 0
 expect_err <<'END'
 xpship: pushed 5 blobs (31218 bytes), 0 already there, 0 mounted; 3 manifests, 2 signatures/attestations
 END
-run xp tags --plain-http "$R/fb/model"
+run xp tags --all --plain-http "$R/fb/model"
 expect_out <<END
 $FB
 $FB.att
@@ -123,12 +123,12 @@ run xp push --plain-http "oci:$DATA/registry/bundle:v1" "$R/indexed/model:v1"
 expect_rc 0
 run xp copy --plain-http "$R/api/model@$SIG" "$R/indexed/model:other"
 expect_rc 0
-run xp tags --plain-http "$R/bare/model"
+run xp tags --all --plain-http "$R/bare/model"
 expect_out <<'END'
 other
 v1
 END
-run xp tags --plain-http "$R/indexed/model"
+run xp tags --all --plain-http "$R/indexed/model"
 expect_out <<END
 other
 $FB
