@@ -13,7 +13,8 @@ static const struct cmd_opt options[] = {
 	{"type", 't', "TYPE", 't',
 	 "ecdsa-p256 (default, cosign's default), ed25519 or rsa-3072"},
 	{"output", 'o', "PREFIX", 'o',
-	 "write PREFIX.key and PREFIX.pub"},
+	 "write PREFIX.key and PREFIX.pub (default: cosign, as\n"
+	 "cosign generate-key-pair names them)"},
 	{"password-stdin", 0, NULL, 'P',
 	 "read the passphrase from standard input"},
 	{"force", 'f', NULL, 'f',
@@ -25,7 +26,7 @@ static const struct cmd_def spec = {
 	.name = "keygen",
 	.synopsis =
 	"usage: xpship keygen [--type ecdsa-p256|ed25519|rsa-3072] [--password-stdin]\n"
-	"                     [--force] -o PREFIX\n"
+	"                     [--force] [-o PREFIX]\n"
 	"\n"
 	"Create a signing key pair: PREFIX.key, the private key (PKCS#8 PEM, mode 0600)\n"
 	"and PREFIX.pub, the public key (PKIX PEM, what 'verify', 'verify-blob',\n"
@@ -43,7 +44,7 @@ static const struct cmd_def spec = {
 
 int cmd_keygen(int argc, char **argv)
 {
-	const char *prefix = NULL, *type_name = "ecdsa-p256";
+	const char *prefix = "cosign", *type_name = "ecdsa-p256";
 	struct passphrase pass = {NULL, 0};
 	struct sign_key *key = NULL;
 	enum key_type type = KEY_ECDSA_P256;
@@ -65,8 +66,8 @@ int cmd_keygen(int argc, char **argv)
 		return cmd_usage_error("keygen",
 				       "unknown key type '%s' (expected ecdsa-p256, ed25519 or rsa-3072)",
 				       type_name);
-	if (!prefix || !*prefix)
-		return cmd_usage_error("keygen", "missing -o PREFIX");
+	if (!*prefix)
+		return cmd_usage_error("keygen", "empty -o PREFIX");
 	if (optind < argc)
 		return cmd_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
 	if (keyarg_passphrase(pass_stdin, &pass, &err))

@@ -21,7 +21,7 @@ static const struct cmd_opt options[] = {
 	 "the user name"},
 	{"password-stdin", 0, NULL, 'S',
 	 "read the password from stdin (required)"},
-	{"password", 0, "P", 'p', NULL},   /* refused: never on argv; not listed */
+	{"password", 'p', "P", 'p', NULL},   /* refused: never on argv; not listed */
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -106,7 +106,7 @@ int cmd_login(int argc, char **argv)
 			from_stdin = 1;
 			break;
 		case 'p':
-			return cmd_usage_error("login", "--password is not accepted (it would show in the process list): use --password-stdin");
+			return cmd_usage_error("login", "-p/--password is not accepted (it would show in the process list): use --password-stdin");
 		default:
 			return XP_EXIT_USAGE;
 		}

@@ -84,10 +84,16 @@ expect_err <<'END'
 xpship: error: unknown key type 'dsa' (expected ecdsa-p256, ed25519 or rsa-3072)
 Run 'xpship keygen --help' for usage.
 END
-run xp keygen
+# no -o: cosign.key and cosign.pub, as cosign generate-key-pair names them
+mkdir dflt
+(cd dflt && XPSHIP_KEY_PASSWORD= "$XPSHIP_BIN" keygen </dev/null >../dflt.out 2>&1) ||
+	fail "keygen without -o: $(cat dflt.out)"
+[ -f dflt/cosign.key ] && [ -f dflt/cosign.pub ] || fail "no cosign.key/cosign.pub: $(ls dflt)"
+openssl pkey -pubin -in dflt/cosign.pub -noout || fail "cosign.pub is not a public key"
+run xp keygen -o ''
 expect_rc 2
 expect_err <<'END'
-xpship: error: missing -o PREFIX
+xpship: error: empty -o PREFIX
 Run 'xpship keygen --help' for usage.
 END
 run xp keygen -o a b

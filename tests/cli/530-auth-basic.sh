@@ -158,12 +158,14 @@ END
 
 # login usage: the password never comes from argv
 rm -f "$HOME/.docker/config.json"
-run xp login "$A" -u "$U" --password "$P"
-expect_rc 2
-expect_err <<'END'
-xpship: error: --password is not accepted (it would show in the process list): use --password-stdin
+for flag in --password -p; do
+	run xp login "$A" -u "$U" "$flag" "$P"
+	expect_rc 2
+	expect_err <<'END'
+xpship: error: -p/--password is not accepted (it would show in the process list): use --password-stdin
 Run 'xpship login --help' for usage.
 END
+done
 run xp login "$A" -u "$U"
 expect_rc 2
 expect_err <<'END'
