@@ -144,9 +144,12 @@ static int parse_args(int argc, char **argv, struct args *a)
 		return cmd_usage_error("pack", "missing -t TAG");
 	if (optind >= argc)
 		return cmd_usage_error("pack", "missing PATH: name the model files to pack");
-	if (!ref_valid_tag(a->tag))
-		return cmd_usage_error("pack", "invalid tag '%s': letters, digits, '_', '.' and '-', at most 128",
-				       a->tag);
+	if (!ref_valid_tag(a->tag)) {
+		struct xp_error why;
+
+		ref_check_tag(a->tag, &why);
+		return cmd_usage_error("pack", "%s", why.msg);
+	}
 	if (a->platform) {
 		struct oci_platform p;
 		struct xp_error err;

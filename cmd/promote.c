@@ -111,8 +111,12 @@ int cmd_promote(int argc, char **argv)
 								 : "missing REF");
 	if (!to)
 		return cmd_usage_error("promote", "missing --to TAG");
-	if (!ref_valid_tag(to))
-		return cmd_usage_error("promote", "invalid tag '%s'", to);
+	if (!ref_valid_tag(to)) {
+		struct xp_error why;
+
+		ref_check_tag(to, &why);
+		return cmd_usage_error("promote", "%s", why.msg);
+	}
 	if (verdict && strcmp(verdict, "pass") != 0 && strcmp(verdict, "fail") != 0)
 		return cmd_usage_error("promote", "invalid --require-verdict '%s' (expected pass or fail)",
 				       verdict);

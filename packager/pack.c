@@ -389,8 +389,8 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 	memset(&m, 0, sizeof(m));
 	pk.o = o;
 	pk.large = o->large ? o->large : PACK_LARGE_DEFAULT;
-	if (!ref_valid_tag(tag))
-		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", tag);
+	if (ref_check_tag(tag, err))
+		return -1;
 	if (prepare(&pk, err) || tree_scan(o->inputs, o->n_inputs, &t, err))
 		goto out;
 	memset(&so, 0, sizeof(so));

@@ -11,18 +11,43 @@
 #include <string.h>
 #include <sys/stat.h>
 
-int ref_valid_tag(const char *t)
+static int tag_char(int c, int first)
+{
+	return isalnum(c) || c == '_' || (!first && (c == '.' || c == '-'));
+}
+
+int ref_check_tag(const char *t, struct xp_error *err)
 {
 	size_t i;
 
-	if (!t || !*t || strlen(t) > 128)
-		return 0;
-	if (!(isalnum((unsigned char)t[0]) || t[0] == '_'))
-		return 0;
-	for (i = 1; t[i]; i++)
-		if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '.' || t[i] == '-'))
-			return 0;
-	return 1;
+	if (!t || !*t)
+		return xp_error_set(err, XP_ERR_USAGE, "empty tag");
+	if (strlen(t) > 128)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid tag '%.40s...': longer than 128 characters", t);
+	for (i = 0; t[i]; i++) {
+		unsigned char c = (unsigned char)t[i];
+
+		if (tag_char(c, i == 0))
+			continue;
+		if (i == 0 && (c == '.' || c == '-'))
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "invalid tag '%s': it starts with '%c' (a tag starts with a letter, digit or '_')",
+					    t, c);
+		if (c < 0x20 || c >= 0x7f)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "invalid tag '%s': byte 0x%02x at position %zu (a tag holds letters, digits, '_', '.' and '-')",
+					    t, c, i + 1);
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid tag '%s': '%c' at position %zu (a tag holds letters, digits, '_', '.' and '-')",
+				    t, c, i + 1);
+	}
+	return 0;
+}
+
+int ref_valid_tag(const char *t)
+{
+	return ref_check_tag(t, NULL) == 0;
 }
 
 int ref_is_companion_tag(const char *t)
@@ -113,11 +138,13 @@ static int split_tag_digest(char *s, char **tag, char **digest, int local,
 	colon = strrchr(s, ':');
 	slash = strrchr(s, '/');
 	if (colon && (local || !slash || colon > slash)) {
+		struct xp_error why;
+
 		if (!local && !slash)
 			return 0; /* "host:port" without a repository: caller complains */
-		if (!ref_valid_tag(colon + 1))
-			return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s' in reference '%s'",
-					    colon + 1, orig);
+
+		if (ref_check_tag(colon + 1, &why))
+			return xp_error_set(err, XP_ERR_USAGE, "%s, in reference '%s'", why.msg, orig);
 		*tag = xstrdup(colon + 1);
 		*colon = '\0';
 	}

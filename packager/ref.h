@@ -37,6 +37,9 @@ void ref_release(struct xp_ref *r);
 char *ref_format(const struct xp_ref *r);
 /* 1 when a tag is a valid OCI tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127}). */
 int ref_valid_tag(const char *tag);
+/* 0 for a valid tag, else -1 with an XP_ERR_USAGE error saying which part of
+ * the rule it breaks. */
+int ref_check_tag(const char *tag, struct xp_error *err);
 /* 1 for the companion tags that hang off a manifest digest rather than name
  * a release: cosign's `sha256-<hex>.sig` / `.att` / `.sbom` and the
  * referrers fallback tag `sha256-<hex>`. */

@@ -187,7 +187,7 @@ int store_resolve(struct store *s, const char *name, struct oci_desc *out,
 	if (name && strncmp(name, "sha256:", 7) == 0 && !digest_valid(name))
 		return xp_error_set(err, XP_ERR_USAGE, "invalid digest '%s'", name);
 	if (name && strncmp(name, "sha256:", 7) != 0 && !ref_valid_tag(name))
-		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", name);
+		return ref_check_tag(name, err);
 	if (!name)
 		return resolve_only(s, out, err);
 	return s->ops->resolve(s, name, out, err);
@@ -277,7 +277,7 @@ int store_tag(struct store *s, const struct oci_desc *d, const char *name,
 	if (check_desc(s, d, err))
 		return -1;
 	if (!ref_valid_tag(name))
-		return xp_error_set(err, XP_ERR_USAGE, "invalid tag '%s'", name);
+		return ref_check_tag(name, err);
 	if (!oci_is_manifest_type(d->media_type))
 		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot tag '%s' in '%s': media type '%s' is not a manifest or index",

@@ -100,7 +100,7 @@ static int check_keys(struct loader *l, const struct doc_node *map,
 		if (lookup(k->str, allowed) >= 0)
 			continue;
 		best = suggest_closest(k->str, allowed, (size_t)-1);
-		if (strcmp(k->str, "threshold") == 0)
+		if (strcmp(k->str, "threshold") == 0 && strcmp(what, "rule key") == 0)
 			snprintf(hint, sizeof(hint), " (MLflow's threshold is written min or max here, "
 				 "its min_absolute_change min_abs_change; see docs/gate.md)");
 		else if (best)

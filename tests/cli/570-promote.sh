@@ -115,7 +115,7 @@ END
 run xp promote --verify-key k.pub "$R/team/model:cand" --to 'bad tag'
 expect_rc 2
 expect_err <<'END'
-xpship: error: invalid tag 'bad tag'
+xpship: error: invalid tag 'bad tag': ' ' at position 4 (a tag holds letters, digits, '_', '.' and '-')
 Run 'xpship promote --help' for usage.
 END
 run xp promote --verify-key k.pub --require-verdict maybe "$R/team/model:cand" --to prod

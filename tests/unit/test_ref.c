@@ -61,10 +61,11 @@ static void rejects(void **state)
 	static const struct bad_case v[] = {
 		{"", 0, "empty reference"},
 		{"oci:", 0, "missing path in reference 'oci:'"},
-		{"oci:out:bad/tag", 0, "invalid tag 'bad/tag' in reference 'oci:out:bad/tag'"},
+		{"oci:out:bad/tag", 0, "invalid tag 'bad/tag': '/' at position 4 (a tag holds letters, digits, '_', '.' and '-'), in reference 'oci:out:bad/tag'"},
 		{"docker://host:5000", 0, "invalid registry reference 'docker://host:5000': expected HOST[:PORT]/REPO[:TAG]"},
 		{"docker://h.io/Upper", 0, "invalid repository 'Upper' in reference 'docker://h.io/Upper': lowercase letters, digits and separators only"},
-		{"h.io/m:-x", 0, "invalid tag '-x' in reference 'h.io/m:-x'"},
+		{"h.io/m:-x", 0, "invalid tag '-x': it starts with '-' (a tag starts with a letter, digit or '_'), in reference 'h.io/m:-x'"},
+		{"h.io/m:a+b", 0, "invalid tag 'a+b': '+' at position 2 (a tag holds letters, digits, '_', '.' and '-'), in reference 'h.io/m:a+b'"},
 		{"nosuch-bundle-dir", 0, "no such bundle 'nosuch-bundle-dir': expected oci:DIR[:TAG], oci-archive:FILE[:TAG], an existing path or HOST/REPO[:TAG]"},
 		{"oci:x", REF_REGISTRY_ONLY, "invalid registry reference 'oci:x': expected [docker://]HOST[:PORT]/REPO[:TAG]"},
 		{"docker://oci:x/m", 0, "invalid registry host 'oci:x' in reference 'docker://oci:x/m'"},
