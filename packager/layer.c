@@ -162,7 +162,7 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		fd = open(e->src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return xp_error_set(err, XP_ERR_USAGE,
+			return xp_error_set(err, XP_ERR_LOCAL,
 					    "'%s' changed while being packed: now a link", e->src);
 		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", e->src);
 	}
@@ -172,7 +172,7 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != e->size) {
-		xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed", e->src);
+		xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed", e->src);
 		close(fd);
 		return -1;
 	}
@@ -220,7 +220,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 			goto out;
 		}
 		if ((size_t)n < want) {
-			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it shrank",
+			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it shrank",
 				     e->src);
 			goto out;
 		}
@@ -240,7 +240,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		if (n < 0)
 			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 		else
-			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it grew",
+			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it grew",
 				     e->src);
 		goto out;
 	}
