@@ -223,6 +223,15 @@ static int walk_input(struct walk *w, const struct tree_input *in, struct xp_err
 
 	if (!in->dest[0] || in->dest[0] == '/')
 		return xp_error_set(err, XP_ERR_USAGE, "invalid path '%s' inside the bundle", in->dest);
+	/* dest is a prefix and the input's name: when that name is UTF-8, the
+	 * prefix (a command-line option) is what is wrong */
+	if (!utf8_valid(in->dest) && utf8_valid(tree_basename(in->dest))) {
+		char *q = utf8_quote(in->dest);
+
+		xp_error_set(err, XP_ERR_USAGE, "invalid path '%s' inside the bundle: not valid UTF-8", q);
+		free(q);
+		return -1;
+	}
 	if (check_name(in->dest, in->src, err))
 		return -1;
 	if (stat(in->src, &st) < 0)
