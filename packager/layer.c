@@ -20,11 +20,13 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "common/utf8.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +162,7 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		fd = open(e->src, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return xp_error_set(err, XP_ERR_USAGE,
+			return xp_error_set(err, XP_ERR_LOCAL,
 					    "'%s' changed while being packed: now a link", e->src);
 		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", e->src);
 	}
@@ -170,7 +172,7 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != e->size) {
-		xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed", e->src);
+		xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed", e->src);
 		close(fd);
 		return -1;
 	}
@@ -218,7 +220,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 			goto out;
 		}
 		if ((size_t)n < want) {
-			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it shrank",
+			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it shrank",
 				     e->src);
 			goto out;
 		}
@@ -238,7 +240,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		if (n < 0)
 			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 		else
-			xp_error_set(err, XP_ERR_USAGE, "'%s' changed while being packed: it grew",
+			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it grew",
 				     e->src);
 		goto out;
 	}
@@ -278,6 +280,40 @@ static int write_entry(struct sink *s, struct archive *a, struct archive_entry *
 	return 0;
 }
 
+/* libarchive's pax writer converts names from the locale's character set to
+ * UTF-8, and in the C locale (the CLI's) it cannot convert any non-ASCII
+ * name. Names are UTF-8 already (tree.h), so the writer runs with a UTF-8
+ * LC_CTYPE, for this thread only: UTF-8 to UTF-8 passes the bytes through as
+ * they are (libarchive normalises only what it reads), and ASCII output is
+ * unchanged. *loc stays 0 when the system has no C.UTF-8: only non-ASCII
+ * names need it. */
+static int utf8_begin(const struct tree_entry *const *entries, size_t n, locale_t *loc,
+		      locale_t *prev, struct xp_error *err)
+{
+	size_t i;
+
+	*loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (*loc) {
+		*prev = uselocale(*loc);
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (utf8_has_non_ascii(entries[i]->name) ||
+		    (entries[i]->link && utf8_has_non_ascii(entries[i]->link)))
+			return xp_error_set(err, XP_ERR_LOCAL,
+					    "cannot write the non-ASCII name '%s': this system has no C.UTF-8 locale",
+					    entries[i]->name);
+	return 0;
+}
+
+static void utf8_end(locale_t loc, locale_t prev)
+{
+	if (loc) {
+		uselocale(prev);
+		freelocale(loc);
+	}
+}
+
 int layer_write(struct store *st, const struct tree_entry *const *entries, size_t n,
 		const struct layer_opts *o, struct layer_result *out, struct xp_error *err)
 {
@@ -286,6 +322,7 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 	struct progress_state p = {o, 0, 0};
 	struct sink s;
 	struct bufs b;
+	locale_t loc = (locale_t)0, prev = (locale_t)0;
 	char diff_id[XP_DIGEST_SIZE], digest[XP_DIGEST_SIZE];
 	uint64_t size;
 	size_t i;
@@ -296,8 +333,12 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 	for (i = 0; i < n; i++)
 		if (entries[i]->type == TREE_FILE)
 			p.total += entries[i]->size;
-	if (store_writer_open(st, &s.w, err))
+	if (utf8_begin(entries, n, &loc, &prev, err))
 		return -1;
+	if (store_writer_open(st, &s.w, err)) {
+		utf8_end(loc, prev);
+		return -1;
+	}
 	s.tar_hash = hasher_start();
 	if (o->compression != LAYER_NONE) {
 		s.blob_hash = digest_new();
@@ -358,5 +399,6 @@ out:
 	store_writer_abort(s.w);
 	for (i = 0; i < READ_BUFS; i++)
 		free(b.v[i]);
+	utf8_end(loc, prev);
 	return ret;
 }

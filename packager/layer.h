@@ -18,9 +18,15 @@
  * too. Memory stays a few MiB whatever the file sizes.
  *
  * Inputs are re-checked as they are read: a file that is no longer a regular
- * file of the size scanned is an error (it changed while being packed).
- * Errors: XP_ERR_LOCAL for I/O (the cause is strerror or libarchive's own
- * text), XP_ERR_USAGE for an input that changed.
+ * file of the size scanned, or that shrinks or grows while it is read, is an
+ * error (it changed while being packed).
+ *
+ * Names are written as the tree holds them, UTF-8 (tree.h): non-ASCII names
+ * go into pax `path`/`linkpath` records as the same bytes, in any locale.
+ *
+ * Errors: XP_ERR_LOCAL, for I/O (the cause is strerror or libarchive's own
+ * text) and for an input that changed under us (a local condition, like a
+ * failed read: the command line was right).
  */
 #ifndef XPSHIP_PACKAGER_LAYER_H
 #define XPSHIP_PACKAGER_LAYER_H

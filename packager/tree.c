@@ -5,8 +5,7 @@
 #include "packager/tree.h"
 #include "common/error.h"
 #include "common/strbuf.h"
-
-#include <jansson.h>
+#include "common/utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,16 +87,33 @@ static int cmp_name(const void *a, const void *b)
 static int walk_dir(struct walk *w, const char *src, const char *name, size_t depth,
 		    struct xp_error *err);
 
-/* Names go into tar headers and JSON annotations: UTF-8 only. */
+/* Names go into tar headers and JSON annotations as UTF-8, byte for byte: a
+ * name that is not UTF-8 has no faithful form there and is refused. */
 static int check_name(const char *name, const char *src, struct xp_error *err)
 {
-	json_t *j = json_string(name);
+	char *q;
 
-	if (!j)
-		return xp_error_set(err, XP_ERR_USAGE, "cannot pack '%s': its name is not valid UTF-8",
-				    src);
-	json_decref(j);
-	return 0;
+	if (utf8_valid(name))
+		return 0;
+	q = utf8_quote(src);
+	xp_error_set(err, XP_ERR_MALFORMED, "cannot pack '%s': its name is not valid UTF-8", q);
+	free(q);
+	return -1;
+}
+
+static int check_link(const char *target, const char *src, struct xp_error *err)
+{
+	char *q, *t;
+
+	if (utf8_valid(target))
+		return 0;
+	q = utf8_quote(src);
+	t = utf8_quote(target);
+	xp_error_set(err, XP_ERR_MALFORMED,
+		     "cannot pack link '%s': its target '%s' is not valid UTF-8", q, t);
+	free(q);
+	free(t);
+	return -1;
 }
 
 static int special(const char *src, const struct stat *st, struct xp_error *err)
@@ -140,6 +156,8 @@ static int walk_entry(struct walk *w, const char *src, const char *name, size_t 
 			return xp_error_set(err, XP_ERR_USAGE, "cannot pack link '%s': target too long",
 					    src);
 		target[n] = '\0';
+		if (check_link(target, src, err))
+			return -1;
 		if (!tree_link_inside(target, depth))
 			return xp_error_set(err, XP_ERR_USAGE,
 					    "cannot pack link '%s': its target '%s' is outside the input (pack the target instead)",
@@ -205,6 +223,15 @@ static int walk_input(struct walk *w, const struct tree_input *in, struct xp_err
 
 	if (!in->dest[0] || in->dest[0] == '/')
 		return xp_error_set(err, XP_ERR_USAGE, "invalid path '%s' inside the bundle", in->dest);
+	/* dest is a prefix and the input's name: when that name is UTF-8, the
+	 * prefix (a command-line option) is what is wrong */
+	if (!utf8_valid(in->dest) && utf8_valid(tree_basename(in->dest))) {
+		char *q = utf8_quote(in->dest);
+
+		xp_error_set(err, XP_ERR_USAGE, "invalid path '%s' inside the bundle: not valid UTF-8", q);
+		free(q);
+		return -1;
+	}
 	if (check_name(in->dest, in->src, err))
 		return -1;
 	if (stat(in->src, &st) < 0)

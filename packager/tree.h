@@ -18,9 +18,13 @@
  * ("models", ...) are added as implied entries. Two inputs landing at the same
  * path are an error.
  *
+ * Names and link targets are kept byte for byte and must be UTF-8 (utf8.h:
+ * strict, never normalised, so "é" and "e" + U+0301 stay two names).
+ *
  * Errors: a missing or unreadable input is XP_ERR_LOCAL; a special file, an
  * escaping link or a name clash is XP_ERR_USAGE (the command line asked for
- * something xpship will not pack).
+ * something xpship will not pack); a name or link target that is not UTF-8 is
+ * XP_ERR_MALFORMED, its bytes quoted in the message (utf8_quote).
  */
 #ifndef XPSHIP_PACKAGER_TREE_H
 #define XPSHIP_PACKAGER_TREE_H

@@ -8,12 +8,14 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "common/utf8.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +135,30 @@ static la_ssize_t read_cb(struct archive *a, void *arg, const void **out)
 	return n;
 }
 
+/* libarchive converts the UTF-8 names of pax headers into the locale's
+ * character set, and into a UTF-8 locale it would also normalise them (NFD to
+ * NFC), changing the bytes. Extraction runs in the C locale (extract_all),
+ * where no non-ASCII name converts: libarchive warns and keeps the archive's
+ * bytes, which is exactly what is wanted. That warning is not an error. */
+static int next_header(struct archive *a, struct archive_entry **e)
+{
+	const char *const *p;
+	const char *names[5];
+	int r = archive_read_next_header(a, e);
+
+	if (r != ARCHIVE_WARN)
+		return r;
+	names[0] = archive_entry_pathname(*e);
+	names[1] = archive_entry_hardlink(*e);
+	names[2] = archive_entry_symlink(*e);
+	names[3] = archive_entry_uname(*e);
+	names[4] = archive_entry_gname(*e);
+	for (p = names; p < names + 5; p++)
+		if (*p && utf8_has_non_ascii(*p))
+			return ARCHIVE_OK;
+	return r;
+}
+
 /* Refuse what must not be extracted; 1 for an entry to skip. */
 static int check_entry(struct archive_entry *e, const char *name, const char *digest,
 		       struct xp_error *err)
@@ -249,7 +275,7 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 		read_fail(&c, a, d->digest, err);
 		goto out;
 	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while ((r = next_header(a, &e)) == ARCHIVE_OK) {
 		char *name = clean_name(archive_entry_pathname(e));
 		int w = 0;
 
@@ -383,10 +409,18 @@ static int extract_all(struct store *s, const struct oci_manifest *m, const char
 {
 	struct archive *disk = NULL;
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), sfd = -1, ret = -1;
+	locale_t c_loc, prev = (locale_t)0;
 	size_t i;
 
 	if (cwd < 0)
 		return xp_error_errno(err, XP_ERR_LOCAL, "cannot open the working directory");
+	/* names as the archive holds them, whatever the caller's locale (next_header) */
+	c_loc = newlocale(LC_CTYPE_MASK, "C", (locale_t)0);
+	if (!c_loc) {
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot extract: no C locale");
+		goto out;
+	}
+	prev = uselocale(c_loc);
 	sfd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0) {
 		xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", staging);
@@ -430,6 +464,11 @@ out:
 	if (sfd >= 0)
 		close(sfd);
 	close(cwd);
+	if (c_loc) {
+		if (prev)
+			uselocale(prev);
+		freelocale(c_loc);
+	}
 	return ret;
 }
 

@@ -17,7 +17,9 @@
  * when packing), or when it is a device node, FIFO or socket. A refused entry
  * fails the whole unpack: nothing outside DIR is ever touched, and DIR itself
  * is not created. Whiteouts (".wh.NAME") remove NAME from what earlier layers
- * extracted, without following links; opaque markers are skipped.
+ * extracted, without following links; opaque markers are skipped. Names come
+ * out byte for byte as the layer holds them, whatever the caller's locale (a
+ * UTF-8 pax name is not normalised).
  *
  * Layer media types: OCI and Docker tar layers (plain, gzip, zstd) and the
  * CNCF ModelPack tar layers. Errors: a refused entry is XP_ERR_REFUSED, a digest

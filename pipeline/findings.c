@@ -8,6 +8,7 @@
 #include "pipeline/findings.h"
 
 #include "common/strbuf.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -103,44 +104,17 @@ const char *finding_sev_name(enum finding_sev sev)
 	return sev == FINDING_ERROR ? "error" : sev == FINDING_WARNING ? "warning" : "note";
 }
 
-/* Length of the valid UTF-8 sequence at s (0 when invalid). */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /* A JSON string of s, invalid UTF-8 bytes replaced by U+FFFD. */
 static json_t *jstr(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 	json_t *j = json_string(s);
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 
 	if (j)
 		return j;
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = utf8_seq_len(p);
 
 		if (n) {
 			strbuf_add(&sb, p, n);

@@ -178,14 +178,14 @@ static void test_changed_input(void **state)
 	(void)state;
 	entry(&v[0], "x.bin", TREE_FILE, src, 999);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
-	assert_int_equal(err.cls, XP_ERR_USAGE);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "changed while being packed"));
 	/* a file that became a link is not followed */
 	link = xasprintf("%s/l.bin", tmp_fixture);
 	assert_int_equal(symlink(src, link), 0);
 	entry(&v[0], "l.bin", TREE_FILE, link, 1000);
 	assert_int_equal(write_layer(v, 1, LAYER_NONE, 0, &r, &err), -1);
-	assert_int_equal(err.cls, XP_ERR_USAGE);
+	assert_int_equal(err.cls, XP_ERR_LOCAL);
 	assert_non_null(strstr(err.msg, "now a link"));
 	/* unless it was named on the command line */
 	v[0].input = 1;
@@ -205,12 +205,77 @@ static void test_changed_input(void **state)
 	free(src);
 }
 
+/* The file changes while it is read: the progress report after its first
+ * chunk truncates it or appends to it. */
+struct change {
+	const char *path;
+	off_t truncate_to;   /* -1: append a byte instead */
+	int done;
+};
+
+static void change_on_progress(void *ctx, const char *label, uint64_t done, uint64_t total)
+{
+	struct change *c = ctx;
+
+	(void)label;
+	(void)done;
+	(void)total;
+	if (c->done++)
+		return;
+	if (c->truncate_to >= 0) {
+		assert_int_equal(truncate(c->path, c->truncate_to), 0);
+	} else {
+		FILE *f = fopen(c->path, "ab");
+
+		assert_non_null(f);
+		fputc('x', f);
+		fclose(f);
+	}
+}
+
+static void test_changed_while_read(void **state)
+{
+	static const struct {
+		off_t truncate_to;
+		const char *what;
+	} v[] = {{1u << 20, "it shrank"}, {(3u << 20) / 2, "it shrank"}, {-1, "it grew"}};
+	struct tree_entry e[1];
+	const struct tree_entry *ptrs[1] = {&e[0]};
+	struct layer_result r;
+	struct xp_error err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *src = mkfile("grow.bin", 2u << 20), *blobs, *msg;
+		struct change c = {src, v[i].truncate_to, 0};
+		struct xp_progress p = {change_on_progress, NULL, &c};
+		struct layer_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.progress = &p;
+		o.label = "grow.bin";
+		entry(&e[0], "grow.bin", TREE_FILE, src, 2u << 20);
+		assert_int_equal(layer_write(st, ptrs, 1, &o, &r, &err), -1);
+		assert_true(c.done > 0);
+		assert_int_equal(err.cls, XP_ERR_LOCAL);
+		msg = xasprintf("'%s' changed while being packed: %s", src, v[i].what);
+		assert_string_equal(err.msg, msg);
+		free(msg);
+		blobs = xasprintf("%s/out/blobs/sha256", tmp_fixture);
+		assert_int_equal(tmp_count_hidden(blobs), 0);
+		free(blobs);
+		free(src);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_uncompressed, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_compressed, store_fixture_setup, store_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_changed_input, store_fixture_setup, store_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_changed_while_read, store_fixture_setup, store_fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

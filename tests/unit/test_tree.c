@@ -1,5 +1,5 @@
 /* test_tree.c — walking pack inputs (packager/tree.c): order, modes, implied
- * directories, link checks, special files and clashes. */
+ * directories, link checks, special files, clashes and file names. */
 #include "tests/unit/test_common.h"
 #define TMP_FIXTURE_TAG "tree"
 #include "tests/unit/test_tmp.h"
@@ -212,7 +212,57 @@ static void test_special_and_missing(void **state)
 	assert_int_equal(scan("ok", "/abs", &t, &err), -1);
 	assert_int_equal(err.cls, XP_ERR_USAGE);
 	assert_int_equal(scan("ok", "bad\xff" "name", &t, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
 	assert_non_null(strstr(err.msg, "not valid UTF-8"));
+}
+
+/* UTF-8 names are kept byte for byte (two normal forms of one letter are two
+ * entries, in byte order); names and link targets that are not UTF-8 are
+ * malformed input, quoted in the message. */
+static void test_names(void **state)
+{
+	static const char *const want[] = {
+		"m", "m/e\xcc\x81", "m/link", "m/\xc3\xa9",
+		"m/\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\xa4\x96.bin",
+	};
+	struct tree t;
+	struct xp_error err;
+	char *src, *msg;
+	size_t i;
+
+	(void)state;
+	mkd("m");
+	mk("m/\xc3\xa9", "nfc", 0644);
+	mk("m/e\xcc\x81", "nfd", 0644);
+	mk("m/\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\xa4\x96.bin", "cjk", 0644);
+	mkl("e\xcc\x81", "m/link");
+	assert_int_equal(scan("m", "m", &t, &err), 0);
+	assert_int_equal(t.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < t.n; i++)
+		assert_string_equal(t.v[i].name, want[i]);
+	assert_string_equal(t.v[2].link, "e\xcc\x81");
+	tree_release(&t);
+
+	mk("m/caf\xe9.txt", "latin-1", 0644);
+	assert_int_equal(scan("m", "m", &t, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
+	src = at("m/caf\\xe9.txt");
+	msg = xasprintf("cannot pack '%s': its name is not valid UTF-8", src);
+	assert_string_equal(err.msg, msg);
+	free(msg);
+	free(src);
+	src = at("m/caf\xe9.txt");
+	assert_int_equal(unlink(src), 0);
+	free(src);
+
+	mkl("caf\xe9", "m/bad-link");
+	assert_int_equal(scan("m", "m", &t, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_MALFORMED);
+	src = at("m/bad-link");
+	msg = xasprintf("cannot pack link '%s': its target 'caf\\xe9' is not valid UTF-8", src);
+	assert_string_equal(err.msg, msg);
+	free(msg);
+	free(src);
 }
 
 static void test_helpers(void **state)
@@ -234,6 +284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_input_link_followed, tmp_fixture_setup, tmp_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_clashes, tmp_fixture_setup, tmp_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_special_and_missing, tmp_fixture_setup, tmp_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_names, tmp_fixture_setup, tmp_fixture_teardown),
 		cmocka_unit_test(test_helpers),
 	};
 
