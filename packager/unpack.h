@@ -31,19 +31,30 @@
 #define XPSHIP_PACKAGER_UNPACK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 #include "common/progress.h"
+#include "packager/oci.h"
 #include "packager/store.h"
 
 struct unpack_stats {
 	size_t layers;
 	size_t entries;
 	uint64_t bytes;      /* blob bytes read */
+	uint64_t expanded;   /* the layers' tar streams, decompressed */
 };
 
+#define UNPACK_MAX_BASE (1ull << 30)
+#define UNPACK_MAX_RATIO 100u
+
+/* The default cap on expanded bytes: 1 GiB plus 100 times the layers'
+ * compressed sizes (UINT64_MAX when that overflows). */
+uint64_t unpack_default_max_size(const struct oci_manifest *m);
+
+/* max_size: the cap on expanded bytes, 0 for unpack_default_max_size(). */
 int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *dir,
-		  const struct xp_progress *progress, struct unpack_stats *stats,
-		  struct xp_error *err);
+		  uint64_t max_size, const struct xp_progress *progress,
+		  struct unpack_stats *stats, struct xp_error *err);
 
 #endif

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json = oci_manifest_build(&m, &len);
 	if (store_push_buf(st, OCI_MT_MANIFEST, json, len, &md, &err))
 		__builtin_trap();
-	ret = unpack_bundle(st, &md, out, NULL, NULL, &err);
+	ret = unpack_bundle(st, &md, out, 0, NULL, NULL, &err);
 	check_outside();
 	if (ret) {
 		if (!err.msg[0] || !dir_is_empty(box))

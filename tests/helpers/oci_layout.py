@@ -3,7 +3,8 @@ xpship, for the unpack tests (python3 tarfile only).
 
     python3 oci_layout.py OUT CASE [OUTSIDE]
 
-writes the layout OUT with tag CASE whose layers are the crafted tars below.
+writes the layout OUT with tag CASE whose layers are the crafted tars below,
+and prints the digest of the last layer.
 OUTSIDE (an absolute directory) is where the malicious cases aim.
 """
 import hashlib
@@ -66,6 +67,43 @@ CASES = {
                                entry("lnk", "sym", target="keep")],
                               [entry("lnk/.wh.x.txt")]],
     "unpadded": [[entry("only.txt", data=b"no padding after me\n")]],
+    # whiteouts that name no entry of their directory
+    "whiteout-dotdot": [[entry("kept.txt", data=b"kept\n")], [entry(".wh...")]],
+    "whiteout-nested-dotdot": [[entry("a/", "dir"), entry("a/b.txt", data=b"b\n")],
+                               [entry("a/.wh...")]],
+    "whiteout-dot": [[entry("kept.txt", data=b"kept\n")], [entry(".wh..")]],
+    "whiteout-nested-dot": [[entry("a/", "dir"), entry("a/b.txt", data=b"b\n")],
+                            [entry("a/.wh..")]],
+    "whiteout-empty": [[entry("a/", "dir"), entry("a/.wh.")]],
+    "opaque-through-link": [[entry("keep/", "dir", mode=0o755), entry("keep/x.txt", data=b"x\n"),
+                             entry("lnk", "sym", target="keep")],
+                            [entry("lnk/.wh..wh..opq")]],
+    # the second layer replaces d, writing d/mine.txt: d/old.txt goes
+    "whiteout-same-layer": [[entry("d/", "dir", mode=0o755), entry("d/old.txt", data=b"old\n")],
+                            [entry("d/mine.txt", data=b"mine\n"), entry(".wh.d")]],
+    # entries that cannot be created as they claim
+    "hardlink-dir": [[entry("d/", "dir", mode=0o755), entry("hl", "hard", target="d")]],
+    "hardlink-missing": [[entry("hl", "hard", target="nothere")]],
+    "file-then-deep-child": [[entry("f", data=b"file\n"), entry("f/a/b.txt", data=b"child\n")]],
+    "file-over-dir": [[entry("d/", "dir", mode=0o755), entry("d/sub/", "dir", mode=0o755),
+                       entry("d/sub/x.txt", data=b"x\n")],
+                      [entry("d", data=b"now a file\n")]],
+    "file-then-child": [[entry("f", data=b"file\n"), entry("f/child", data=b"child\n")]],
+    "file-then-child-layers": [[entry("f", data=b"file\n")], [entry("f/child", data=b"child\n")]],
+    # permission bits pack never writes
+    "modes": [[entry("sticky/", "dir", mode=0o1777), entry("setgid/", "dir", mode=0o2775),
+               entry("setuid", data=b"#!/bin/sh\n", mode=0o4755),
+               entry("setgid/tool", data=b"#!/bin/sh\n", mode=0o2711),
+               entry("world", data=b"w\n", mode=0o666), entry("private", data=b"p\n", mode=0o600),
+               entry("plain", data=b"p\n", mode=0o644), entry("exec", data=b"x\n", mode=0o100),
+               entry("hl", "hard", target="setuid", mode=0o6777)]],
+    # opaque directory: what earlier layers put in "d" is hidden
+    "opaque": [[entry("d/", "dir", mode=0o755), entry("d/old.txt", data=b"old\n"),
+                entry("d/sub/", "dir", mode=0o755), entry("d/sub/deep.txt", data=b"deep\n"),
+                entry("other.txt", data=b"other\n")],
+               [entry("d/", "dir", mode=0o755), entry("d/new.txt", data=b"new\n"),
+                entry("d/.wh..wh..opq"), entry("d/sub2/", "dir", mode=0o755),
+                entry("d/sub2/x.txt", data=b"x\n")]],
 }
 
 os.makedirs(out + "/blobs/sha256", exist_ok=True)
@@ -96,4 +134,4 @@ index["manifests"].append(dict(mediaType="application/vnd.oci.image.manifest.v1+
                                annotations={"org.opencontainers.image.ref.name": case}, **m))
 json.dump(index, open(out + "/index.json", "w"))
 open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
-print(layers[0]["digest"])
+print(layers[-1]["digest"])
