@@ -7,6 +7,7 @@ writes the layout OUT with tag CASE whose layers are the crafted tars below,
 and prints the digest of the last layer.
 OUTSIDE (an absolute directory) is where the malicious cases aim.
 """
+import gzip
 import hashlib
 import io
 import json
@@ -67,6 +68,12 @@ CASES = {
                                entry("lnk", "sym", target="keep")],
                               [entry("lnk/.wh.x.txt")]],
     "unpadded": [[entry("only.txt", data=b"no padding after me\n")]],
+    # compressed layers that expand far beyond their size (gzip, see GZIP)
+    "bomb": [[entry("models/", "dir", mode=0o755), entry("models/small.txt", data=b"small\n"),
+              entry("models/zeros.bin", data=bytes(8 << 20))]],
+    "bomb-layers": [[entry("a.bin", data=bytes(3 << 20))], [entry("b.bin", data=bytes(3 << 20))]],
+    # a header claiming 3 GiB that the (cut) layer never delivers
+    "bomb-claim": [[entry("huge.bin", data=b"x" * 1024)]],
     # whiteouts that name no entry of their directory
     "whiteout-dotdot": [[entry("kept.txt", data=b"kept\n")], [entry(".wh...")]],
     "whiteout-nested-dotdot": [[entry("a/", "dir"), entry("a/b.txt", data=b"b\n")],
@@ -106,6 +113,8 @@ CASES = {
                 entry("d/sub2/x.txt", data=b"x\n")]],
 }
 
+GZIP = {"bomb", "bomb-layers", "bomb-claim"}
+
 os.makedirs(out + "/blobs/sha256", exist_ok=True)
 
 
@@ -119,7 +128,15 @@ def put(data):
 layers, diff_ids = [], []
 for i, es in enumerate(CASES[case]):
     data = tar(es, pad=(case != "unpadded"))
-    layers.append(dict(mediaType="application/vnd.oci.image.layer.v1.tar", **put(data)))
+    mt = "application/vnd.oci.image.layer.v1.tar"
+    if case == "bomb-claim":  # size field of the first header: 3 GiB, in octal
+        data = data[:124] + b"%011o\0" % (3 << 30) + data[136:]
+        chk = sum(data[:148]) + 8 * 32 + sum(data[156:512])
+        data = data[:148] + b"%06o\0 " % chk + data[156:]
+    if case in GZIP:
+        data = gzip.compress(data, mtime=0)
+        mt += "+gzip"
+    layers.append(dict(mediaType=mt, **put(data)))
     diff_ids.append(layers[-1]["digest"])
 config = json.dumps({"architecture": "amd64", "os": "linux",
                      "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
