@@ -606,14 +606,18 @@ static char *make_staging(const char *dir, struct xp_error *err)
 {
 	const char *slash = strrchr(dir, '/');
 	char *parent = slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
-	char *tmpl;
+	char *tmpl, *prefix;
 	mode_t mask;
 
 	if (mkdir_p(parent, 0755, err)) {
 		free(parent);
 		return NULL;
 	}
-	tmpl = xasprintf("%s/.%s.unpack-XXXXXX", parent, slash ? slash + 1 : dir);
+	/* what an unpack into the same DIR killed before left behind */
+	prefix = xasprintf(".%s.unpack-", slash ? slash + 1 : dir);
+	temp_sweep(parent, prefix);
+	tmpl = temp_template(parent, prefix);
+	free(prefix);
 	free(parent);
 	if (!mkdtemp(tmpl)) {
 		xp_error_errno(err, XP_ERR_LOCAL, "cannot create a directory beside '%s'", dir);
