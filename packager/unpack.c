@@ -252,9 +252,10 @@ static la_ssize_t read_cb(struct archive *a, void *arg, const void **out)
 }
 
 /* Refuse what must not be extracted. The staging tree is the working
- * directory: what earlier entries made there is checked too. */
+ * directory: what earlier entries made there is checked too; *is_dir is set
+ * when `name` is a directory there already. */
 static int check_entry(struct archive_entry *e, const char *name, const char *digest,
-		       struct xp_error *err)
+		       int *is_dir, struct xp_error *err)
 {
 	const char *why = path_problem(name), *link = archive_entry_hardlink(e), *last;
 	mode_t type = archive_entry_filetype(e);
@@ -297,20 +298,18 @@ static int check_entry(struct archive_entry *e, const char *name, const char *di
 					    "refusing '%s' in layer '%s': '%.*s' is not a directory",
 					    name, digest, (int)bad, name);
 	}
+	*is_dir = fd != -1 && fstatat(fd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		  S_ISDIR(st.st_mode);
 	close_parent(fd);
 	return 0;
 }
 
 /* An entry replacing a directory of an earlier layer by something else
  * replaces the whole directory, as an overlay would. */
-static int replace_dir(struct archive_entry *e, const char *name, const char *digest,
-		       struct xp_error *err)
+static int replace_dir(struct archive_entry *e, const char *name, int is_dir,
+		       const char *digest, struct xp_error *err)
 {
-	struct stat st;
-
-	if (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e))
-		return 0;
-	if (staged_lstat(name, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!is_dir || (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e)))
 		return 0;
 	if (rm_path(name))
 		return xp_error_errno(err, XP_ERR_LOCAL, "cannot replace '%s' of layer '%s'", name,
@@ -507,15 +506,15 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		char *name = clean_name(archive_entry_pathname(e));
 		la_int64_t size = archive_entry_size(e);
-		int w = 0;
+		int w = 0, is_dir = 0;
 
 		if (!name)
 			continue;
 		complete = 0;
 		if (too_big(&c, a, size > 0 ? (uint64_t)size : 0, err) ||
-		    check_entry(e, name, d->digest, err) ||
+		    check_entry(e, name, d->digest, &is_dir, err) ||
 		    (w = whiteout(name, d->digest, &written, err)) < 0 ||
-		    (!w && replace_dir(e, name, d->digest, err))) {
+		    (!w && replace_dir(e, name, is_dir, d->digest, err))) {
 			free(name);
 			goto out;
 		}
