@@ -32,8 +32,9 @@ static const char usage[] =
 	REGOPT_TLS_HELP
 	"\n"
 	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
-	"Exit codes: 0 unpacked, 1 a digest did not match or an entry was refused,\n"
-	"2 usage (or DIR not empty), 3 malformed bundle, 4 local error, 5 registry error.\n";
+	"Exit codes: 0 unpacked, 1 a digest did not match, an entry was refused or the\n"
+	"layers expand past --max-size, 2 usage (or DIR not empty), 3 malformed bundle,\n"
+	"4 local error, 5 registry error.\n";
 
 #define OPT_MAX_SIZE 1
 
