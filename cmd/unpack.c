@@ -10,7 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
+#define OPT_MAX_SIZE 256
+
+static const struct cmd_opt options[] = {
+	{"max-size", 0, "SIZE", OPT_MAX_SIZE,
+	 "stop (exit 1) when the layers expand past SIZE bytes (suffix\n"
+	 "K, M, G, T: 512M, 2G); default 1 GiB plus 100 times the\n"
+	 "compressed size of the layers"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "unpack",
+	.synopsis =
 	"usage: xpship unpack [--max-size SIZE] [--plain-http] [--insecure] [--ca-file F]\n"
 	"                     BUNDLE DIR\n"
 	"\n"
@@ -22,26 +34,15 @@ static const char usage[] =
 	"The files appear at DIR only when everything verified: they are extracted\n"
 	"beside it first, then renamed. DIR must not exist or be empty. Permissions\n"
 	"are those pack writes: 0755 for directories and executables, 0644 otherwise\n"
-	"(no setuid, setgid, sticky or group/world-writable bit).\n"
-	"\n"
-	"  --max-size SIZE  stop (exit 1) when the layers expand past SIZE bytes (suffix\n"
-	"                   K, M, G, T: 512M, 2G); default 1 GiB plus 100 times the\n"
-	"                   compressed size of the layers\n"
-	"\n"
-	"Registry options (BUNDLE a registry reference):\n"
-	REGOPT_TLS_HELP
-	"\n"
+	"(no setuid, setgid, sticky or group/world-writable bit).\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (BUNDLE a registry reference):",
+	.notes =
 	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
 	"Exit codes: 0 unpacked, 1 a digest did not match, an entry was refused or the\n"
 	"layers expand past --max-size, 2 usage (or DIR not empty), 3 malformed bundle,\n"
-	"4 local error, 5 registry error.\n";
-
-#define OPT_MAX_SIZE 1
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	{"max-size", required_argument, NULL, OPT_MAX_SIZE},
-	{NULL, 0, NULL, 0},
+	"4 local error, 5 registry error.\n",
 };
 
 int cmd_unpack(int argc, char **argv)
@@ -55,19 +56,16 @@ int cmd_unpack(int argc, char **argv)
 	int c, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		if (c == CMD_OPT_HELP)
 			return XP_EXIT_OK;
-		if (c == OPT_MAX_SIZE) {
-			max = cmd_parse_size(optarg);
-			if (max < 0)
-				return cmd_usage_error("unpack",
-						       "invalid value '%s' for --max-size: expected a size, like 512M or 2G",
-						       optarg);
-			continue;
-		}
-		if (regopt_parse("unpack", c, optarg, &sopts) <= 0)
+		if (c != OPT_MAX_SIZE)
 			return XP_EXIT_USAGE;
+		max = cmd_parse_size(optarg);
+		if (max < 0)
+			return cmd_usage_error("unpack",
+					       "invalid value '%s' for --max-size: expected a size, like 512M or 2G",
+					       optarg);
 	}
 	if (argc - optind != 2)
 		return cmd_usage_error("unpack", "expected a bundle and a directory");
