@@ -121,6 +121,8 @@ static size_t names_lower(struct names *ns, const char *key)
 {
 	size_t lo = 0, hi = ns->n;
 
+	if (!ns->n)
+		return 0;
 	if (!ns->sorted) {
 		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_name);
 		ns->sorted = 1;
