@@ -75,6 +75,10 @@ int cmd_epoch(const char *cmd, long long *out, int *set);
 int cmd_getopt(int argc, char **argv, const char *shortopts,
 	       const struct option *longopts, const char *usage);
 
+/* A size option: "1048576", "4k", "64M", "2G", "1T" (also "64MiB", "64MB",
+ * all powers of 1024) → bytes; -1 when invalid, not positive or too large. */
+long long cmd_parse_size(const char *s);
+
 /* Print "xpship: error: <msg>" and the usage hint for `cmd`; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) XP_PRINTF(2, 3);
 /* Report a library error and return its exit code (4 when none was set). */

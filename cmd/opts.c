@@ -7,6 +7,8 @@
 #include "common/suggest.h"
 #include "common/timeutil.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,4 +311,38 @@ int cmd_parse_all(const struct cmd_def *def, int argc, char **argv, struct store
 	if (c == -1)
 		return -1;
 	return c == CMD_OPT_HELP ? XP_EXIT_OK : XP_EXIT_USAGE;
+}
+
+long long cmd_parse_size(const char *s)
+{
+	char *end;
+	long long v, unit = 1;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || v <= 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+		return v;
+	case 'k': case 'K':
+		unit = 1024;
+		break;
+	case 'm': case 'M':
+		unit = 1024 * 1024;
+		break;
+	case 'g': case 'G':
+		unit = 1024LL * 1024 * 1024;
+		break;
+	case 't': case 'T':
+		unit = 1024LL * 1024 * 1024 * 1024;
+		break;
+	default:
+		return -1;
+	}
+	if (end[1] && strcmp(end + 1, "iB") != 0 && strcmp(end + 1, "B") != 0)
+		return -1;
+	if (v > LLONG_MAX / unit)
+		return -1;
+	return v * unit;
 }

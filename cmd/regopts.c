@@ -24,36 +24,6 @@ const struct cmd_opt regopt_transfer[] = {
 	{NULL, 0, NULL, 0, NULL},
 };
 
-/* "64M", "1048576", "4k" → bytes; -1 when invalid. */
-static long long parse_size(const char *s)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v <= 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		return v;
-	case 'k': case 'K':
-		v *= 1024;
-		break;
-	case 'm': case 'M':
-		v *= 1024 * 1024;
-		break;
-	case 'g': case 'G':
-		v *= 1024LL * 1024 * 1024;
-		break;
-	default:
-		return -1;
-	}
-	if (end[1] && strcmp(end + 1, "iB") != 0 && strcmp(end + 1, "B") != 0)
-		return -1;
-	return v;
-}
-
 int regopt_parse(const char *cmd, int c, const char *arg, struct store_opts *o)
 {
 	long long v;
@@ -79,7 +49,7 @@ int regopt_parse(const char *cmd, int c, const char *arg, struct store_opts *o)
 		o->jobs = (int)v;
 		return 1;
 	case REGOPT_CHUNK_SIZE:
-		v = parse_size(arg);
+		v = cmd_parse_size(arg);
 		if (v < 1024) {
 			cmd_usage_error(cmd, "invalid value '%s' for --chunk-size: expected a size of at least 1K, like 8M",
 					arg);

@@ -8,12 +8,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TEMPREG_MAX 256
@@ -212,16 +214,69 @@ int rm_tree(const char *path, int keep_top)
 	return keep_top ? 0 : rmdir(path);
 }
 
+/* ---- temporary names that say who made them ---- */
+
+char *temp_template(const char *dir, const char *prefix)
+{
+	return xasprintf("%s/%s%ld-XXXXXX", dir, prefix, (long)getpid());
+}
+
+/* The creator's PID in "<prefix><pid>-XXXXXX", else 0. */
+static pid_t temp_pid(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long v;
+
+	if (strncmp(name, prefix, n) != 0 || name[n] < '1' || name[n] > '9')
+		return 0;
+	errno = 0;
+	v = strtol(name + n, &end, 10);
+	if (errno || v <= 0 || v > INT_MAX || *end != '-' || strlen(end + 1) != 6)
+		return 0;
+	return (pid_t)v;
+}
+
+int temp_sweep(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t now = time(NULL);
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		pid_t pid = temp_pid(e->d_name, prefix);
+		struct stat st;
+
+		if (!pid || pid == getpid())
+			continue;
+		if (kill(pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive, or not ours to signal: alive */
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    st.st_mtime > now - TEMP_STALE_SECONDS)
+			continue;
+		if (rm_at(dirfd(d), e->d_name) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 		struct xp_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char *dir = dir_of(path);
+	char *dir = dir_of(path), *prefix;
 	sigset_t old;
 
 	af->path = xstrdup(path);
-	af->tmp = xasprintf("%s/.%s.tmp-XXXXXX", dir, base);
+	prefix = xasprintf(".%s.tmp-", base);
+	temp_sweep(dir, prefix);
+	af->tmp = temp_template(dir, prefix);
+	free(prefix);
 	free(dir);
 	hold_signals(&old);
 	af->fd = mkstemp(af->tmp);

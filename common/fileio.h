@@ -2,10 +2,13 @@
  * fileio.h — whole-file reads and crash-safe writes.
  *
  * An atomic file is written under a temporary name in the target's directory
- * (".<name>.tmp-XXXXXX"), fsync'd, renamed over the target and the directory
+ * (".<name>.tmp-<pid>-XXXXXX"), fsync'd, renamed over the target and the directory
  * fsync'd: readers see the old content or the new, never a torn file. Live
  * temporary paths are registered so that fileio_cleanup_signals() can remove them
- * when the process is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE).
+ * when the process is interrupted (SIGINT, SIGTERM, SIGHUP, SIGPIPE). SIGKILL
+ * cannot be caught: temporary names carry the creator's PID, so that a later
+ * run can tell the ones left by a dead process (temp_sweep): atomic_open
+ * removes those of its target before it creates its own.
  * All errors are XP_ERR_LOCAL with strerror as the cause.
  */
 #ifndef XPSHIP_COMMON_FILEIO_H
@@ -58,6 +61,19 @@ int rm_at(int dirfd, const char *name);
 int rm_tree(const char *path, int keep_top);
 /* mkdir -p; mode for new directories. */
 int mkdir_p(const char *path, mode_t mode, struct xp_error *err);
+
+/* "DIR/<prefix><pid>-XXXXXX" for mkstemp/mkdtemp, <pid> this process's;
+ * the caller frees it. */
+char *temp_template(const char *dir, const char *prefix);
+/* Remove what dead processes left in `dir` under temp_template(dir, prefix)
+ * names: the PID in the name is not alive (kill(pid, 0) fails with ESRCH) and
+ * the entry was not modified in the last TEMP_STALE_SECONDS, so a live
+ * writer's file is never removed, not even one of a process in another PID
+ * namespace sharing the directory. A directory goes with everything in it,
+ * no link followed. Returns how many were removed; errors are ignored (a
+ * temporary left behind costs space, not correctness). */
+#define TEMP_STALE_SECONDS 60
+int temp_sweep(const char *dir, const char *prefix);
 
 /* Temporary paths removed on interruption; the string must outlive its
  * registration. */

@@ -35,8 +35,17 @@ static struct tree_entry *add(struct walk *w, const char *name, const char *src,
 	e->name = xstrdup(name);
 	e->src = src ? xstrdup(src) : NULL;
 	e->type = type;
-	e->mode = type == TREE_DIR ? 0755 : type == TREE_LINK ? 0777 : 0644;
+	e->mode = tree_mode(type, 0);
 	return e;
+}
+
+unsigned tree_mode(enum tree_type type, unsigned mode)
+{
+	if (type == TREE_DIR)
+		return 0755;
+	if (type == TREE_LINK)
+		return 0777;
+	return mode & 0111 ? 0755 : 0644;
 }
 
 const char *tree_basename(const char *name)
@@ -144,8 +153,7 @@ static int walk_entry(struct walk *w, const char *src, const char *name, size_t 
 	if (S_ISREG(st.st_mode)) {
 		e = add(w, name, src, TREE_FILE);
 		e->size = (uint64_t)st.st_size;
-		if (st.st_mode & 0111)
-			e->mode = 0755;
+		e->mode = tree_mode(TREE_FILE, st.st_mode);
 		return 0;
 	}
 	if (S_ISLNK(st.st_mode)) {
@@ -252,8 +260,7 @@ static int walk_input(struct walk *w, const struct tree_input *in, struct xp_err
 	e = add(w, in->dest, in->src, TREE_FILE);
 	e->input = 1;
 	e->size = (uint64_t)st.st_size;
-	if (st.st_mode & 0111)
-		e->mode = 0755;
+	e->mode = tree_mode(TREE_FILE, st.st_mode);
 	return 0;
 }
 

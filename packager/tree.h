@@ -70,5 +70,10 @@ int tree_link_inside(const char *target, size_t depth);
 
 /* "models/x/y.bin" → "y.bin" (borrowed pointer into name). */
 const char *tree_basename(const char *name);
+/* The permission bits a bundle carries for an entry of this type whose
+ * source had `mode`: 0755 for directories and for files with any execute bit,
+ * 0644 for other files, 0777 for links; never setuid, setgid, sticky or
+ * group/world-writable. Pack writes these, unpack restores only these. */
+unsigned tree_mode(enum tree_type type, unsigned mode);
 
 #endif

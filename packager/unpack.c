@@ -26,35 +26,139 @@
 #define WHITEOUT ".wh."
 #define OPAQUE ".wh..wh..opq"
 
-/* ---- removing without following links ---- */
+/* ---- paths in the staging tree, never through a link ---- */
 
-/* Remove `path` (relative to the working directory, checked clean) without
- * following any link on the way. */
-static int rm_path(const char *path)
+/* Open the directory holding `path` (relative to the working directory, the
+ * staging tree; checked clean) without following any link on the way; *last
+ * points at the final component. -1 with errno (ENOTDIR: a component is not
+ * a directory, ELOOP: it is a link, ENOENT) and *bad the length of the
+ * prefix that failed. */
+static int open_parent(const char *path, const char **last, size_t *bad)
 {
-	char *copy = xstrdup(path), *p = copy, *slash;
-	int fd = AT_FDCWD, ret = -1;
+	const char *p = path, *slash;
+	int fd = AT_FDCWD;
 
 	while ((slash = strchr(p, '/'))) {
-		int next;
+		char *comp = xstrndup(p, (size_t)(slash - p));
+		int next = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
 
-		*slash = '\0';
-		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(comp);
 		if (fd != AT_FDCWD)
 			close(fd);
 		if (next < 0) {
-			ret = errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
-			goto out;
+			if (bad)
+				*bad = (size_t)(slash - path);
+			errno = e;
+			return -1;
 		}
 		fd = next;
 		p = slash + 1;
 	}
-	ret = rm_at(fd, p);
-	if (fd != AT_FDCWD)
+	*last = p;
+	return fd;
+}
+
+static void close_parent(int fd)
+{
+	if (fd >= 0 && fd != AT_FDCWD)
 		close(fd);
-out:
-	free(copy);
+}
+
+/* lstat of `path` in the staging tree; -1 with errno when it is not there
+ * (or a parent is not a directory). */
+static int staged_lstat(const char *path, struct stat *st)
+{
+	const char *last;
+	int fd = open_parent(path, &last, NULL), ret;
+
+	if (fd == -1)
+		return -1;
+	ret = fstatat(fd, last, st, AT_SYMLINK_NOFOLLOW);
+	close_parent(fd);
 	return ret;
+}
+
+/* Remove `path` from the staging tree without following any link on the way
+ * (a missing path, or one behind a link, is nothing to remove). */
+static int rm_path(const char *path)
+{
+	const char *last;
+	int fd = open_parent(path, &last, NULL), ret;
+
+	if (fd == -1)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+	ret = rm_at(fd, last);
+	close_parent(fd);
+	return ret;
+}
+
+/* ---- the names one layer wrote ---- */
+
+/* Whiteouts apply to what earlier layers extracted only: the names this
+ * layer wrote are kept, sorted on demand for lookups. */
+struct names {
+	char **v;
+	size_t n, cap;
+	int sorted;
+};
+
+static void names_add(struct names *ns, const char *name)
+{
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? 2 * ns->cap : 64;
+		ns->v = xrealloc(ns->v, ns->cap * sizeof(*ns->v));
+	}
+	ns->v[ns->n++] = xstrdup(name);
+	ns->sorted = 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* First index whose name is >= key. */
+static size_t names_lower(struct names *ns, const char *key)
+{
+	size_t lo = 0, hi = ns->n;
+
+	if (!ns->n)
+		return 0;
+	if (!ns->sorted) {
+		qsort(ns->v, ns->n, sizeof(*ns->v), cmp_name);
+		ns->sorted = 1;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ns->v[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* 1 when this layer wrote `name` or something under it. */
+static int names_cover(struct names *ns, const char *name)
+{
+	size_t len = strlen(name), i = names_lower(ns, name);
+
+	for (; i < ns->n && strncmp(ns->v[i], name, len) == 0; i++)
+		if (ns->v[i][len] == '\0' || ns->v[i][len] == '/')
+			return 1;
+	return 0;
+}
+
+static void names_release(struct names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	memset(ns, 0, sizeof(*ns));
 }
 
 /* ---- entry checks ---- */
@@ -114,7 +218,23 @@ struct layer_ctx {
 	struct xp_error err;
 	int failed;
 	int eof;            /* the blob was read to its end */
+	uint64_t base;      /* bytes earlier layers expanded to */
+	uint64_t max;       /* the cap on expanded bytes, all layers */
 };
+
+/* Expanded bytes so far, all layers: earlier layers' and this one's tar
+ * stream after decompression, plus `more` about to be written. */
+static int too_big(struct layer_ctx *c, struct archive *a, uint64_t more, struct xp_error *err)
+{
+	la_int64_t here = archive_filter_bytes(a, 0);
+	uint64_t total = c->base + (here > 0 ? (uint64_t)here : 0);
+
+	if (total <= c->max && more <= c->max - total)
+		return 0;
+	return xp_error_set(err, XP_ERR_REFUSED,
+			    "refusing layer '%s': the bundle expands past %llu bytes (--max-size)",
+			    c->digest, (unsigned long long)c->max);
+}
 
 static la_ssize_t read_cb(struct archive *a, void *arg, const void **out)
 {
@@ -159,18 +279,26 @@ static int next_header(struct archive *a, struct archive_entry **e)
 	return r;
 }
 
-/* Refuse what must not be extracted; 1 for an entry to skip. */
+/* Refuse what must not be extracted. The staging tree is the working
+ * directory: what earlier entries made there is checked too; *is_dir is set
+ * when `name` is a directory there already. */
 static int check_entry(struct archive_entry *e, const char *name, const char *digest,
-		       struct xp_error *err)
+		       int *is_dir, struct xp_error *err)
 {
-	const char *why = path_problem(name), *link = archive_entry_hardlink(e);
+	const char *why = path_problem(name), *link = archive_entry_hardlink(e), *last;
 	mode_t type = archive_entry_filetype(e);
+	char *t = NULL;
+	struct stat st;
+	size_t bad = 0;
+	int fd;
 
 	if (!why && link) {
-		char *t = clean_name(link);
-
+		t = clean_name(link);
 		why = !t ? "hard link to the root" : path_problem(t) ? "hard link out of the bundle" : NULL;
-		free(t);
+		if (!why && staged_lstat(t, &st) < 0)
+			why = "hard link to an entry that is not there";
+		else if (!why && S_ISDIR(st.st_mode))
+			why = "hard link to a directory";
 	}
 	if (!why && !link && type == AE_IFLNK) {
 		link = archive_entry_symlink(e);
@@ -179,25 +307,147 @@ static int check_entry(struct archive_entry *e, const char *name, const char *di
 	}
 	if (!why && !link && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
 		why = "not a regular file, directory or link";
-	if (why)
-		return xp_error_set(err, XP_ERR_REFUSED, "refusing '%s' in layer '%s': %s", name, digest, why);
+	if (why) {
+		free(t);
+		return xp_error_set(err, XP_ERR_REFUSED, "refusing '%s' in layer '%s': %s", name,
+				    digest, why);
+	}
+	free(t);
+	/* a parent that an earlier entry made a file (a link is libarchive's
+	 * to refuse: it never writes through one) */
+	fd = open_parent(name, &last, &bad);
+	if (fd == -1 && errno == ENOTDIR) {
+		t = xstrndup(name, bad);
+		if (staged_lstat(t, &st) == 0 && S_ISLNK(st.st_mode))
+			bad = 0;
+		free(t);
+		if (bad)
+			return xp_error_set(err, XP_ERR_REFUSED,
+					    "refusing '%s' in layer '%s': '%.*s' is not a directory",
+					    name, digest, (int)bad, name);
+	}
+	*is_dir = fd != -1 && fstatat(fd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		  S_ISDIR(st.st_mode);
+	close_parent(fd);
 	return 0;
 }
 
-/* A whiteout: remove what it names; 1 when the entry was one. */
-static int whiteout(const char *name, const char *digest, struct xp_error *err)
+/* An entry replacing a directory of an earlier layer by something else
+ * replaces the whole directory, as an overlay would. */
+static int replace_dir(struct archive_entry *e, const char *name, int is_dir,
+		       const char *digest, struct xp_error *err)
 {
-	const char *base = tree_basename(name);
+	if (!is_dir || (archive_entry_filetype(e) == AE_IFDIR && !archive_entry_hardlink(e)))
+		return 0;
+	if (rm_path(name))
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot replace '%s' of layer '%s'", name,
+				      digest);
+	return 0;
+}
+
+/* The permission bits pack writes: no setuid, setgid, sticky or
+ * group/world-writable bit comes out of a layer. */
+static void normalise_mode(struct archive_entry *e)
+{
+	mode_t type = archive_entry_filetype(e);
+
+	if (type == AE_IFLNK && !archive_entry_hardlink(e))
+		return;
+	archive_entry_set_perm(e, tree_mode(type == AE_IFDIR && !archive_entry_hardlink(e)
+					    ? TREE_DIR : TREE_FILE, archive_entry_perm(e)));
+}
+
+/* Remove what earlier layers put under `dir` (fd open on it, consumed),
+ * keeping what this layer wrote; nothing is followed. */
+static int prune(int fd, const char *dir, struct names *ns, int depth)
+{
+	struct names kids = {0};
+	DIR *d;
+	struct dirent *de;
+	size_t i;
+	int ret = 0, dfd;
+
+	if (depth > 512) {
+		close(fd);
+		errno = ELOOP;
+		return -1;
+	}
+	dfd = dup(fd);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			names_add(&kids, de->d_name);
+	closedir(d);
+	for (i = 0; !ret && i < kids.n; i++) {
+		char *path = *dir ? xasprintf("%s/%s", dir, kids.v[i]) : xstrdup(kids.v[i]);
+		struct stat st;
+
+		if (!names_cover(ns, path)) {
+			ret = rm_at(fd, kids.v[i]);
+		} else if (fstatat(fd, kids.v[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			   S_ISDIR(st.st_mode)) {
+			int sub = openat(fd, kids.v[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			ret = sub < 0 ? -1 : prune(sub, path, ns, depth + 1);
+		}
+		free(path);
+	}
+	names_release(&kids);
+	close(fd);
+	return ret;
+}
+
+/* An opaque marker in `dir` ("" for the root): hide everything earlier
+ * layers put there. */
+static int opaque(const char *dir, struct names *ns)
+{
+	const char *last;
+	int pfd, fd;
+
+	if (!*dir) {
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		pfd = open_parent(dir, &last, NULL);
+		if (pfd == -1)
+			return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+		fd = openat(pfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close_parent(pfd);
+	}
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -1;
+	return prune(fd, dir, ns, 0);
+}
+
+/* A whiteout (".wh.NAME" removes NAME, ".wh..wh..opq" empties its directory
+ * of what earlier layers put there); 1 when the entry was one. A whiteout
+ * that names no entry of its directory ("", ".", "..") is refused. */
+static int whiteout(const char *name, const char *digest, struct names *ns,
+		    struct xp_error *err)
+{
+	const char *base = tree_basename(name), *what = base + strlen(WHITEOUT);
 	char *target;
 	int ret;
 
 	if (strncmp(base, WHITEOUT, strlen(WHITEOUT)) != 0)
 		return 0;
-	if (strcmp(base, OPAQUE) == 0)
-		return 1;
-	target = base == name ? xstrdup(base + strlen(WHITEOUT))
-			      : xasprintf("%.*s%s", (int)(base - name), name, base + strlen(WHITEOUT));
-	ret = *(base + strlen(WHITEOUT)) ? rm_path(target) : 0;
+	if (strcmp(base, OPAQUE) == 0) {
+		target = xstrndup(name, base == name ? 0 : (size_t)(base - name - 1));
+		ret = opaque(target, ns);
+	} else {
+		if (!*what || !strcmp(what, ".") || !strcmp(what, ".."))
+			return xp_error_set(err, XP_ERR_REFUSED,
+					    "refusing '%s' in layer '%s': whiteout of '%s', not a name",
+					    name, digest, what);
+		target = xasprintf("%.*s%s", (int)(base - name), name, what);
+		/* what this layer wrote there stays */
+		ret = names_cover(ns, target) ? opaque(target, ns) : rm_path(target);
+	}
 	free(target);
 	if (ret)
 		return xp_error_errno(err, XP_ERR_LOCAL, "cannot apply whiteout '%s' of layer '%s'",
@@ -215,6 +465,8 @@ static int copy_data(struct archive *in, struct archive *out, struct archive_ent
 	int r;
 
 	while ((r = archive_read_data_block(in, &buf, &size, &off)) == ARCHIVE_OK) {
+		if (too_big(c, in, 0, err))
+			return -1;
 		if (archive_write_data_block(out, buf, size, off) != ARCHIVE_OK)
 			return xp_error_set(err, XP_ERR_LOCAL, "cannot write '%s': %s", name,
 					    archive_error_string(out));
@@ -249,16 +501,20 @@ static int read_fail(struct layer_ctx *c, struct archive *a, const char *digest,
  * the working directory while libarchive writes (store paths, which may be
  * relative, are opened before: r is already open). */
 static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struct archive *disk,
-			 int staging_fd, int cwd_fd, const struct xp_progress *progress,
+			 int staging_fd, int cwd_fd, uint64_t max, const struct xp_progress *progress,
 			 struct unpack_stats *st, struct xp_error *err)
 {
 	struct layer_ctx c;
+	struct names written = {0};
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
+	la_int64_t expanded;
 	int r, complete = 1, ret = -1;
 
 	memset(&c, 0, sizeof(c));
 	c.r = r_in;
+	c.base = st->expanded;
+	c.max = max;
 	c.digest = d->digest;
 	c.progress = progress;
 	c.total = (uint64_t)d->size;
@@ -277,18 +533,22 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 	}
 	while ((r = next_header(a, &e)) == ARCHIVE_OK) {
 		char *name = clean_name(archive_entry_pathname(e));
-		int w = 0;
+		la_int64_t size = archive_entry_size(e);
+		int w = 0, is_dir = 0;
 
 		if (!name)
 			continue;
 		complete = 0;
-		if (check_entry(e, name, d->digest, err) ||
-		    (w = whiteout(name, d->digest, err)) < 0) {
+		if (too_big(&c, a, size > 0 ? (uint64_t)size : 0, err) ||
+		    check_entry(e, name, d->digest, &is_dir, err) ||
+		    (w = whiteout(name, d->digest, &written, err)) < 0 ||
+		    (!w && replace_dir(e, name, is_dir, d->digest, err))) {
 			free(name);
 			goto out;
 		}
 		if (!w) {
 			archive_entry_set_pathname(e, name);
+			normalise_mode(e);
 			if (archive_write_header(disk, e) != ARCHIVE_OK) {
 				xp_error_set(err, archive_errno(disk) > 0 ? XP_ERR_LOCAL : XP_ERR_REFUSED,
 					     "refusing '%s' in layer '%s': %s", name, d->digest,
@@ -296,8 +556,8 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 				free(name);
 				goto out;
 			}
-			if (archive_entry_size(e) > 0 &&
-			    copy_data(a, disk, e, name, d->digest, &c, err)) {
+			names_add(&written, name);
+			if (size > 0 && copy_data(a, disk, e, name, d->digest, &c, err)) {
 				free(name);
 				goto out;
 			}
@@ -334,8 +594,11 @@ static int extract_layer(struct xp_reader *r_in, const struct oci_desc *d, struc
 		xp_progress_done(progress, c.label, c.done);
 	st->layers++;
 	st->bytes += c.done;
+	expanded = archive_filter_bytes(a, 0);
+	st->expanded += expanded > 0 ? (uint64_t)expanded : 0;
 	ret = 0;
 out:
+	names_release(&written);
 	if (fchdir(cwd_fd) < 0 && ret == 0)
 		ret = xp_error_errno(err, XP_ERR_LOCAL, "cannot return to the working directory");
 	if (a)
@@ -370,14 +633,18 @@ static char *make_staging(const char *dir, struct xp_error *err)
 {
 	const char *slash = strrchr(dir, '/');
 	char *parent = slash ? xstrndup(dir, slash == dir ? 1 : (size_t)(slash - dir)) : xstrdup(".");
-	char *tmpl;
+	char *tmpl, *prefix;
 	mode_t mask;
 
 	if (mkdir_p(parent, 0755, err)) {
 		free(parent);
 		return NULL;
 	}
-	tmpl = xasprintf("%s/.%s.unpack-XXXXXX", parent, slash ? slash + 1 : dir);
+	/* what an unpack into the same DIR killed before left behind */
+	prefix = xasprintf(".%s.unpack-", slash ? slash + 1 : dir);
+	temp_sweep(parent, prefix);
+	tmpl = temp_template(parent, prefix);
+	free(prefix);
 	free(parent);
 	if (!mkdtemp(tmpl)) {
 		xp_error_errno(err, XP_ERR_LOCAL, "cannot create a directory beside '%s'", dir);
@@ -404,7 +671,7 @@ static struct archive *disk_writer(void)
 }
 
 static int extract_all(struct store *s, const struct oci_manifest *m, const char *staging,
-		       const struct xp_progress *progress, struct unpack_stats *st,
+		       uint64_t max, const struct xp_progress *progress, struct unpack_stats *st,
 		       struct xp_error *err)
 {
 	struct archive *disk = NULL;
@@ -435,7 +702,7 @@ static int extract_all(struct store *s, const struct oci_manifest *m, const char
 		struct xp_reader *r;
 
 		if (store_fetch(s, &m->layers[i].desc, &r, err) ||
-		    extract_layer(r, &m->layers[i].desc, disk, sfd, cwd, progress, st, err))
+		    extract_layer(r, &m->layers[i].desc, disk, sfd, cwd, max, progress, st, err))
 			goto out;
 	}
 	if (fchdir(sfd) < 0) {
@@ -472,8 +739,23 @@ out:
 	return ret;
 }
 
+uint64_t unpack_default_max_size(const struct oci_manifest *m)
+{
+	uint64_t max = UNPACK_MAX_BASE;
+	size_t i;
+
+	for (i = 0; i < m->n_layers; i++) {
+		uint64_t size = m->layers[i].desc.size > 0 ? (uint64_t)m->layers[i].desc.size : 0;
+
+		if (size > (UINT64_MAX - max) / UNPACK_MAX_RATIO)
+			return UINT64_MAX;
+		max += size * UNPACK_MAX_RATIO;
+	}
+	return max;
+}
+
 int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *target,
-		  const struct xp_progress *progress, struct unpack_stats *stats,
+		  uint64_t max_size, const struct xp_progress *progress, struct unpack_stats *stats,
 		  struct xp_error *err)
 {
 	struct oci_manifest m;
@@ -507,7 +789,8 @@ int unpack_bundle(struct store *s, const struct oci_desc *desc, const char *targ
 	staging = make_staging(dir, err);
 	if (!staging)
 		goto out;
-	if (extract_all(s, &m, staging, progress, &st, err))
+	if (extract_all(s, &m, staging, max_size ? max_size : unpack_default_max_size(&m),
+			progress, &st, err))
 		goto out;
 	if (rename(staging, dir) < 0) {
 		xp_error_errno(err, XP_ERR_LOCAL, "cannot rename into '%s'", dir);

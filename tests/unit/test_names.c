@@ -87,7 +87,7 @@ static void unpack(const char *out, const char *dir)
 	ref.path = at(out);
 	assert_int_equal(store_open(&ref, &so, &s, &err), 0);
 	assert_int_equal(store_resolve(s, "v1", &d, &err), 0);
-	if (unpack_bundle(s, &d, target, NULL, NULL, &err))
+	if (unpack_bundle(s, &d, target, 0, NULL, NULL, &err))
 		fail_msg("unpack: %s", err.msg);
 	oci_desc_release(&d);
 	store_close(s);
