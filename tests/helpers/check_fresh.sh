@@ -16,7 +16,8 @@
 #   XPSHIP_FRESH_CACHE    cache and work directory (default /var/tmp/xpship-fresh)
 #   XPSHIP_FRESH_SOURCES  apt sources file(s) for the root, space-separated
 #                         (default: this machine's /etc/apt/sources.list{,.d/*})
-#   XPSHIP_FRESH_KEEP=1   keep the root after a failure (mounts are still removed)
+#   XPSHIP_FRESH_KEEP=1   keep the root after a failure until the next run
+#                         (its mounts are removed all the same)
 #   TESTS                 passed to `make test` inside (a subset)
 # Exit: 0 all passed, 1 a step failed inside the root, 2 usage, 4 local failure.
 set -euo pipefail
@@ -162,7 +163,7 @@ done
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 
 # The clone a user would make: committed HEAD only.
-git clone -q --no-hardlinks "$src" "$root/root/xpship"
+git -c advice.detachedHead=false clone -q --no-hardlinks "$src" "$root/root/xpship"
 git -C "$root/root/xpship" fetch -q "$src" HEAD
 git -C "$root/root/xpship" checkout -q --detach FETCH_HEAD
 [ "$(git -C "$root/root/xpship" rev-parse HEAD)" = "$sha" ] || die 4 "clone is not at $sha"
@@ -181,7 +182,10 @@ in_root() {
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb \
 		${CI:+CI=$CI} "${proxy_env[@]}" /bin/bash -c "$1"
 }
-in_root 'update-ca-certificates >/dev/null' || die 4 "update-ca-certificates failed in the root"
+# (Debian's rehash always warns that the bundle is not a single certificate)
+# shellcheck disable=SC2016 # expanded inside the root
+in_root 'update-ca-certificates 2>&1 >/dev/null | grep -v "skipping ca-certificates.crt" >&2; exit "${PIPESTATUS[0]}"' ||
+	die 4 "update-ca-certificates failed in the root"
 say "root ready in $(($(date +%s) - t0))s: $root (HEAD $sha)"
 
 logs=$cache/logs
@@ -190,10 +194,14 @@ step() {
 	local name=$1 cmd=$2 t rc
 	say "== $name"
 	t=$(date +%s)
-	set +e
-	in_root "cd /root/xpship && $cmd" 2>&1 | tee "$logs/$name.log"
-	rc=${PIPESTATUS[0]}
-	set -e
+	# in the background, so that a signal to this script is handled at once
+	rm -f "$logs/$name.rc"
+	{
+		in_root "cd /root/xpship && $cmd"
+		echo $? >"$logs/$name.rc"
+	} 2>&1 | tee "$logs/$name.log" &
+	wait $! || true
+	rc=$(cat "$logs/$name.rc" 2>/dev/null || echo 1)
 	say "== $name: exit $rc in $(($(date +%s) - t))s (log: $logs/$name.log)"
 	[ "$rc" = 0 ] || die 1 "$name failed inside the pristine root"
 }
