@@ -177,10 +177,11 @@ mnt -t tmpfs -o mode=1777,nosuid,nodev shm "$root/dev/shm"
 
 # in_root CMD: run CMD with bash -c as root inside, with a login-like
 # environment (no locale, as a new machine has none).
+inner_env=(HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${proxy_env[@]}")
+[ -n "${CI:-}" ] && inner_env+=("CI=$CI")
 in_root() {
-	chroot "$root" /usr/bin/env -i HOME=/root USER=root LOGNAME=root SHELL=/bin/bash \
-		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb \
-		${CI:+CI=$CI} "${proxy_env[@]}" /bin/bash -c "$1"
+	chroot "$root" /usr/bin/env -i "${inner_env[@]}" /bin/bash -c "$1"
 }
 # (Debian's rehash always warns that the bundle is not a single certificate)
 # shellcheck disable=SC2016 # expanded inside the root
