@@ -88,6 +88,7 @@ cleanup() {
 	local rc=$? i pid p
 	trap - EXIT INT TERM HUP
 	set +e
+	case $rc in 129 | 130 | 143) say "interrupted; removing the root" ;; esac
 	if [ -n "$root" ] && [ -d "$root" ]; then
 		# processes still running inside the root (a registry left by a killed run)
 		for p in /proc/[0-9]*; do
