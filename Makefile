@@ -6,6 +6,7 @@
 #   make fuzz       libFuzzer targets (clang), each for FUZZ_SECONDS
 #   make bench      benchmarks against peers and the hardware limit
 #   make demo       the shipped example end to end
+#   make check-fresh  make demo twice and make test in a pristine Debian 12 root
 #   make install    PREFIX=/usr/local (binary and man page)
 
 VERSION    := 0.1.0
@@ -14,6 +15,9 @@ CC         ?= cc
 BUILD      ?= build
 FUZZ_SECONDS ?= 20
 
+# pkg-config answers once the libraries are installed: targets that install
+# them first (test, demo, asan, fuzz) build in a second make that reads these
+# again after `deps`.
 PKGS       := libcurl libarchive yaml-0.1 libcrypto jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -39,13 +43,15 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBXP      := $(BUILD)/libxpship.a
 BIN        := $(BUILD)/xpship
 
-# Debian packages the build, the tests and the demo need.
-DEB_PKGS   := make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
+# Debian packages the build, the tests and the demo need (libc6-dev is only a
+# Recommends of gcc: installs without recommends need it named).
+DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
               ca-certificates zstd python3-yaml groovy default-jre-headless time
 
-.PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang
+.PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang \
+        check-fresh
 
 all: $(BIN)
 
@@ -118,8 +124,13 @@ fuzz-bins: $(FUZZ_BIN)
 bench: all
 	@sh bench/run.sh $(abspath $(BIN))
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@bash templates/demo/demo.sh $(abspath $(BIN))
+
+# The README's two commands on a pristine Debian 12 root (mmdebstrap, as root).
+check-fresh:
+	@bash tests/helpers/check_fresh.sh
 
 # Both compilers must build the tree warning-free.
 check-clang:
