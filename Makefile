@@ -30,7 +30,7 @@ XCFLAGS    := -std=c11 $(WARN) $(OPT) -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 \
 SAN        ?=
 ALL_CFLAGS  = $(XCFLAGS) $(SAN) $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
-LIBS       := $(PKG_LIBS) -lpthread
+LIBS       := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC    := $(sort $(wildcard common/*.c pipeline/*.c packager/*.c))
 CMD_SRC    := $(sort $(wildcard cmd/*.c))
@@ -48,7 +48,8 @@ BIN        := $(BUILD)/xpship
 DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
-              ca-certificates zstd python3-yaml groovy default-jre-headless time
+              ca-certificates zstd python3-yaml groovy default-jre-headless time \
+              python3-numpy python3-sklearn
 
 .PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang \
         check-fresh

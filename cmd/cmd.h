@@ -90,6 +90,7 @@ const struct xp_progress *cmd_progress(void);
 
 int cmd_init(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_evaluate(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);

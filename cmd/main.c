@@ -18,6 +18,7 @@
 const struct cmd_info cmd_table[] = {
 	{"init", cmd_init, "write a commented starter experiment record"},
 	{"validate", cmd_validate, "check an experiment record: schema, references, data digests"},
+	{"evaluate", cmd_evaluate, "compute metrics from predictions: per group, fairness"},
 	{"gate", cmd_gate, "decide promotion: metric thresholds against the champion"},
 	{"pack", cmd_pack, "pack model files into a deterministic OCI bundle"},
 	{"inspect", cmd_inspect, "show a bundle's tags, digests, layers, metadata and metrics"},

@@ -1,0 +1,199 @@
+/*
+ * evaluate.c — `xpship evaluate`: compute a model's metrics from its
+ * predictions, per group and with fairness disparities, into a metrics file
+ * the gate reads.
+ */
+#include "cmd/cmd.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+#include "pipeline/evaluate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct cmd_opt options[] = {
+	{"task", 't', "TASK", 't', "binary (default), multiclass or regression"},
+	{"predictions", 'p', "FILE", 'p',
+	 "the predictions: CSV, TSV (.tsv) or JSON Lines (.jsonl),\n"
+	 "optionally .gz or .zst; '-' for standard input"},
+	{"label", 'l', "COL", 'l', "the true label (or value) column (default: label)"},
+	{"score", 's', "COL", 's', "binary: the positive class's probability column"},
+	{"pred", 0, "COL", 'P', "the predicted label column (instead of --score)"},
+	{"threshold", 0, "T", 'T', "binary: positive when score >= T (default 0.5)"},
+	{"positive", 0, "VALUE", 'V', "binary: the positive label (default 1)"},
+	{"beta", 0, "B", 'b', "the beta of fbeta (default 1)"},
+	{"weight", 'w', "COL", 'w', "sample weights (scikit-learn's sample_weight)"},
+	{"group", 'g', "COL", 'g',
+	 "metrics per value of COL and the fairness disparities\n"
+	 "between its groups (repeatable)"},
+	{"min-group-size", 0, "N", 'm', "groups with fewer rows are flagged small (default 30)"},
+	{"skip-invalid", 0, NULL, 'k',
+	 "skip rows with a missing or invalid value (counted in\n"
+	 "skipped_rows) instead of failing"},
+	{"delimiter", 'd', "C", 'd', "CSV field delimiter (default ',')"},
+	{"input-format", 0, "FMT", 'I', "csv, tsv or jsonl (default: by the file's extension)"},
+	{"output", 'o', "FILE", 'o', "write the metrics JSON to FILE (atomically)"},
+	{"format", 'f', "FMT", 'f', "stdout: text (default, a table) or json (the metrics)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "evaluate",
+	.synopsis =
+	"usage: xpship evaluate --predictions FILE [--task binary] (--score COL | --pred COL)\n"
+	"                       [--label COL] [--threshold T] [--positive VALUE] [--beta B]\n"
+	"                       [--weight COL] [--group COL]... [--min-group-size N]\n"
+	"                       [--skip-invalid] [-o METRICS.json] [--format text|json]\n"
+	"\n"
+	"Compute a model's metrics from its predictions on an evaluation set, as\n"
+	"scikit-learn computes them: accuracy, balanced accuracy, precision, recall,\n"
+	"specificity, F1, F-beta, MCC, ROC AUC, average precision, log loss, Brier score,\n"
+	"calibration error, the confusion matrix; per group with --group, with the\n"
+	"disparities Fairlearn defines (demographic parity, equalized odds). The metrics\n"
+	"file is what 'xpship gate --metrics' reads. Definitions: docs/evaluate.md.\n",
+	.opts = options,
+	.notes =
+	"Exit codes:\n"
+	"  0  metrics computed (a metric not defined on the data is left out, with a warning)\n"
+	"  2  usage error\n"
+	"  3  malformed input: a missing or invalid value, a label outside the classes,\n"
+	"     a ragged row, broken quoting (reported as file:line:col)\n"
+	"  4  the predictions cannot be read, or the output cannot be written\n",
+};
+
+static int parse_double(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return !*s || *end || errno || !isfinite(*out) ? -1 : 0;
+}
+
+static int parse_task(const char *s, enum eval_task *t)
+{
+	if (strcmp(s, "binary") == 0)
+		*t = EVAL_BINARY;
+	else if (strcmp(s, "multiclass") == 0)
+		*t = EVAL_MULTICLASS;
+	else if (strcmp(s, "regression") == 0)
+		*t = EVAL_REGRESSION;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_input_format(const char *s, enum table_format *f)
+{
+	if (strcmp(s, "csv") == 0)
+		*f = TABLE_CSV;
+	else if (strcmp(s, "tsv") == 0)
+		*f = TABLE_TSV;
+	else if (strcmp(s, "jsonl") == 0)
+		*f = TABLE_JSONL;
+	else
+		return -1;
+	return 0;
+}
+
+int cmd_evaluate(int argc, char **argv)
+{
+	const char *groups[EVAL_MAX_GROUP_COLS], *output = NULL;
+	struct eval_opts o;
+	struct eval_result r;
+	struct xp_error err;
+	struct strbuf sb = STRBUF_INIT;
+	int c, json = 0, ret;
+	double v;
+	char *text, *line, *nl;
+
+	xp_error_clear(&err);
+	eval_opts_init(&o);
+	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (parse_task(optarg, &o.task))
+				return cmd_usage_error("evaluate", "invalid task '%s': expected binary, multiclass or regression", optarg);
+			break;
+		case 'p': o.predictions = optarg; break;
+		case 'l': o.label = optarg; break;
+		case 's': o.score = optarg; break;
+		case 'P': o.pred = optarg; break;
+		case 'T':
+			if (parse_double(optarg, &o.threshold) || o.threshold < 0 || o.threshold > 1)
+				return cmd_usage_error("evaluate", "invalid threshold '%s': expected a number in [0, 1]", optarg);
+			break;
+		case 'V': o.positive = optarg; break;
+		case 'b':
+			if (parse_double(optarg, &o.beta) || !(o.beta > 0))
+				return cmd_usage_error("evaluate", "invalid beta '%s': expected a positive number", optarg);
+			break;
+		case 'w': o.weight = optarg; break;
+		case 'g':
+			if (o.n_groups == EVAL_MAX_GROUP_COLS)
+				return cmd_usage_error("evaluate", "at most %d --group columns", EVAL_MAX_GROUP_COLS);
+			groups[o.n_groups++] = optarg;
+			break;
+		case 'm':
+			if (parse_double(optarg, &v) || v < 0 || v != floor(v) || v > 1e12)
+				return cmd_usage_error("evaluate", "invalid group size '%s'", optarg);
+			o.min_group_size = (size_t)v;
+			break;
+		case 'k': o.skip_invalid = 1; break;
+		case 'd':
+			if (strlen(optarg) != 1 || optarg[0] == '"' || optarg[0] == '\n' || optarg[0] == '\r')
+				return cmd_usage_error("evaluate", "invalid delimiter '%s': expected one character", optarg);
+			o.table.delimiter = optarg[0];
+			break;
+		case 'I':
+			if (parse_input_format(optarg, &o.table.format))
+				return cmd_usage_error("evaluate", "invalid input format '%s': expected csv, tsv or jsonl", optarg);
+			break;
+		case 'o': output = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				json = 1;
+			else if (strcmp(optarg, "text") == 0)
+				json = 0;
+			else
+				return cmd_usage_error("evaluate", "invalid format '%s': expected text or json", optarg);
+			break;
+		case CMD_OPT_HELP: return XP_EXIT_OK;
+		default: return XP_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("evaluate", "unexpected argument '%s'", argv[optind]);
+	if (!o.predictions)
+		return cmd_usage_error("evaluate", "missing --predictions FILE");
+	o.groups = groups;
+	if (evaluate_run(&o, &r, &err)) {
+		if (err.cls == XP_ERR_USAGE)
+			return cmd_usage_error("evaluate", "%s", err.msg);
+		return cmd_fail(&err);
+	}
+	for (line = r.notes.buf; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		diag_warning("%.*s", (int)(nl - line), line);
+	}
+	text = evaluate_to_json(&r);
+	ret = XP_EXIT_OK;
+	if (output && file_write_atomic(output, text, strlen(text), 0644, &err)) {
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if (json) {
+		fputs(text, stdout);
+	} else {
+		evaluate_to_text(&r, &sb);
+		fputs(sb.buf, stdout);
+	}
+out:
+	free(text);
+	strbuf_release(&sb);
+	eval_result_release(&r);
+	return ret;
+}

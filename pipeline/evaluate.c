@@ -1,0 +1,499 @@
+/*
+ * evaluate.c — `evaluate`'s reader and output (see evaluate.h): one pass over
+ * the predictions table into columnar arrays, each value checked at its
+ * position; the task's metrics are computed by eval_<task>.c.
+ */
+#include "pipeline/evaluate.h"
+
+#include "pipeline/evaluate_impl.h"
+#include "pipeline/jsonw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void eval_opts_init(struct eval_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->task = EVAL_BINARY;
+	o->threshold = 0.5;
+	o->beta = 1.0;
+	o->min_group_size = 30;
+}
+
+void eval_set(json_t *obj, const char *key, double v)
+{
+	json_object_set_new(obj, key, json_real(v));
+}
+
+void eval_note(struct eval_result *r, const char *path, const char *why)
+{
+	strbuf_addf(&r->notes, "%s: %s\n", path, why);
+}
+
+/* ---- labels ------------------------------------------------------------ */
+
+/* Two label texts name the same class: equal text, or equal numbers ("1.0"
+ * and "1"). */
+static int same_label(const char *a, const char *b)
+{
+	char *ea, *eb;
+	double x, y;
+
+	if (strcmp(a, b) == 0)
+		return 1;
+	if (!*a || !*b)
+		return 0;
+	x = strtod(a, &ea);
+	y = strtod(b, &eb);
+	return *ea == '\0' && *eb == '\0' && x == y;
+}
+
+/* Binary classes: the positive label and the negative one ("0" when the
+ * positive is "1", else the first other label seen). */
+struct bin_labels {
+	const char *pos;
+	char *neg;
+};
+
+static int bin_label(struct bin_labels *l, const struct table *t, size_t idx, uint8_t *out,
+		     struct xp_error *err)
+{
+	size_t len;
+	const char *v = table_field(t, idx, &len);
+
+	if (!v || !len)
+		return table_error_at(t, idx, err, "missing value");
+	if (same_label(v, l->pos)) {
+		*out = 1;
+		return 0;
+	}
+	if (!l->neg)
+		l->neg = xstrdup(v);
+	if (same_label(v, l->neg)) {
+		*out = 0;
+		return 0;
+	}
+	return table_error_at(t, idx, err,
+			      "label '%.40s' is neither the positive '%s' nor the negative '%s' "
+			      "(a binary task has two classes)", v, l->pos, l->neg);
+}
+
+/* ---- groups ------------------------------------------------------------ */
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void group_rehash(struct eval_group *g)
+{
+	size_t i, cap = g->cap_ ? g->cap_ * 2 : 64;
+
+	free(g->slots_);
+	g->slots_ = xcalloc(cap, sizeof(*g->slots_));
+	g->cap_ = cap;
+	for (i = 0; i < g->n; i++) {
+		size_t h = hash_str(g->values[i]) & (cap - 1);
+
+		while (g->slots_[h])
+			h = (h + 1) & (cap - 1);
+		g->slots_[h] = i + 1;
+	}
+}
+
+/* The id of the current row's value of group column g. */
+static int group_id(struct eval_group *g, const struct table *t, uint32_t *out,
+		    struct xp_error *err)
+{
+	size_t len, h;
+	const char *v = table_field(t, g->idx, &len);
+	json_t *check;
+
+	if (!v || !len)
+		return table_error_at(t, g->idx, err, "missing value");
+	if (!g->cap_)
+		group_rehash(g);
+	h = hash_str(v) & (g->cap_ - 1);
+	for (; g->slots_[h]; h = (h + 1) & (g->cap_ - 1))
+		if (strcmp(g->values[g->slots_[h] - 1], v) == 0) {
+			*out = (uint32_t)(g->slots_[h] - 1);
+			return 0;
+		}
+	if (strlen(v) != len || !(check = json_stringn(v, len)))
+		return table_error_at(t, g->idx, err, "group value is not UTF-8 text");
+	json_decref(check);
+	if (g->n >= EVAL_MAX_GROUPS)
+		return table_error_at(t, g->idx, err, "more than %u distinct groups",
+				      EVAL_MAX_GROUPS);
+	g->values = xrealloc(g->values, (g->n + 1) * sizeof(*g->values));
+	g->values[g->n] = xstrndup(v, len);
+	g->slots_[h] = g->n + 1;
+	*out = (uint32_t)g->n++;
+	if (g->n * 2 > g->cap_)
+		group_rehash(g);
+	return 0;
+}
+
+static const struct eval_group *sort_ctx;
+
+static int cmp_value(const void *a, const void *b)
+{
+	return strcmp(sort_ctx->values[*(const size_t *)a], sort_ctx->values[*(const size_t *)b]);
+}
+
+static void group_sort(struct eval_group *g)
+{
+	size_t i;
+
+	g->order = xmalloc((g->n ? g->n : 1) * sizeof(*g->order));
+	for (i = 0; i < g->n; i++)
+		g->order[i] = i;
+	sort_ctx = g;
+	qsort(g->order, g->n, sizeof(*g->order), cmp_value);
+	sort_ctx = NULL;
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+struct columns {
+	size_t label, score, pred, weight, *scores;
+};
+
+struct row {
+	uint8_t yb, pb;
+	double s, y, w;
+	uint32_t gid[EVAL_MAX_GROUP_COLS];
+};
+
+static void grow(struct eval_data *d, const struct eval_opts *o)
+{
+	size_t i, cap = d->cap ? d->cap * 2 : 4096;
+
+	if (o->task == EVAL_BINARY) {
+		d->yb = xrealloc(d->yb, cap);
+		d->pb = xrealloc(d->pb, cap);
+		if (o->score)
+			d->s = xrealloc(d->s, cap * sizeof(double));
+	}
+	if (o->weight)
+		d->w = xrealloc(d->w, cap * sizeof(double));
+	for (i = 0; i < d->ng; i++)
+		d->g[i].id = xrealloc(d->g[i].id, cap * sizeof(uint32_t));
+	d->cap = cap;
+}
+
+static int read_row(const struct eval_opts *o, struct eval_data *d, struct table *t,
+		    const struct columns *c, struct bin_labels *bl, struct row *row,
+		    struct xp_error *err)
+{
+	size_t i;
+
+	row->w = 1.0;
+	if (o->weight) {
+		if (table_number(t, c->weight, &row->w, err))
+			return -1;
+		if (row->w < 0)
+			return table_error_at(t, c->weight, err, "weight %g is negative", row->w);
+	}
+	if (o->task == EVAL_BINARY) {
+		if (bin_label(bl, t, c->label, &row->yb, err))
+			return -1;
+		if (o->score) {
+			if (table_number(t, c->score, &row->s, err))
+				return -1;
+			if (row->s < 0 || row->s > 1)
+				return table_error_at(t, c->score, err,
+						      "score %.17g is not a probability in [0, 1]",
+						      row->s);
+			row->pb = row->s >= o->threshold;
+		} else if (bin_label(bl, t, c->pred, &row->pb, err)) {
+			return -1;
+		}
+	}
+	for (i = 0; i < d->ng; i++)
+		if (group_id(&d->g[i], t, &row->gid[i], err))
+			return -1;
+	return 0;
+}
+
+static void append(const struct eval_opts *o, struct eval_data *d, const struct row *row)
+{
+	size_t i, n = d->n;
+
+	if (n == d->cap)
+		grow(d, o);
+	if (o->task == EVAL_BINARY) {
+		d->yb[n] = row->yb;
+		d->pb[n] = row->pb;
+		if (o->score)
+			d->s[n] = row->s == 0 ? 0.0 : row->s; /* -0 sorts as 0 */
+	}
+	if (d->w)
+		d->w[n] = row->w;
+	for (i = 0; i < d->ng; i++)
+		d->g[i].id[n] = row->gid[i];
+	d->n++;
+}
+
+static int check_opts(const struct eval_opts *o, struct xp_error *err)
+{
+	if (o->task == EVAL_BINARY) {
+		if (!o->score == !o->pred)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "a binary task takes one of --score and --pred");
+		if (o->n_scores)
+			return xp_error_set(err, XP_ERR_USAGE, "--scores is for a multiclass task");
+		if (!(o->threshold >= 0 && o->threshold <= 1))
+			return xp_error_set(err, XP_ERR_USAGE, "the threshold must be in [0, 1]");
+		if (!(o->beta > 0) || !isfinite(o->beta))
+			return xp_error_set(err, XP_ERR_USAGE, "beta must be a positive number");
+	} else {
+		return xp_error_set(err, XP_ERR_USAGE, "this task is not supported yet");
+	}
+	if (o->n_groups > EVAL_MAX_GROUP_COLS)
+		return xp_error_set(err, XP_ERR_USAGE, "at most %d group columns",
+				    EVAL_MAX_GROUP_COLS);
+	return 0;
+}
+
+static void data_release(struct eval_data *d)
+{
+	size_t i, j;
+
+	free(d->yb);
+	free(d->pb);
+	free(d->yc);
+	free(d->pc);
+	free(d->yr);
+	free(d->s);
+	free(d->S);
+	free(d->w);
+	for (i = 0; i < d->ng; i++) {
+		for (j = 0; j < d->g[i].n; j++)
+			free(d->g[i].values[j]);
+		free(d->g[i].values);
+		free(d->g[i].slots_);
+		free(d->g[i].id);
+		free(d->g[i].order);
+	}
+}
+
+int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_error *err)
+{
+	struct eval_data d;
+	struct bin_labels bl = {0};
+	struct columns c = {0};
+	struct table *t = NULL;
+	struct row row;
+	size_t i;
+	int ret = -1, rc;
+
+	memset(&d, 0, sizeof(d));
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->notes);
+	if (check_opts(o, err))
+		return -1;
+	bl.pos = o->positive ? o->positive : "1";
+	if (same_label(bl.pos, "1"))
+		bl.neg = xstrdup("0");
+	if (table_open(o->predictions, &o->table, &t, err))
+		goto out;
+	if (table_column(t, o->label ? o->label : "label", &c.label, err) ||
+	    (o->score && table_column(t, o->score, &c.score, err)) ||
+	    (o->pred && table_column(t, o->pred, &c.pred, err)) ||
+	    (o->weight && table_column(t, o->weight, &c.weight, err)))
+		goto out;
+	d.ng = o->n_groups;
+	for (i = 0; i < d.ng; i++) {
+		d.g[i].col = o->groups[i];
+		if (table_column(t, o->groups[i], &d.g[i].idx, err))
+			goto out;
+	}
+	while ((rc = table_next(t, err)) == 1) {
+		if (read_row(o, &d, t, &c, &bl, &row, err) == 0) {
+			append(o, &d, &row);
+			continue;
+		}
+		if (!o->skip_invalid || err->cls != XP_ERR_MALFORMED)
+			goto out;
+		r->skipped++;
+		xp_error_clear(err);
+	}
+	if (rc < 0)
+		goto out;
+	if (d.n == 0) {
+		xp_error_set(err, XP_ERR_MALFORMED, "no rows to evaluate in '%s'%s",
+			     table_name(t), r->skipped ? " (every row was invalid)" : "");
+		goto out;
+	}
+	{
+		double wsum = 0;
+
+		for (i = 0; i < d.n; i++)
+			wsum += eval_w(&d, i);
+		if (!(wsum > 0)) {
+			xp_error_set(err, XP_ERR_MALFORMED, "the weights in '%s' sum to zero",
+				     table_name(t));
+			goto out;
+		}
+	}
+	for (i = 0; i < d.ng; i++)
+		group_sort(&d.g[i]);
+	r->rows = d.n;
+	r->metrics = json_object();
+	eval_set(r->metrics, "rows", (double)d.n);
+	eval_set(r->metrics, "skipped_rows", (double)r->skipped);
+	eval_binary(o, &d, r);
+	ret = 0;
+out:
+	if (ret) {
+		json_decref(r->metrics);
+		r->metrics = NULL;
+		strbuf_release(&r->notes);
+	}
+	free(bl.neg);
+	table_free(t);
+	data_release(&d);
+	return ret;
+}
+
+void eval_result_release(struct eval_result *r)
+{
+	json_decref(r->metrics);
+	r->metrics = NULL;
+	strbuf_release(&r->notes);
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+char *evaluate_to_json(const struct eval_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	jsonw_tree(&sb, r->metrics, 2);
+	strbuf_addc(&sb, '\n');
+	return strbuf_detach(&sb, NULL);
+}
+
+static void text_value(struct strbuf *out, const json_t *v)
+{
+	double x = json_number_value(v);
+
+	if (x == floor(x) && fabs(x) < 1e15)
+		strbuf_addf(out, "%.0f", x);
+	else
+		strbuf_addf(out, "%.6f", x);
+}
+
+/* The columns shown per group, when present. */
+static const char *const group_cols[] = {
+	"rows", "accuracy", "selection_rate", "tpr", "fpr", "precision", "f1", "roc_auc",
+	"mae", "rmse", "r2", NULL,
+};
+
+static void group_table(struct strbuf *out, const char *col, const json_t *groups)
+{
+	const char *value, *const *k;
+	json_t *g;
+	int first;
+
+	strbuf_addf(out, "\nby %s:\n  %-16s", col, "group");
+	/* heading from the first group's keys */
+	first = 1;
+	json_object_foreach((json_t *)groups, value, g) {
+		if (!first)
+			break;
+		first = 0;
+		for (k = group_cols; *k; k++)
+			if (json_object_get(g, *k))
+				strbuf_addf(out, " %14s", *k);
+	}
+	strbuf_addc(out, '\n');
+	json_object_foreach((json_t *)groups, value, g) {
+		const json_t *head = json_object_iter_value(json_object_iter((json_t *)groups));
+
+		strbuf_addf(out, "  %-16.16s", value);
+		for (k = group_cols; *k; k++) {
+			const json_t *v = json_object_get(g, *k);
+
+			if (!json_object_get(head, *k))
+				continue;
+			if (!v) {
+				strbuf_addf(out, " %14s", "-");
+				continue;
+			}
+			strbuf_adds(out, " ");
+			{
+				struct strbuf cell = STRBUF_INIT;
+
+				text_value(&cell, v);
+				strbuf_addf(out, "%14s", cell.buf);
+				strbuf_release(&cell);
+			}
+		}
+		if (json_object_get(g, "small"))
+			strbuf_adds(out, "  (small)");
+		strbuf_addc(out, '\n');
+	}
+}
+
+static void flat(struct strbuf *out, const char *prefix, const json_t *obj)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		struct strbuf path = STRBUF_INIT;
+
+		strbuf_addf(&path, "%s%s%s", prefix, *prefix ? "." : "", key);
+		if (json_is_object(v)) {
+			flat(out, path.buf, v);
+		} else {
+			strbuf_addf(out, "  %-40s ", path.buf);
+			text_value(out, v);
+			strbuf_addc(out, '\n');
+		}
+		strbuf_release(&path);
+	}
+}
+
+void evaluate_to_text(const struct eval_result *r, struct strbuf *out)
+{
+	const char *key;
+	json_t *v;
+
+	strbuf_adds(out, "metrics:\n");
+	json_object_foreach(r->metrics, key, v) {
+		if (json_is_object(v))
+			continue;
+		strbuf_addf(out, "  %-26s ", key);
+		text_value(out, v);
+		strbuf_addc(out, '\n');
+	}
+	json_object_foreach(r->metrics, key, v) {
+		if (!json_is_object(v) || strcmp(key, "by_group") == 0 ||
+		    strcmp(key, "fairness") == 0)
+			continue;
+		strbuf_addf(out, "\n%s:\n", key);
+		flat(out, "", v);
+	}
+	v = json_object_get(r->metrics, "by_group");
+	if (v) {
+		const char *col;
+		json_t *groups;
+
+		json_object_foreach(v, col, groups)
+			group_table(out, col, groups);
+	}
+	v = json_object_get(r->metrics, "fairness");
+	if (v) {
+		strbuf_adds(out, "\nfairness:\n");
+		flat(out, "", v);
+	}
+}

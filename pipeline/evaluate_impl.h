@@ -1,0 +1,58 @@
+/*
+ * evaluate_impl.h — what the evaluate reader (evaluate.c) shares with the
+ * metric computations (eval_binary.c, ...): the predictions held in columnar
+ * arrays, the group columns, and small helpers. Private to pipeline/.
+ */
+#ifndef XPSHIP_PIPELINE_EVALUATE_IMPL_H
+#define XPSHIP_PIPELINE_EVALUATE_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "common/strbuf.h"
+#include "pipeline/evaluate.h"
+
+/* One group column: its distinct values and each row's value id. */
+struct eval_group {
+	const char *col;
+	size_t idx;             /* table column */
+	char **values;          /* in first-seen order; ids index it */
+	size_t n;
+	size_t *slots_;         /* private: open-addressing hash of id + 1 */
+	size_t cap_;
+	uint32_t *id;           /* per row */
+	size_t *order;          /* ids sorted by value (for output) */
+};
+
+/* The rows kept, columnar; which arrays exist depends on the task. */
+struct eval_data {
+	size_t n, cap;
+	uint8_t *yb, *pb;       /* binary: truth and predicted, 1 = positive */
+	uint16_t *yc, *pc;      /* multiclass: class indices */
+	double *yr;             /* regression truth */
+	double *s;              /* binary score, regression prediction */
+	double *S;              /* multiclass scores, n x k */
+	size_t k;               /* classes */
+	double *w;              /* NULL: every weight 1 */
+	struct eval_group g[EVAL_MAX_GROUP_COLS];
+	size_t ng;
+};
+
+/* Weight of row i. */
+static inline double eval_w(const struct eval_data *d, size_t i)
+{
+	return d->w ? d->w[i] : 1.0;
+}
+
+/* Add `v` under `key` in obj, as a JSON real (integers stay integers in the
+ * output: jsonw_tree writes the shortest exact form). */
+void eval_set(json_t *obj, const char *key, double v);
+/* A note "<path>: <why>\n" for a metric left out. */
+void eval_note(struct eval_result *r, const char *path, const char *why);
+
+/* The binary metrics into r->metrics (overall, by group, fairness). */
+void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct eval_result *r);
+
+#endif
