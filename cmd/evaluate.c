@@ -21,7 +21,15 @@ static const struct cmd_opt options[] = {
 	 "optionally .gz or .zst; '-' for standard input"},
 	{"label", 'l', "COL", 'l', "the true label (or value) column (default: label)"},
 	{"score", 's', "COL", 's', "binary: the positive class's probability column"},
-	{"pred", 0, "COL", 'P', "the predicted label column (instead of --score)"},
+	{"scores", 0, "COLS", 'S',
+	 "multiclass: the class probability columns, comma-separated,\n"
+	 "in class order"},
+	{"classes", 0, "LABELS", 'C',
+	 "multiclass: the class labels, comma-separated, in the order\n"
+	 "of --scores (default 0,1,...,K-1)"},
+	{"pred", 0, "COL", 'P',
+	 "the predicted label (regression: value) column, instead of\n"
+	 "--score or --scores"},
 	{"threshold", 0, "T", 'T', "binary: positive when score >= T (default 0.5)"},
 	{"positive", 0, "VALUE", 'V', "binary: the positive label (default 1)"},
 	{"beta", 0, "B", 'b', "the beta of fbeta (default 1)"},
@@ -44,6 +52,11 @@ static const struct cmd_def spec = {
 	.name = "evaluate",
 	.synopsis =
 	"usage: xpship evaluate --predictions FILE [--task binary] (--score COL | --pred COL)\n"
+	"       xpship evaluate --predictions FILE --task multiclass (--scores COLS | --pred COL)\n"
+	"                       [--classes LABELS]\n"
+	"       xpship evaluate --predictions FILE --task regression --pred COL\n"
+	"\n"
+	"Common options:\n"
 	"                       [--label COL] [--threshold T] [--positive VALUE] [--beta B]\n"
 	"                       [--weight COL] [--group COL]... [--min-group-size N]\n"
 	"                       [--skip-invalid] [-o METRICS.json] [--format text|json]\n"
@@ -52,8 +65,11 @@ static const struct cmd_def spec = {
 	"scikit-learn computes them: accuracy, balanced accuracy, precision, recall,\n"
 	"specificity, F1, F-beta, MCC, ROC AUC, average precision, log loss, Brier score,\n"
 	"calibration error, the confusion matrix; per group with --group, with the\n"
-	"disparities Fairlearn defines (demographic parity, equalized odds). The metrics\n"
-	"file is what 'xpship gate --metrics' reads. Definitions: docs/evaluate.md.\n",
+	"disparities Fairlearn defines (demographic parity, equalized odds). Multiclass:\n"
+	"accuracy, macro/micro/weighted precision, recall and F1, per-class metrics, log\n"
+	"loss, one-vs-rest ROC AUC. Regression: MAE, MSE, RMSE, R2, MAPE, median absolute\n"
+	"error, explained variance, max error. The metrics file is what\n"
+	"'xpship gate --metrics' reads. Definitions: docs/evaluate.md.\n",
 	.opts = options,
 	.notes =
 	"Exit codes:\n"
@@ -71,6 +87,33 @@ static int parse_double(const char *s, double *out)
 	errno = 0;
 	*out = strtod(s, &end);
 	return !*s || *end || errno || !isfinite(*out) ? -1 : 0;
+}
+
+/* "a,b,c" into a NULL-terminated list of copies (caller frees each and it). */
+static char **split_list(const char *s, size_t *n)
+{
+	char **out = NULL;
+	const char *p = s, *comma;
+
+	*n = 0;
+	for (;;) {
+		comma = strchr(p, ',');
+		out = xrealloc(out, (*n + 2) * sizeof(*out));
+		out[(*n)++] = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
+		out[*n] = NULL;
+		if (!comma)
+			return out;
+		p = comma + 1;
+	}
+}
+
+static void free_list(char **l)
+{
+	size_t i;
+
+	for (i = 0; l && l[i]; i++)
+		free(l[i]);
+	free(l);
 }
 
 static int parse_task(const char *s, enum eval_task *t)
@@ -99,65 +142,77 @@ static int parse_input_format(const char *s, enum table_format *f)
 	return 0;
 }
 
-int cmd_evaluate(int argc, char **argv)
-{
-	const char *groups[EVAL_MAX_GROUP_COLS], *output = NULL;
+struct args {
 	struct eval_opts o;
-	struct eval_result r;
-	struct xp_error err;
-	struct strbuf sb = STRBUF_INIT;
-	int c, json = 0, ret;
-	double v;
-	char *text, *line, *nl;
+	const char *groups[EVAL_MAX_GROUP_COLS];
+	char **scores, **classes;
+	const char *output;
+	int json;
+};
 
-	xp_error_clear(&err);
-	eval_opts_init(&o);
+/* -1 when the command should run, else the exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	struct eval_opts *o = &a->o;
+	double v;
+	int c;
+
 	while ((c = cmd_parse(&spec, argc, argv, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (parse_task(optarg, &o.task))
+			if (parse_task(optarg, &o->task))
 				return cmd_usage_error("evaluate", "invalid task '%s': expected binary, multiclass or regression", optarg);
 			break;
-		case 'p': o.predictions = optarg; break;
-		case 'l': o.label = optarg; break;
-		case 's': o.score = optarg; break;
-		case 'P': o.pred = optarg; break;
+		case 'p': o->predictions = optarg; break;
+		case 'l': o->label = optarg; break;
+		case 's': o->score = optarg; break;
+		case 'P': o->pred = optarg; break;
+		case 'S':
+			free_list(a->scores);
+			a->scores = split_list(optarg, &o->n_scores);
+			o->scores = (const char *const *)a->scores;
+			break;
+		case 'C':
+			free_list(a->classes);
+			a->classes = split_list(optarg, &o->n_classes);
+			o->classes = (const char *const *)a->classes;
+			break;
 		case 'T':
-			if (parse_double(optarg, &o.threshold) || o.threshold < 0 || o.threshold > 1)
+			if (parse_double(optarg, &o->threshold) || o->threshold < 0 || o->threshold > 1)
 				return cmd_usage_error("evaluate", "invalid threshold '%s': expected a number in [0, 1]", optarg);
 			break;
-		case 'V': o.positive = optarg; break;
+		case 'V': o->positive = optarg; break;
 		case 'b':
-			if (parse_double(optarg, &o.beta) || !(o.beta > 0))
+			if (parse_double(optarg, &o->beta) || !(o->beta > 0))
 				return cmd_usage_error("evaluate", "invalid beta '%s': expected a positive number", optarg);
 			break;
-		case 'w': o.weight = optarg; break;
+		case 'w': o->weight = optarg; break;
 		case 'g':
-			if (o.n_groups == EVAL_MAX_GROUP_COLS)
+			if (o->n_groups == EVAL_MAX_GROUP_COLS)
 				return cmd_usage_error("evaluate", "at most %d --group columns", EVAL_MAX_GROUP_COLS);
-			groups[o.n_groups++] = optarg;
+			a->groups[o->n_groups++] = optarg;
 			break;
 		case 'm':
 			if (parse_double(optarg, &v) || v < 0 || v != floor(v) || v > 1e12)
 				return cmd_usage_error("evaluate", "invalid group size '%s'", optarg);
-			o.min_group_size = (size_t)v;
+			o->min_group_size = (size_t)v;
 			break;
-		case 'k': o.skip_invalid = 1; break;
+		case 'k': o->skip_invalid = 1; break;
 		case 'd':
 			if (strlen(optarg) != 1 || optarg[0] == '"' || optarg[0] == '\n' || optarg[0] == '\r')
 				return cmd_usage_error("evaluate", "invalid delimiter '%s': expected one character", optarg);
-			o.table.delimiter = optarg[0];
+			o->table.delimiter = optarg[0];
 			break;
 		case 'I':
-			if (parse_input_format(optarg, &o.table.format))
+			if (parse_input_format(optarg, &o->table.format))
 				return cmd_usage_error("evaluate", "invalid input format '%s': expected csv, tsv or jsonl", optarg);
 			break;
-		case 'o': output = optarg; break;
+		case 'o': a->output = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
-				json = 1;
+				a->json = 1;
 			else if (strcmp(optarg, "text") == 0)
-				json = 0;
+				a->json = 0;
 			else
 				return cmd_usage_error("evaluate", "invalid format '%s': expected text or json", optarg);
 			break;
@@ -167,10 +222,22 @@ int cmd_evaluate(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cmd_usage_error("evaluate", "unexpected argument '%s'", argv[optind]);
-	if (!o.predictions)
+	if (!o->predictions)
 		return cmd_usage_error("evaluate", "missing --predictions FILE");
-	o.groups = groups;
-	if (evaluate_run(&o, &r, &err)) {
+	o->groups = a->groups;
+	return -1;
+}
+
+static int run(const struct args *a)
+{
+	struct eval_result r;
+	struct xp_error err;
+	struct strbuf sb = STRBUF_INIT;
+	char *text, *line, *nl;
+	int ret = XP_EXIT_OK;
+
+	xp_error_clear(&err);
+	if (evaluate_run(&a->o, &r, &err)) {
 		if (err.cls == XP_ERR_USAGE)
 			return cmd_usage_error("evaluate", "%s", err.msg);
 		return cmd_fail(&err);
@@ -180,12 +247,11 @@ int cmd_evaluate(int argc, char **argv)
 		diag_warning("%.*s", (int)(nl - line), line);
 	}
 	text = evaluate_to_json(&r);
-	ret = XP_EXIT_OK;
-	if (output && file_write_atomic(output, text, strlen(text), 0644, &err)) {
+	if (a->output && file_write_atomic(a->output, text, strlen(text), 0644, &err)) {
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	if (json) {
+	if (a->json) {
 		fputs(text, stdout);
 	} else {
 		evaluate_to_text(&r, &sb);
@@ -195,5 +261,20 @@ out:
 	free(text);
 	strbuf_release(&sb);
 	eval_result_release(&r);
+	return ret;
+}
+
+int cmd_evaluate(int argc, char **argv)
+{
+	struct args a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	eval_opts_init(&a.o);
+	ret = parse_args(argc, argv, &a);
+	if (ret < 0)
+		ret = run(&a);
+	free_list(a.scores);
+	free_list(a.classes);
 	return ret;
 }

@@ -32,6 +32,11 @@ void eval_note(struct eval_result *r, const char *path, const char *why)
 	strbuf_addf(&r->notes, "%s: %s\n", path, why);
 }
 
+char *eval_path(const char *prefix, const char *name)
+{
+	return xasprintf("%s%s%s", prefix, *prefix ? "." : "", name);
+}
+
 /* ---- labels ------------------------------------------------------------ */
 
 /* Two label texts name the same class: equal text, or equal numbers ("1.0"
@@ -167,9 +172,29 @@ struct columns {
 
 struct row {
 	uint8_t yb, pb;
+	uint16_t yc, pc;
 	double s, y, w;
+	double *S;              /* multiclass scores, k */
 	uint32_t gid[EVAL_MAX_GROUP_COLS];
 };
+
+/* The class index of a multiclass label. */
+static int class_of(const struct eval_opts *o, const char *const *classes, size_t k,
+		    const struct table *t, size_t idx, uint16_t *out, struct xp_error *err)
+{
+	size_t len, i;
+	const char *v = table_field(t, idx, &len);
+
+	(void)o;
+	if (!v || !len)
+		return table_error_at(t, idx, err, "missing value");
+	for (i = 0; i < k; i++)
+		if (same_label(v, classes[i])) {
+			*out = (uint16_t)i;
+			return 0;
+		}
+	return table_error_at(t, idx, err, "label '%.40s' is not one of the %zu classes", v, k);
+}
 
 static void grow(struct eval_data *d, const struct eval_opts *o)
 {
@@ -180,6 +205,14 @@ static void grow(struct eval_data *d, const struct eval_opts *o)
 		d->pb = xrealloc(d->pb, cap);
 		if (o->score)
 			d->s = xrealloc(d->s, cap * sizeof(double));
+	} else if (o->task == EVAL_MULTICLASS) {
+		d->yc = xrealloc(d->yc, cap * sizeof(uint16_t));
+		d->pc = xrealloc(d->pc, cap * sizeof(uint16_t));
+		if (o->n_scores)
+			d->S = xrealloc(d->S, cap * d->k * sizeof(double));
+	} else {
+		d->yr = xrealloc(d->yr, cap * sizeof(double));
+		d->s = xrealloc(d->s, cap * sizeof(double));
 	}
 	if (o->weight)
 		d->w = xrealloc(d->w, cap * sizeof(double));
@@ -190,7 +223,7 @@ static void grow(struct eval_data *d, const struct eval_opts *o)
 
 static int read_row(const struct eval_opts *o, struct eval_data *d, struct table *t,
 		    const struct columns *c, struct bin_labels *bl, struct row *row,
-		    struct xp_error *err)
+		    const char *const *classes, struct xp_error *err)
 {
 	size_t i;
 
@@ -215,6 +248,30 @@ static int read_row(const struct eval_opts *o, struct eval_data *d, struct table
 		} else if (bin_label(bl, t, c->pred, &row->pb, err)) {
 			return -1;
 		}
+	} else if (o->task == EVAL_MULTICLASS) {
+		if (class_of(o, classes, d->k, t, c->label, &row->yc, err))
+			return -1;
+		if (o->n_scores) {
+			row->pc = 0;
+			for (i = 0; i < d->k; i++) {
+				double v;
+
+				if (table_number(t, c->scores[i], &v, err))
+					return -1;
+				if (v < 0 || v > 1)
+					return table_error_at(t, c->scores[i], err,
+							      "score %.17g is not a probability in [0, 1]",
+							      v);
+				row->S[i] = v;
+				if (v > row->S[row->pc]) /* argmax, the first on ties */
+					row->pc = (uint16_t)i;
+			}
+		} else if (class_of(o, classes, d->k, t, c->pred, &row->pc, err)) {
+			return -1;
+		}
+	} else {
+		if (table_number(t, c->label, &row->y, err) || table_number(t, c->pred, &row->s, err))
+			return -1;
 	}
 	for (i = 0; i < d->ng; i++)
 		if (group_id(&d->g[i], t, &row->gid[i], err))
@@ -233,6 +290,14 @@ static void append(const struct eval_opts *o, struct eval_data *d, const struct 
 		d->pb[n] = row->pb;
 		if (o->score)
 			d->s[n] = row->s == 0 ? 0.0 : row->s; /* -0 sorts as 0 */
+	} else if (o->task == EVAL_MULTICLASS) {
+		d->yc[n] = row->yc;
+		d->pc[n] = row->pc;
+		if (o->n_scores)
+			memcpy(d->S + n * d->k, row->S, d->k * sizeof(double));
+	} else {
+		d->yr[n] = row->y;
+		d->s[n] = row->s;
 	}
 	if (d->w)
 		d->w[n] = row->w;
@@ -253,8 +318,32 @@ static int check_opts(const struct eval_opts *o, struct xp_error *err)
 			return xp_error_set(err, XP_ERR_USAGE, "the threshold must be in [0, 1]");
 		if (!(o->beta > 0) || !isfinite(o->beta))
 			return xp_error_set(err, XP_ERR_USAGE, "beta must be a positive number");
+	} else if (o->task == EVAL_MULTICLASS) {
+		if (!o->n_scores == !o->pred)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "a multiclass task takes one of --scores and --pred");
+		if (o->pred && !o->n_classes)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "a multiclass task with --pred takes --classes");
+		if (o->n_scores && o->n_classes && o->n_classes != o->n_scores)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "%zu classes but %zu score columns", o->n_classes,
+					    o->n_scores);
+		if ((o->n_scores ? o->n_scores : o->n_classes) < 2 ||
+		    (o->n_scores ? o->n_scores : o->n_classes) > EVAL_MAX_CLASSES)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "a multiclass task takes 2 to %d classes",
+					    EVAL_MAX_CLASSES);
+		if (o->score || o->positive)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "--score and --positive are for a binary task");
 	} else {
-		return xp_error_set(err, XP_ERR_USAGE, "this task is not supported yet");
+		if (!o->pred || o->score || o->n_scores)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "a regression task takes --pred (the predicted value)");
+		if (o->positive || o->n_classes)
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "--positive and --classes are for classification");
 	}
 	if (o->n_groups > EVAL_MAX_GROUP_COLS)
 		return xp_error_set(err, XP_ERR_USAGE, "at most %d group columns",
@@ -284,6 +373,88 @@ static void data_release(struct eval_data *d)
 	}
 }
 
+/* Rows of group `id` of column k, as a data set of their own (no groups). */
+static void subset(const struct eval_data *d, const uint32_t *rows, size_t n,
+		   struct eval_data *out)
+{
+	size_t i, k = d->k;
+
+	memset(out, 0, sizeof(*out));
+	out->n = out->cap = n;
+	out->k = k;
+#define COPY(f, size) \
+	if (d->f) { \
+		out->f = xmalloc((n ? n : 1) * (size)); \
+		for (i = 0; i < n; i++) \
+			memcpy((char *)out->f + i * (size), (const char *)d->f + rows[i] * (size), (size)); \
+	}
+	COPY(yb, 1)
+	COPY(pb, 1)
+	COPY(yc, sizeof(uint16_t))
+	COPY(pc, sizeof(uint16_t))
+	COPY(yr, sizeof(double))
+	COPY(s, sizeof(double))
+	COPY(S, k * sizeof(double))
+	COPY(w, sizeof(double))
+#undef COPY
+}
+
+/* Multiclass and regression: the metrics overall, then per group on each
+ * group's rows. */
+static void by_task(const struct eval_opts *o, const struct eval_data *d,
+		    const char *const *classes, struct eval_result *r)
+{
+	json_t *by_group = NULL;
+	size_t k, i;
+
+	if (o->task == EVAL_MULTICLASS)
+		eval_multiclass(o, d, classes, r->metrics, "", r);
+	else
+		eval_regression(o, d, r->metrics, "", r);
+	for (k = 0; k < d->ng; k++) {
+		const struct eval_group *g = &d->g[k];
+		size_t *start = xcalloc(g->n + 1, sizeof(*start));
+		uint32_t *rows = xmalloc(d->n * sizeof(*rows));
+		json_t *col = json_object();
+
+		/* rows grouped by id: a counting sort */
+		for (i = 0; i < d->n; i++)
+			start[g->id[i] + 1]++;
+		for (i = 0; i < g->n; i++)
+			start[i + 1] += start[i];
+		for (i = 0; i < d->n; i++)
+			rows[start[g->id[i]]++] = (uint32_t)i;
+		for (i = g->n; i > 0; i--)
+			start[i] = start[i - 1];
+		start[0] = 0;
+		for (i = 0; i < g->n; i++) {
+			size_t id = g->order[i];
+			struct eval_data sub;
+			json_t *one = json_object();
+			char *path = xasprintf("by_group.%s.%s", g->col, g->values[id]);
+
+			subset(d, rows + start[id], start[id + 1] - start[id], &sub);
+			eval_set(one, "rows", (double)sub.n);
+			if (sub.n < o->min_group_size)
+				eval_set(one, "small", 1);
+			if (o->task == EVAL_MULTICLASS)
+				eval_multiclass(o, &sub, classes, one, path, r);
+			else
+				eval_regression(o, &sub, one, path, r);
+			json_object_set_new(col, g->values[id], one);
+			data_release(&sub);
+			free(path);
+		}
+		if (!by_group)
+			by_group = json_object();
+		json_object_set_new(by_group, g->col, col);
+		free(rows);
+		free(start);
+	}
+	if (by_group)
+		json_object_set_new(r->metrics, "by_group", by_group);
+}
+
 int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_error *err)
 {
 	struct eval_data d;
@@ -291,10 +462,13 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 	struct columns c = {0};
 	struct table *t = NULL;
 	struct row row;
+	char **names = NULL;
+	const char *const *classes = o->classes;
 	size_t i;
 	int ret = -1, rc;
 
 	memset(&d, 0, sizeof(d));
+	memset(&row, 0, sizeof(row));
 	memset(r, 0, sizeof(*r));
 	strbuf_init(&r->notes);
 	if (check_opts(o, err))
@@ -302,6 +476,17 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 	bl.pos = o->positive ? o->positive : "1";
 	if (same_label(bl.pos, "1"))
 		bl.neg = xstrdup("0");
+	if (o->task == EVAL_MULTICLASS) {
+		d.k = o->n_scores ? o->n_scores : o->n_classes;
+		if (!classes) {
+			names = xcalloc(d.k, sizeof(*names));
+			for (i = 0; i < d.k; i++)
+				names[i] = xasprintf("%zu", i);
+			classes = (const char *const *)names;
+		}
+		row.S = xcalloc(d.k, sizeof(double));
+		c.scores = xcalloc(d.k, sizeof(*c.scores));
+	}
 	if (table_open(o->predictions, &o->table, &t, err))
 		goto out;
 	if (table_column(t, o->label ? o->label : "label", &c.label, err) ||
@@ -309,6 +494,9 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 	    (o->pred && table_column(t, o->pred, &c.pred, err)) ||
 	    (o->weight && table_column(t, o->weight, &c.weight, err)))
 		goto out;
+	for (i = 0; i < o->n_scores; i++)
+		if (table_column(t, o->scores[i], &c.scores[i], err))
+			goto out;
 	d.ng = o->n_groups;
 	for (i = 0; i < d.ng; i++) {
 		d.g[i].col = o->groups[i];
@@ -316,7 +504,7 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 			goto out;
 	}
 	while ((rc = table_next(t, err)) == 1) {
-		if (read_row(o, &d, t, &c, &bl, &row, err) == 0) {
+		if (read_row(o, &d, t, &c, &bl, &row, classes, err) == 0) {
 			append(o, &d, &row);
 			continue;
 		}
@@ -349,7 +537,10 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 	r->metrics = json_object();
 	eval_set(r->metrics, "rows", (double)d.n);
 	eval_set(r->metrics, "skipped_rows", (double)r->skipped);
-	eval_binary(o, &d, r);
+	if (o->task == EVAL_BINARY)
+		eval_binary(o, &d, r);
+	else
+		by_task(o, &d, classes, r);
 	ret = 0;
 out:
 	if (ret) {
@@ -357,6 +548,12 @@ out:
 		r->metrics = NULL;
 		strbuf_release(&r->notes);
 	}
+	if (names)
+		for (i = 0; i < d.k; i++)
+			free(names[i]);
+	free(names);
+	free(row.S);
+	free(c.scores);
 	free(bl.neg);
 	table_free(t);
 	data_release(&d);
@@ -387,6 +584,8 @@ static void text_value(struct strbuf *out, const json_t *v)
 
 	if (x == floor(x) && fabs(x) < 1e15)
 		strbuf_addf(out, "%.0f", x);
+	else if (fabs(x) >= 1e6)
+		strbuf_addf(out, "%.6g", x);
 	else
 		strbuf_addf(out, "%.6f", x);
 }

@@ -55,4 +55,16 @@ void eval_note(struct eval_result *r, const char *path, const char *why);
 /* The binary metrics into r->metrics (overall, by group, fairness). */
 void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct eval_result *r);
 
+/* The multiclass metrics of d into obj (`path` names obj in notes). */
+void eval_multiclass(const struct eval_opts *o, const struct eval_data *d,
+		     const char *const *classes, json_t *obj, const char *path,
+		     struct eval_result *r);
+/* The regression metrics of d into obj. */
+void eval_regression(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
+		     const char *path, struct eval_result *r);
+
+/* A path for notes: "<prefix>.<name>", or "<name>" when prefix is "". Caller
+ * frees. */
+char *eval_path(const char *prefix, const char *name);
+
 #endif

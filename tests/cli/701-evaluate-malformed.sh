@@ -54,3 +54,9 @@ END
 run xp evaluate -p missing.csv --score score
 expect_rc 4
 expect_err_has "cannot open 'missing.csv'"
+
+# multiclass: a label outside the classes, a probability out of range
+check 'label,a,b\n0,0.5,0.5\n2,0.5,0.5\n' "p.csv:3:1: error: column 'label': label '2' is not one of the 2 classes" --task multiclass --scores a,b
+check 'label,a,b\n0,0.5,1.5\n' "p.csv:2:7: error: column 'b': score 1.5 is not a probability in [0, 1]" --task multiclass --scores a,b
+# regression: a prediction that is not a number
+check 'label,pred\n1.5,2\n2,x\n' "p.csv:3:3: error: column 'pred': 'x' is not a number" --task regression --pred pred

@@ -29,3 +29,12 @@ expect_rc 0
 expect_out_has "usage: xpship evaluate"
 run xp --help
 expect_out_has "  evaluate     compute metrics from predictions"
+
+# multiclass and regression take their own prediction options
+usage "xpship: error: a multiclass task takes one of --scores and --pred" -p p.csv --task multiclass
+usage "xpship: error: a multiclass task with --pred takes --classes" -p p.csv --task multiclass --pred score
+usage "xpship: error: 2 classes but 3 score columns" -p p.csv --task multiclass --scores a,b,c --classes x,y
+usage "xpship: error: a multiclass task takes 2 to 1000 classes" -p p.csv --task multiclass --scores a
+usage "xpship: error: --score and --positive are for a binary task" -p p.csv --task multiclass --scores a,b --positive 1
+usage "xpship: error: a regression task takes --pred (the predicted value)" -p p.csv --task regression --score score
+usage "xpship: error: --scores is for a multiclass task" -p p.csv --score score --scores a,b

@@ -252,8 +252,157 @@ def binary():
     check_binary("groups-weighted", y, s, w=RNG.random(n) * 2, group=list(g))
 
 
+def check_multiclass(case, y, S=None, pred=None, w=None, classes=None, group=None):
+    k = S.shape[1] if S is not None else len(classes)
+    names = classes or [str(c) for c in range(k)]
+    cols = {"label": [names[v] for v in y]}
+    args = ["--predictions", case + ".csv", "--task", "multiclass"]
+    if S is not None:
+        for c in range(k):
+            cols["p%d" % c] = S[:, c]
+        args += ["--scores", ",".join("p%d" % c for c in range(k))]
+        pred = np.argmax(S, axis=1)
+    else:
+        cols["pred"] = [names[v] for v in pred]
+        args += ["--pred", "pred"]
+    if classes:
+        args += ["--classes", ",".join(classes)]
+    wt = np.ones(len(y)) if w is None else w
+    if w is not None:
+        cols["w"] = w
+        args += ["--weight", "w"]
+    if group is not None:
+        cols["g"] = group
+        args += ["--group", "g"]
+    write_csv(case + ".csv", cols)
+    got, _ = run(args)
+    check_multi_values(case, got, y, S, pred, wt, k, names, "")
+    if group is not None:
+        g = np.array(group)
+        for v in sorted(set(group)):
+            m = g == v
+            check_multi_values(case, got["by_group"]["g"][v], y[m],
+                               None if S is None else S[m], pred[m], wt[m], k, names,
+                               "by_group.g.%s." % v)
+    print("ok %s (%d rows)" % (case, len(y)))
+
+
+def check_multi_values(case, got, y, S, pred, w, k, names, prefix):
+    labels = list(range(k))
+    want = {"accuracy": skm.accuracy_score(y, pred, sample_weight=w),
+            "balanced_accuracy": skm.balanced_accuracy_score(y, pred, sample_weight=w),
+            "mcc": skm.matthews_corrcoef(y, pred, sample_weight=w)}
+    for avg in ("macro", "micro", "weighted"):
+        p, r, f, _ = skm.precision_recall_fscore_support(
+            y, pred, labels=labels, average=avg, sample_weight=w, zero_division=0)
+        want.update({"precision_" + avg: p, "recall_" + avg: r, "f1_" + avg: f})
+    if S is not None:
+        want["log_loss"] = skm.log_loss(y, S, labels=labels, sample_weight=w)
+        try:
+            want["roc_auc"] = skm.roc_auc_score(y, S, multi_class="ovr", average="macro",
+                                                labels=labels, sample_weight=w)
+        except ValueError:
+            want["roc_auc"] = None
+    compare(case, got, want, prefix)
+    p, r, f, sup = skm.precision_recall_fscore_support(
+        y, pred, labels=labels, average=None, sample_weight=w, zero_division=0)
+    cm = skm.confusion_matrix(y, pred, labels=labels, sample_weight=w)
+    for c in range(k):
+        compare(case, got["by_class"][names[c]],
+                {"precision": p[c], "recall": r[c], "f1": f[c], "support": sup[c]},
+                prefix + "by_class.%s." % names[c])
+        compare(case, got["confusion_matrix"][names[c]],
+                {names[j]: cm[c, j] for j in range(k)},
+                prefix + "confusion_matrix.%s." % names[c])
+
+
+def probs(n, k, y, sharp):
+    logits = RNG.normal(0, 1, (n, k))
+    logits[np.arange(n), y] += sharp
+    e = np.exp(logits)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def multiclass():
+    n = 1500
+    y = RNG.integers(0, 3, n)
+    check_multiclass("mc-balanced", y, S=probs(n, 3, y, 1.5))
+    y = RNG.choice(5, 2000, p=[0.6, 0.2, 0.1, 0.07, 0.03])
+    check_multiclass("mc-imbalanced-weighted", y, S=probs(2000, 5, y, 1.0),
+                     w=RNG.choice([0.0, 0.5, 1.0, 2.0], 2000))
+    # ties: probabilities on a coarse grid, argmax ties go to the first class
+    y = RNG.integers(0, 3, 900)
+    base = RNG.integers(0, 4, (900, 3)).astype(float) + 1
+    check_multiclass("mc-ties", y, S=base / base.sum(axis=1, keepdims=True))
+    # a class absent from the labels: ROC AUC undefined (sklearn raises)
+    y = RNG.integers(0, 2, 300)
+    check_multiclass("mc-absent-class", y, S=probs(300, 3, y, 1.0))
+    # predicted labels with named classes, groups
+    y = RNG.integers(0, 3, 800)
+    pred = np.where(RNG.random(800) < 0.7, y, RNG.integers(0, 3, 800))
+    check_multiclass("mc-pred-named", y, pred=pred, classes=["cat", "dog", "eel"],
+                     group=list(RNG.choice(["x", "y"], 800)))
+
+
+def check_regression(case, y, p, w=None, group=None):
+    cols = {"label": y, "pred": p}
+    args = ["--predictions", case + ".csv", "--task", "regression", "--pred", "pred"]
+    wt = None
+    if w is not None:
+        cols["w"] = w
+        args += ["--weight", "w"]
+        wt = w
+    if group is not None:
+        cols["g"] = group
+        args += ["--group", "g"]
+    write_csv(case + ".csv", cols)
+    got, _ = run(args)
+    check_reg_values(case, got, y, p, wt, "")
+    if group is not None:
+        g = np.array(group)
+        for v in sorted(set(group)):
+            m = g == v
+            check_reg_values(case, got["by_group"]["g"][v], y[m], p[m],
+                             None if wt is None else wt[m], "by_group.g.%s." % v)
+    print("ok %s (%d rows)" % (case, len(y)))
+
+
+def check_reg_values(case, got, y, p, w, prefix):
+    want = {
+        "mae": skm.mean_absolute_error(y, p, sample_weight=w),
+        "mse": skm.mean_squared_error(y, p, sample_weight=w),
+        "rmse": skm.mean_squared_error(y, p, sample_weight=w, squared=False),
+        "r2": skm.r2_score(y, p, sample_weight=w),
+        "mape": skm.mean_absolute_percentage_error(y, p, sample_weight=w),
+        "median_ae": skm.median_absolute_error(y, p, sample_weight=w),
+        "explained_variance": skm.explained_variance_score(y, p, sample_weight=w),
+        "max_error": skm.max_error(y, p),
+    }
+    compare(case, got, want, prefix)
+
+
+def regression():
+    n = 2001
+    y = RNG.normal(10, 3, n)
+    check_regression("reg-basic", y, y + RNG.normal(0, 1, n))
+    y = RNG.normal(0, 1, 1000)
+    y[:10] = 0.0  # zeros: MAPE's epsilon
+    check_regression("reg-weighted", y, y + RNG.normal(0.2, 0.5, 1000),
+                     w=RNG.choice([0.0, 0.5, 1.0, 3.0], 1000))
+    y = np.round(RNG.normal(5, 2, 1000))
+    check_regression("reg-even-ties", y[:1000], np.round(y[:1000] + RNG.normal(0, 1, 1000)),
+                     group=list(RNG.choice(["a", "b", "c"], 1000)))
+    y = np.full(50, 3.0)
+    check_regression("reg-constant-truth", y, y + RNG.normal(0, 1, 50))
+    check_regression("reg-perfect-constant", y, y.copy())
+
+
 if TASK == "binary":
     binary()
+elif TASK == "multiclass":
+    multiclass()
+elif TASK == "regression":
+    regression()
 else:
     fail("unknown task " + TASK)
 print("%d values match scikit-learn" % checked)
