@@ -41,6 +41,15 @@ static const struct cmd_opt options[] = {
 	{"skip-invalid", 0, NULL, 'k',
 	 "skip rows with a missing or invalid value (counted in\n"
 	 "skipped_rows) instead of failing"},
+	{"bootstrap", 0, "N", 'B',
+	 "percentile confidence intervals ci.<metric>.low|high from N\n"
+	 "bootstrap replicates (two threads)"},
+	{"seed", 0, "S", 'R', "the bootstrap's seed (default 0): same seed, same bytes"},
+	{"confidence", 0, "C", 'c', "the intervals' confidence level (default 0.95)"},
+	{"baseline-predictions", 0, "FILE", 'x',
+	 "the champion's predictions on the same rows, paired by\n"
+	 "order: delta.<metric>, with --bootstrap delta_ci.<metric>,\n"
+	 "and McNemar's exact test (mcnemar.p_value)"},
 	{"delimiter", 'd', "C", 'd', "CSV field delimiter (default ',')"},
 	{"input-format", 0, "FMT", 'I', "csv, tsv or jsonl (default: by the file's extension)"},
 	{"output", 'o', "FILE", 'o', "write the metrics JSON to FILE (atomically)"},
@@ -59,7 +68,8 @@ static const struct cmd_def spec = {
 	"Common options:\n"
 	"                       [--label COL] [--threshold T] [--positive VALUE] [--beta B]\n"
 	"                       [--weight COL] [--group COL]... [--min-group-size N]\n"
-	"                       [--skip-invalid] [-o METRICS.json] [--format text|json]\n"
+	"                       [--skip-invalid] [--bootstrap N [--seed S] [--confidence C]]\n"
+	"                       [--baseline-predictions FILE] [-o METRICS.json] [--format text|json]\n"
 	"\n"
 	"Compute a model's metrics from its predictions on an evaluation set, as\n"
 	"scikit-learn computes them: accuracy, balanced accuracy, precision, recall,\n"
@@ -198,6 +208,21 @@ static int parse_args(int argc, char **argv, struct args *a)
 			o->min_group_size = (size_t)v;
 			break;
 		case 'k': o->skip_invalid = 1; break;
+		case 'B':
+			if (parse_double(optarg, &v) || v < 1 || v != floor(v) || v > 1e6)
+				return cmd_usage_error("evaluate", "invalid bootstrap count '%s': expected 1 to 1000000", optarg);
+			o->bootstrap = (size_t)v;
+			break;
+		case 'R':
+			if (parse_double(optarg, &v) || v < 0 || v != floor(v) || v > 9007199254740992.0)
+				return cmd_usage_error("evaluate", "invalid seed '%s': expected a non-negative integer", optarg);
+			o->seed = (uint64_t)v;
+			break;
+		case 'c':
+			if (parse_double(optarg, &o->confidence) || !(o->confidence > 0 && o->confidence < 1))
+				return cmd_usage_error("evaluate", "invalid confidence '%s': expected a number in (0, 1)", optarg);
+			break;
+		case 'x': o->baseline = optarg; break;
 		case 'd':
 			if (strlen(optarg) != 1 || optarg[0] == '"' || optarg[0] == '\n' || optarg[0] == '\r')
 				return cmd_usage_error("evaluate", "invalid delimiter '%s': expected one character", optarg);

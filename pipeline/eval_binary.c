@@ -84,7 +84,7 @@ static void step(struct acc *a)
 	a->touched = 0;
 }
 
-static const double *sort_keys;
+static _Thread_local const double *sort_keys;
 
 static int by_score_desc(const void *x, const void *y)
 {
@@ -139,7 +139,7 @@ static void accumulate(const struct eval_data *d, struct slots *sl)
 	}
 	if (!d->s)
 		return;
-	perm = score_order(d);
+	perm = d->order ? (uint32_t *)d->order : score_order(d);
 	sl->touched = xmalloc(sl->n * sizeof(*sl->touched));
 	for (i = 0; i < d->n;) {
 		double s = d->s[perm[i]];
@@ -167,7 +167,13 @@ static void accumulate(const struct eval_data *d, struct slots *sl)
 			step(&sl->a[sl->touched[j]]);
 	}
 	free(sl->touched);
-	free(perm);
+	if (perm != d->order)
+		free(perm);
+}
+
+uint32_t *eval_score_order(const struct eval_data *d)
+{
+	return score_order(d);
 }
 
 static double ratio0(double num, double den)
@@ -287,7 +293,8 @@ static void fairness(const struct eval_group *g, const struct acc *a, json_t *ou
 	json_object_set_new(out, "worst", worst);
 }
 
-void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct eval_result *r)
+void eval_binary(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
+		 struct eval_result *r)
 {
 	struct slots sl;
 	json_t *by_group = NULL, *fair = NULL;
@@ -301,7 +308,7 @@ void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct ev
 	}
 	sl.a = xcalloc(sl.n, sizeof(*sl.a));
 	accumulate(d, &sl);
-	emit(o, d, &sl.a[0], r->metrics, "", r);
+	emit(o, d, &sl.a[0], obj, "", r);
 	for (k = 0; k < d->ng; k++) {
 		const struct eval_group *g = &d->g[k];
 		json_t *col = json_object(), *f = json_object();
@@ -328,8 +335,8 @@ void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct ev
 		json_object_set_new(fair, g->col, f);
 	}
 	if (by_group) {
-		json_object_set_new(r->metrics, "by_group", by_group);
-		json_object_set_new(r->metrics, "fairness", fair);
+		json_object_set_new(obj, "by_group", by_group);
+		json_object_set_new(obj, "fairness", fair);
 	}
 	free(sl.a);
 }

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double *sort_keys;
-static size_t sort_stride;
+static _Thread_local const double *sort_keys;
+static _Thread_local size_t sort_stride;
 
 static int by_key_desc(const void *x, const void *y)
 {

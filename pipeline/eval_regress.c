@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const double *sort_keys;
+static _Thread_local const double *sort_keys;
 
 static int by_key(const void *x, const void *y)
 {

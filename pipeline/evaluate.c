@@ -20,6 +20,7 @@ void eval_opts_init(struct eval_opts *o)
 	o->threshold = 0.5;
 	o->beta = 1.0;
 	o->min_group_size = 30;
+	o->confidence = 0.95;
 }
 
 void eval_set(json_t *obj, const char *key, double v)
@@ -345,6 +346,11 @@ static int check_opts(const struct eval_opts *o, struct xp_error *err)
 			return xp_error_set(err, XP_ERR_USAGE,
 					    "--positive and --classes are for classification");
 	}
+	if (!(o->confidence > 0 && o->confidence < 1))
+		return xp_error_set(err, XP_ERR_USAGE, "the confidence must be in (0, 1)");
+	if (o->baseline && o->skip_invalid)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "--skip-invalid cannot pair rows with --baseline-predictions");
 	if (o->n_groups > EVAL_MAX_GROUP_COLS)
 		return xp_error_set(err, XP_ERR_USAGE, "at most %d group columns",
 				    EVAL_MAX_GROUP_COLS);
@@ -407,10 +413,7 @@ static void by_task(const struct eval_opts *o, const struct eval_data *d,
 	json_t *by_group = NULL;
 	size_t k, i;
 
-	if (o->task == EVAL_MULTICLASS)
-		eval_multiclass(o, d, classes, r->metrics, "", r);
-	else
-		eval_regression(o, d, r->metrics, "", r);
+	eval_task(o, d, classes, r->metrics, r);
 	for (k = 0; k < d->ng; k++) {
 		const struct eval_group *g = &d->g[k];
 		size_t *start = xcalloc(g->n + 1, sizeof(*start));
@@ -455,39 +458,38 @@ static void by_task(const struct eval_opts *o, const struct eval_data *d,
 		json_object_set_new(r->metrics, "by_group", by_group);
 }
 
-int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_error *err)
+void eval_task(const struct eval_opts *o, const struct eval_data *d,
+	       const char *const *classes, json_t *obj, struct eval_result *r)
 {
-	struct eval_data d;
+	if (o->task == EVAL_BINARY)
+		eval_binary(o, d, obj, r);
+	else if (o->task == EVAL_MULTICLASS)
+		eval_multiclass(o, d, classes, obj, "", r);
+	else
+		eval_regression(o, d, obj, "", r);
+}
+
+/* Read `path` into d (group columns only when with_groups). */
+static int load(const struct eval_opts *o, const char *path, int with_groups,
+		const char *const *classes, struct eval_data *d, size_t *skipped,
+		struct xp_error *err)
+{
 	struct bin_labels bl = {0};
 	struct columns c = {0};
 	struct table *t = NULL;
 	struct row row;
-	char **names = NULL;
-	const char *const *classes = o->classes;
 	size_t i;
 	int ret = -1, rc;
 
-	memset(&d, 0, sizeof(d));
 	memset(&row, 0, sizeof(row));
-	memset(r, 0, sizeof(*r));
-	strbuf_init(&r->notes);
-	if (check_opts(o, err))
-		return -1;
 	bl.pos = o->positive ? o->positive : "1";
 	if (same_label(bl.pos, "1"))
 		bl.neg = xstrdup("0");
 	if (o->task == EVAL_MULTICLASS) {
-		d.k = o->n_scores ? o->n_scores : o->n_classes;
-		if (!classes) {
-			names = xcalloc(d.k, sizeof(*names));
-			for (i = 0; i < d.k; i++)
-				names[i] = xasprintf("%zu", i);
-			classes = (const char *const *)names;
-		}
-		row.S = xcalloc(d.k, sizeof(double));
-		c.scores = xcalloc(d.k, sizeof(*c.scores));
+		row.S = xcalloc(d->k, sizeof(double));
+		c.scores = xcalloc(d->k, sizeof(*c.scores));
 	}
-	if (table_open(o->predictions, &o->table, &t, err))
+	if (table_open(path, &o->table, &t, err))
 		goto out;
 	if (table_column(t, o->label ? o->label : "label", &c.label, err) ||
 	    (o->score && table_column(t, o->score, &c.score, err)) ||
@@ -497,50 +499,113 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 	for (i = 0; i < o->n_scores; i++)
 		if (table_column(t, o->scores[i], &c.scores[i], err))
 			goto out;
-	d.ng = o->n_groups;
-	for (i = 0; i < d.ng; i++) {
-		d.g[i].col = o->groups[i];
-		if (table_column(t, o->groups[i], &d.g[i].idx, err))
+	d->ng = with_groups ? o->n_groups : 0;
+	for (i = 0; i < d->ng; i++) {
+		d->g[i].col = o->groups[i];
+		if (table_column(t, o->groups[i], &d->g[i].idx, err))
 			goto out;
 	}
 	while ((rc = table_next(t, err)) == 1) {
-		if (read_row(o, &d, t, &c, &bl, &row, classes, err) == 0) {
-			append(o, &d, &row);
+		if (read_row(o, d, t, &c, &bl, &row, classes, err) == 0) {
+			append(o, d, &row);
 			continue;
 		}
 		if (!o->skip_invalid || err->cls != XP_ERR_MALFORMED)
 			goto out;
-		r->skipped++;
+		(*skipped)++;
 		xp_error_clear(err);
 	}
 	if (rc < 0)
 		goto out;
-	if (d.n == 0) {
+	if (d->n == 0) {
 		xp_error_set(err, XP_ERR_MALFORMED, "no rows to evaluate in '%s'%s",
-			     table_name(t), r->skipped ? " (every row was invalid)" : "");
+			     table_name(t), *skipped ? " (every row was invalid)" : "");
 		goto out;
 	}
 	{
 		double wsum = 0;
 
-		for (i = 0; i < d.n; i++)
-			wsum += eval_w(&d, i);
+		for (i = 0; i < d->n; i++)
+			wsum += eval_w(d, i);
 		if (!(wsum > 0)) {
 			xp_error_set(err, XP_ERR_MALFORMED, "the weights in '%s' sum to zero",
 				     table_name(t));
 			goto out;
 		}
 	}
-	for (i = 0; i < d.ng; i++)
-		group_sort(&d.g[i]);
+	for (i = 0; i < d->ng; i++)
+		group_sort(&d->g[i]);
+	ret = 0;
+out:
+	free(row.S);
+	free(c.scores);
+	free(bl.neg);
+	table_free(t);
+	return ret;
+}
+
+/* The baseline pairs with the candidate row by row: same count, same labels. */
+static int check_pairs(const struct eval_opts *o, const struct eval_data *d,
+		       const struct eval_data *b, struct xp_error *err)
+{
+	size_t i;
+
+	if (d->n != b->n)
+		return xp_error_set(err, XP_ERR_MALFORMED,
+				    "the baseline predictions have %zu rows and the candidate's %zu: "
+				    "rows are paired by their order", b->n, d->n);
+	for (i = 0; i < d->n; i++) {
+		int same = o->task == EVAL_BINARY ? d->yb[i] == b->yb[i]
+			   : o->task == EVAL_MULTICLASS ? d->yc[i] == b->yc[i]
+			   : d->yr[i] == b->yr[i];
+
+		if (!same || eval_w(d, i) != eval_w(b, i))
+			return xp_error_set(err, XP_ERR_MALFORMED,
+					    "row %zu of the baseline predictions has another label or "
+					    "weight than the candidate's: rows are paired by their order",
+					    i + 1);
+	}
+	return 0;
+}
+
+int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_error *err)
+{
+	struct eval_data d, base;
+	char **names = NULL;
+	const char *const *classes = o->classes;
+	size_t i, base_skipped = 0;
+	int ret = -1;
+
+	memset(&d, 0, sizeof(d));
+	memset(&base, 0, sizeof(base));
+	memset(r, 0, sizeof(*r));
+	strbuf_init(&r->notes);
+	if (check_opts(o, err))
+		return -1;
+	if (o->task == EVAL_MULTICLASS) {
+		d.k = base.k = o->n_scores ? o->n_scores : o->n_classes;
+		if (!classes) {
+			names = xcalloc(d.k, sizeof(*names));
+			for (i = 0; i < d.k; i++)
+				names[i] = xasprintf("%zu", i);
+			classes = (const char *const *)names;
+		}
+	}
+	if (load(o, o->predictions, 1, classes, &d, &r->skipped, err))
+		goto out;
+	if (o->baseline && (load(o, o->baseline, 0, classes, &base, &base_skipped, err) ||
+			    check_pairs(o, &d, &base, err)))
+		goto out;
 	r->rows = d.n;
 	r->metrics = json_object();
 	eval_set(r->metrics, "rows", (double)d.n);
 	eval_set(r->metrics, "skipped_rows", (double)r->skipped);
 	if (o->task == EVAL_BINARY)
-		eval_binary(o, &d, r);
+		eval_binary(o, &d, r->metrics, r);
 	else
 		by_task(o, &d, classes, r);
+	if (o->bootstrap || o->baseline)
+		eval_compare(o, &d, o->baseline ? &base : NULL, classes, r);
 	ret = 0;
 out:
 	if (ret) {
@@ -552,11 +617,8 @@ out:
 		for (i = 0; i < d.k; i++)
 			free(names[i]);
 	free(names);
-	free(row.S);
-	free(c.scores);
-	free(bl.neg);
-	table_free(t);
 	data_release(&d);
+	data_release(&base);
 	return ret;
 }
 

@@ -8,7 +8,9 @@
  * asked for. The result is a jansson tree of numbers only, in a fixed shape the
  * gate's metrics loader reads (pipeline/metrics.h): scalars at the top level,
  * `confusion_matrix`, `by_group.<column>.<value>.<metric>`,
- * `fairness.<column>.<name>`, `rows`, `skipped_rows`. A metric that is not
+ * `fairness.<column>.<name>`, `rows`, `skipped_rows`; with a bootstrap
+ * `ci.<metric>.low|high`; with a baseline `delta.<metric>`,
+ * `delta_ci.<metric>.low|high` and `mcnemar.*`. A metric that is not
  * defined on the data (scikit-learn raises or returns NaN: ROC AUC with one
  * class) is left out and named in the result's notes.
  *
@@ -54,9 +56,14 @@ struct eval_opts {
 	size_t n_groups;
 	size_t min_group_size;        /* groups smaller are flagged `small` */
 	int skip_invalid;
+	size_t bootstrap;             /* replicates for ci.*, 0: none */
+	uint64_t seed;                /* of the bootstrap */
+	double confidence;            /* of the intervals (default 0.95) */
+	const char *baseline;         /* the champion's predictions, paired by row */
 };
 
-/* Fill o with the defaults (binary, threshold 0.5, beta 1, min group size 30). */
+/* Fill o with the defaults (binary, threshold 0.5, beta 1, min group size 30,
+ * confidence 0.95). */
 void eval_opts_init(struct eval_opts *o);
 
 struct eval_result {

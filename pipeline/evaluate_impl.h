@@ -36,6 +36,7 @@ struct eval_data {
 	double *S;              /* multiclass scores, n x k */
 	size_t k;               /* classes */
 	double *w;              /* NULL: every weight 1 */
+	const uint32_t *order;  /* binary: rows by descending score, or NULL (borrowed) */
 	struct eval_group g[EVAL_MAX_GROUP_COLS];
 	size_t ng;
 };
@@ -52,8 +53,22 @@ void eval_set(json_t *obj, const char *key, double v);
 /* A note "<path>: <why>\n" for a metric left out. */
 void eval_note(struct eval_result *r, const char *path, const char *why);
 
-/* The binary metrics into r->metrics (overall, by group, fairness). */
-void eval_binary(const struct eval_opts *o, const struct eval_data *d, struct eval_result *r);
+/* The binary metrics into obj (overall, then by group and fairness when d has
+ * group columns). Notes go to r. */
+void eval_binary(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
+		 struct eval_result *r);
+/* Binary: the rows in descending score order (caller frees). */
+uint32_t *eval_score_order(const struct eval_data *d);
+
+/* Bootstrap intervals (ci.*) of every top-level scalar of r->metrics, and with
+ * a baseline the deltas (delta.*), their paired intervals (delta_ci.*) and
+ * McNemar's exact test. d and base hold no group columns' effect here. */
+void eval_compare(const struct eval_opts *o, const struct eval_data *d,
+		  const struct eval_data *base, const char *const *classes,
+		  struct eval_result *r);
+/* The task's metrics of d (no groups) into obj; notes go to r. */
+void eval_task(const struct eval_opts *o, const struct eval_data *d,
+	       const char *const *classes, json_t *obj, struct eval_result *r);
 
 /* The multiclass metrics of d into obj (`path` names obj in notes). */
 void eval_multiclass(const struct eval_opts *o, const struct eval_data *d,

@@ -397,12 +397,106 @@ def regression():
     check_regression("reg-perfect-constant", y, y.copy())
 
 
+M64 = (1 << 64) - 1
+
+
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & M64
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return state, z ^ (z >> 31)
+
+
+def replicate_counts(seed, b, n):
+    """Replicate b's multiplicities, as docs/evaluate.md specifies the draw."""
+    state = seed ^ ((0xD1B54A32D192ED03 * (b + 1)) & M64)
+    m = np.zeros(n)
+    for _ in range(n):
+        state, x = splitmix64(state)
+        m[int((x >> 11) * 2.0 ** -53 * n)] += 1
+    return m
+
+
+def boot_metrics(y, s, w, threshold=0.5):
+    out = binary_expect(y, s, (s >= threshold).astype(int), w, 1.0)
+    out.pop("confusion_matrix")
+    out.update({
+        "selection_rate": np.sum(w * (s >= threshold)) / np.sum(w),
+        "tpr": out["recall"],
+        "fpr": np.sum(w * ((s >= threshold) & (y == 0))) / np.sum(w * (y == 0)),
+    })
+    return out
+
+
+def check_intervals(case, got, reps, conf):
+    keys = reps[0].keys()
+    for k in keys:
+        vals = [r[k] for r in reps if r[k] is not None]
+        if len(vals) < len(reps):
+            if k in got and len(vals) == 0:
+                fail("%s: %s should be absent" % (case, k))
+        if not vals:
+            continue
+        lo, hi = np.percentile(vals, [100 * (1 - conf) / 2, 100 * (1 - (1 - conf) / 2)])
+        compare(case, got[k], {"low": lo, "high": hi}, k + ".")
+
+
+def bootstrap():
+    from scipy import stats
+    n, B, seed = 300, 40, 12345
+    y = RNG.integers(0, 2, n)
+    s = np.round(np.clip(RNG.normal(0.4 + 0.2 * y, 0.2), 0, 1), 2)
+    sb = np.round(np.clip(s + RNG.normal(0, 0.15, n), 0, 1), 2)
+    w = RNG.choice([0.5, 1.0, 2.0], n)
+    write_csv("cand.csv", {"label": y, "score": s, "w": w})
+    write_csv("base.csv", {"label": y, "score": sb, "w": w})
+    args = ["--predictions", "cand.csv", "--score", "score", "--weight", "w",
+            "--bootstrap", str(B), "--seed", str(seed), "--confidence", "0.9",
+            "--baseline-predictions", "base.csv"]
+    got, _ = run(args)
+    reps, dreps = [], []
+    for b in range(B):
+        m = replicate_counts(seed, b, n)
+        c = boot_metrics(y, s, w * m)
+        z = boot_metrics(y, sb, w * m)
+        reps.append(c)
+        dreps.append({k: (None if c[k] is None or z[k] is None else c[k] - z[k]) for k in c})
+    check_intervals("bootstrap", got["ci"], reps, 0.9)
+    check_intervals("bootstrap", got["delta_ci"], dreps, 0.9)
+    full_c, full_b = boot_metrics(y, s, w), boot_metrics(y, sb, w)
+    compare("bootstrap", got["delta"], {k: full_c[k] - full_b[k] for k in full_c}, "delta.")
+    a = (s >= 0.5) == y
+    z = (sb >= 0.5) == y
+    nb, nc = int(np.sum(a & ~z)), int(np.sum(~a & z))
+    p = min(1.0, 2 * stats.binom.cdf(min(nb, nc), nb + nc, 0.5))
+    compare("bootstrap", got["mcnemar"], {"candidate_only_correct": nb,
+                                          "baseline_only_correct": nc, "p_value": p}, "mcnemar.")
+    print("ok bootstrap (%d rows, %d replicates, b=%d c=%d)" % (n, B, nb, nc))
+    # a larger McNemar table, against scipy's exact binomial test
+    y = RNG.integers(0, 2, 3000)
+    s = RNG.random(3000)
+    sb = np.where(RNG.random(3000) < 0.9, s, RNG.random(3000))
+    write_csv("cand.csv", {"label": y, "score": s})
+    write_csv("base.csv", {"label": y, "score": sb})
+    got, _ = run(["--predictions", "cand.csv", "--score", "score",
+                  "--baseline-predictions", "base.csv"])
+    a = (s >= 0.5) == y
+    z = (sb >= 0.5) == y
+    nb, nc = int(np.sum(a & ~z)), int(np.sum(~a & z))
+    compare("mcnemar", got["mcnemar"], {
+        "p_value": stats.binomtest(min(nb, nc), nb + nc, 0.5).pvalue}, "mcnemar.")
+    print("ok mcnemar (b=%d c=%d)" % (nb, nc))
+
+
 if TASK == "binary":
     binary()
 elif TASK == "multiclass":
     multiclass()
 elif TASK == "regression":
     regression()
+elif TASK == "bootstrap":
+    bootstrap()
 else:
     fail("unknown task " + TASK)
 print("%d values match scikit-learn" % checked)
