@@ -70,41 +70,80 @@ static void add_row(struct acc *a, int y, int p, double s, double w, int has_s)
 	}
 }
 
-/* The end of a step of equal scores: one trapezoid and one precision term. */
+/* The end of a step of equal scores: one trapezoid and one precision term,
+ * kept unnormalised (area in units of P·N/2, precision terms in units of P:
+ * emit divides) so that a step costs one division. */
 static void step(struct acc *a)
 {
-	double P = a->tp + a->fn, N = a->fp + a->tn;
+	double dfp = a->cfp - a->pfp, dtp = a->ctp - a->ptp;
 
-	if (N > 0 && P > 0)
-		a->area += (a->cfp / N - a->pfp / N) * (a->ctp / P + a->ptp / P) / 2;
-	if (P > 0 && a->ctp + a->cfp > 0)
-		a->ap += (a->ctp / P - a->ptp / P) * (a->ctp / (a->ctp + a->cfp));
+	a->touched = 0;
+	if (dfp == 0 && dtp == 0)
+		return;
+	a->area += dfp * (a->ctp + a->ptp);
+	if (dtp != 0)
+		a->ap += dtp * (a->ctp / (a->ctp + a->cfp));
 	a->ptp = a->ctp;
 	a->pfp = a->cfp;
-	a->touched = 0;
 }
 
-static _Thread_local const double *sort_keys;
+struct keyed {
+	double s;
+	uint32_t i;
+};
 
-static int by_score_desc(const void *x, const void *y)
+static int keyed_desc(const void *x, const void *y)
 {
-	double a = sort_keys[*(const uint32_t *)x], b = sort_keys[*(const uint32_t *)y];
+	double a = ((const struct keyed *)x)->s, b = ((const struct keyed *)y)->s;
 
 	return a < b ? 1 : a > b ? -1 : 0;
 }
 
+#define BUCKETS 65536u
+
 /* Row indices in descending score order (ties in any order: a step takes
- * them together). */
+ * them together). Scores are in [0, 1]: a counting sort by
+ * floor(s * 65536) (monotone in s), then each bucket sorted on its
+ * gathered (score, row) pairs, which stay in cache. */
 static uint32_t *score_order(const struct eval_data *d)
 {
-	uint32_t *perm = xmalloc(d->n * sizeof(*perm));
-	size_t i;
+	uint32_t *perm = xmalloc((d->n ? d->n : 1) * sizeof(*perm));
+	size_t *start = xcalloc(BUCKETS + 1, sizeof(*start));
+	struct keyed *tmp = NULL;
+	size_t i, b, tmp_cap = 0;
 
 	for (i = 0; i < d->n; i++)
-		perm[i] = (uint32_t)i;
-	sort_keys = d->s;
-	qsort(perm, d->n, sizeof(*perm), by_score_desc);
-	sort_keys = NULL;
+		start[(BUCKETS - 1) - (size_t)(d->s[i] * (BUCKETS - 1))]++;
+	for (b = 0, i = 0; b < BUCKETS; b++) {
+		size_t c = start[b];
+
+		start[b] = i;
+		i += c;
+	}
+	start[BUCKETS] = d->n;
+	for (i = 0; i < d->n; i++)
+		perm[start[(BUCKETS - 1) - (size_t)(d->s[i] * (BUCKETS - 1))]++] = (uint32_t)i;
+	/* start[b] is now the end of bucket b */
+	for (b = 0; b < BUCKETS; b++) {
+		size_t lo = b ? start[b - 1] : 0, n = start[b] - lo, j;
+
+		if (n < 2)
+			continue;
+		if (n > tmp_cap) {
+			tmp_cap = n;
+			free(tmp);
+			tmp = xmalloc(tmp_cap * sizeof(*tmp));
+		}
+		for (j = 0; j < n; j++) {
+			tmp[j].i = perm[lo + j];
+			tmp[j].s = d->s[tmp[j].i];
+		}
+		qsort(tmp, n, sizeof(*tmp), keyed_desc);
+		for (j = 0; j < n; j++)
+			perm[lo + j] = tmp[j].i;
+	}
+	free(tmp);
+	free(start);
 	return perm;
 }
 
@@ -139,7 +178,7 @@ static void accumulate(const struct eval_data *d, struct slots *sl)
 	}
 	if (!d->s)
 		return;
-	perm = d->order ? (uint32_t *)d->order : score_order(d);
+	perm = score_order(d);
 	sl->touched = xmalloc(sl->n * sizeof(*sl->touched));
 	for (i = 0; i < d->n;) {
 		double s = d->s[perm[i]];
@@ -167,13 +206,7 @@ static void accumulate(const struct eval_data *d, struct slots *sl)
 			step(&sl->a[sl->touched[j]]);
 	}
 	free(sl->touched);
-	if (perm != d->order)
-		free(perm);
-}
-
-uint32_t *eval_score_order(const struct eval_data *d)
-{
-	return score_order(d);
+	free(perm);
 }
 
 static double ratio0(double num, double den)
@@ -216,12 +249,12 @@ static void emit(const struct eval_opts *o, const struct eval_data *d, const str
 	eval_set(obj, "mcc", cov_pp * cov_tt == 0 ? 0.0 : cov_tp / sqrt(cov_tt * cov_pp));
 	if (d->s) {
 		if (a->npos && a->nneg && P > 0 && N > 0) {
-			eval_set(obj, "roc_auc", a->area);
+			eval_set(obj, "roc_auc", a->area / (2 * P * N));
 		} else {
 			snprintf(note, sizeof(note), "%s%sroc_auc", path, *path ? "." : "");
 			eval_note(r, note, "not defined: the labels hold one class only");
 		}
-		eval_set(obj, "average_precision", a->ap);
+		eval_set(obj, "average_precision", P > 0 ? a->ap / P : 0.0);
 		eval_set(obj, "log_loss", a->ll / W);
 		eval_set(obj, "brier", a->br / W);
 		for (i = 0; i < ECE_BINS; i++)
@@ -291,6 +324,109 @@ static void fairness(const struct eval_group *g, const struct acc *a, json_t *ou
 		json_object_set_new(worst, rates[j], w);
 	}
 	json_object_set_new(out, "worst", worst);
+}
+
+/* ---- bootstrap replicates -------------------------------------------- */
+
+struct bin_prep {
+	const struct eval_data *d;
+	uint32_t *perm;         /* rows by descending score */
+	uint8_t *ys;            /* label in that order */
+	double *ws, *ss;        /* weight and score in that order */
+	double *ll;             /* each row's log loss */
+	uint8_t *bin;           /* each row's calibration bin */
+};
+
+struct bin_prep *eval_binary_prepare(const struct eval_data *d)
+{
+	struct bin_prep *p = xcalloc(1, sizeof(*p));
+	size_t i, n = d->n ? d->n : 1;
+
+	p->d = d;
+	if (!d->s)
+		return p;
+	p->perm = score_order(d);
+	p->ys = xmalloc(n);
+	p->ws = xmalloc(n * sizeof(double));
+	p->ss = xmalloc(n * sizeof(double));
+	p->ll = xmalloc(n * sizeof(double));
+	p->bin = xmalloc(n);
+	for (i = 0; i < d->n; i++) {
+		uint32_t r = p->perm[i];
+
+		p->ys[i] = d->yb[r];
+		p->ws[i] = eval_w(d, r);
+		p->ss[i] = d->s[r];
+		p->ll[i] = row_log_loss(d->s[i], d->yb[i]);
+		p->bin[i] = (uint8_t)ece_bin(d->s[i]);
+	}
+	return p;
+}
+
+void eval_binary_prep_free(struct bin_prep *p)
+{
+	if (!p)
+		return;
+	free(p->perm);
+	free(p->ys);
+	free(p->ws);
+	free(p->ss);
+	free(p->ll);
+	free(p->bin);
+	free(p);
+}
+
+/* The top-level metrics with row i drawn m[i] times: add_row and the curve
+ * pass of accumulate, on precomputed per-row terms. */
+void eval_binary_replicate(const struct eval_opts *o, const struct bin_prep *p,
+			   const uint32_t *m, json_t *obj, struct eval_result *r)
+{
+	const struct eval_data *d = p->d;
+	struct acc a;
+	size_t i;
+
+	/* branch-free: labels are unpredictable, and a weight of 0 adds 0 */
+	memset(&a, 0, sizeof(a));
+	for (i = 0; i < d->n; i++) {
+		double w = m[i] * eval_w(d, i), y = d->yb[i], pr = d->pb[i];
+		double wy = w * y, wn = w - wy;
+
+		a.tp += wy * pr;
+		a.fn += wy - wy * pr;
+		a.fp += wn * pr;
+		a.tn += wn - wn * pr;
+		a.npos += m[i] && d->yb[i];
+		a.nneg += m[i] && !d->yb[i];
+		if (d->s) {
+			double s = d->s[i];
+			int b = p->bin[i];
+
+			a.ll += w * p->ll[i];
+			a.br += w * (y - s) * (y - s);
+			a.bw[b] += w;
+			a.by[b] += wy;
+			a.bp[b] += w * s;
+		}
+	}
+	if (d->s) {
+		for (i = 0; i < d->n;) {
+			double s = p->ss[i], dfp, dtp;
+
+			for (; i < d->n && p->ss[i] == s; i++) {
+				double w = m[p->perm[i]] * p->ws[i], wy = w * p->ys[i];
+
+				a.ctp += wy;
+				a.cfp += w - wy;
+			}
+			dfp = a.cfp - a.pfp;
+			dtp = a.ctp - a.ptp;
+			a.area += dfp * (a.ctp + a.ptp);
+			a.ap += dtp * (a.ctp / fmax(a.ctp + a.cfp, DBL_MIN));
+			a.ptp = a.ctp;
+			a.pfp = a.cfp;
+		}
+	}
+	emit(o, d, &a, obj, "", r);
 }
 
 void eval_binary(const struct eval_opts *o, const struct eval_data *d, json_t *obj,

@@ -4,8 +4,8 @@
  *
  * A bootstrap replicate draws n rows with replacement; drawing row i m times
  * is the same, for every metric here, as giving it weight m·w_i, so a
- * replicate is the data set with multiplied weights and the same score order
- * (computed once). Replicate b draws from its own generator, seeded from
+ * replicate is the data set with multiplied weights; binary replicates reuse
+ * the score order and per-row terms computed once (eval_binary_prepare). Replicate b draws from its own generator, seeded from
  * (seed, b), so the result does not depend on which thread ran it: the same
  * seed gives the same bytes. Two threads share the replicates. With a baseline
  * each replicate weighs both models' rows alike: a paired bootstrap of every
@@ -34,6 +34,7 @@ struct boot {
 	const struct eval_opts *o;
 	const struct eval_data *d, *base;
 	const char *const *classes;
+	const struct bin_prep *prep, *bprep; /* binary: precomputed terms */
 	const char **keys;
 	size_t nkeys, B;
 	double *vals, *dvals;        /* B x nkeys, NAN where undefined */
@@ -51,18 +52,29 @@ static void values_of(const json_t *obj, const char **keys, size_t n, double *ou
 	}
 }
 
-/* The metrics of `d` weighted by w (no groups). */
-static json_t *metrics_with(const struct boot *bt, const struct eval_data *d, double *w)
+/* The metrics of `d` with row i drawn m[i] times (w: scratch for the
+ * multiplied weights), no groups. m NULL: d as it is. */
+static json_t *metrics_with(const struct boot *bt, const struct eval_data *d,
+			    const struct bin_prep *prep, const uint32_t *m, double *w)
 {
 	struct eval_data view = *d;
 	struct eval_result scratch;
 	json_t *obj = json_object();
+	size_t i;
 
 	memset(&scratch, 0, sizeof(scratch));
 	strbuf_init(&scratch.notes);
-	view.w = w;
 	view.ng = 0;
-	eval_task(bt->o, &view, bt->classes, obj, &scratch);
+	if (m && prep) {
+		eval_binary_replicate(bt->o, prep, m, obj, &scratch);
+	} else {
+		if (m) {
+			for (i = 0; i < d->n; i++)
+				w[i] = m[i] * eval_w(d, i);
+			view.w = w;
+		}
+		eval_task(bt->o, &view, bt->classes, obj, &scratch);
+	}
 	strbuf_release(&scratch.notes);
 	return obj;
 }
@@ -75,6 +87,7 @@ static void *worker(void *arg)
 	double *w = xmalloc(d->n * sizeof(*w)), *bv = xmalloc(bt->nkeys * sizeof(double));
 	size_t b, i, j;
 
+	(void)i;
 	for (b = bt->tid; b < bt->B; b += BOOT_THREADS) {
 		uint64_t state = bt->o->seed ^ (0xD1B54A32D192ED03u * (b + 1));
 		double *out = bt->vals + b * bt->nkeys;
@@ -83,14 +96,12 @@ static void *worker(void *arg)
 		memset(m, 0, d->n * sizeof(*m));
 		for (i = 0; i < d->n; i++)
 			m[(size_t)((double)(splitmix64(&state) >> 11) * 0x1.0p-53 * (double)d->n)]++;
-		for (i = 0; i < d->n; i++)
-			w[i] = m[i] * eval_w(d, i);
-		obj = metrics_with(bt, d, w);
+		obj = metrics_with(bt, d, bt->prep, m, w);
 		values_of(obj, bt->keys, bt->nkeys, out);
 		json_decref(obj);
 		if (!bt->base)
 			continue;
-		obj = metrics_with(bt, bt->base, w);
+		obj = metrics_with(bt, bt->base, bt->bprep, m, w);
 		values_of(obj, bt->keys, bt->nkeys, bv);
 		json_decref(obj);
 		for (j = 0; j < bt->nkeys; j++)
@@ -201,8 +212,7 @@ void eval_compare(const struct eval_opts *o, const struct eval_data *d,
 {
 	struct boot bt[BOOT_THREADS];
 	pthread_t th[BOOT_THREADS];
-	struct eval_data dv = *d, bv;
-	uint32_t *order = NULL, *border = NULL;
+	struct bin_prep *prep = NULL, *bprep = NULL;
 	const char **keys = NULL;
 	const char *key;
 	json_t *v, *bm = NULL;
@@ -219,8 +229,7 @@ void eval_compare(const struct eval_opts *o, const struct eval_data *d,
 	if (base) {
 		json_t *delta = json_object();
 
-		bv = *base;
-		bm = metrics_with(&(struct boot){.o = o, .classes = classes}, base, base->w);
+		bm = metrics_with(&(struct boot){.o = o, .classes = classes}, base, NULL, NULL, NULL);
 		for (j = 0; j < nkeys; j++) {
 			const json_t *b = json_object_get(bm, keys[j]);
 
@@ -238,14 +247,13 @@ void eval_compare(const struct eval_opts *o, const struct eval_data *d,
 		double *dvals = base ? xmalloc(B * nkeys * sizeof(double) + 1) : NULL;
 		json_t *ci = json_object();
 
-		if (o->task == EVAL_BINARY && d->s) {
-			dv.order = order = eval_score_order(d);
-			if (base) {
-				bv.order = border = eval_score_order(base);
-			}
+		if (o->task == EVAL_BINARY) {
+			prep = eval_binary_prepare(d);
+			if (base)
+				bprep = eval_binary_prepare(base);
 		}
 		for (t = 0; t < BOOT_THREADS; t++) {
-			bt[t] = (struct boot){o, &dv, base ? &bv : NULL, classes, keys, nkeys, B,
+			bt[t] = (struct boot){o, d, base, classes, prep, bprep, keys, nkeys, B,
 					      vals, dvals, t};
 			if (pthread_create(&th[t], NULL, worker, &bt[t]) == 0)
 				started |= 1u << t;
@@ -267,7 +275,7 @@ void eval_compare(const struct eval_opts *o, const struct eval_data *d,
 		free(dvals);
 	}
 	json_decref(bm);
-	free(order);
-	free(border);
+	eval_binary_prep_free(prep);
+	eval_binary_prep_free(bprep);
 	free(keys);
 }

@@ -36,7 +36,6 @@ struct eval_data {
 	double *S;              /* multiclass scores, n x k */
 	size_t k;               /* classes */
 	double *w;              /* NULL: every weight 1 */
-	const uint32_t *order;  /* binary: rows by descending score, or NULL (borrowed) */
 	struct eval_group g[EVAL_MAX_GROUP_COLS];
 	size_t ng;
 };
@@ -57,8 +56,15 @@ void eval_note(struct eval_result *r, const char *path, const char *why);
  * group columns). Notes go to r. */
 void eval_binary(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
 		 struct eval_result *r);
-/* Binary: the rows in descending score order (caller frees). */
-uint32_t *eval_score_order(const struct eval_data *d);
+
+/* Binary bootstrap replicates on precomputed per-row terms (eval_binary.c):
+ * the metrics of d with row i drawn m[i] times, as eval_binary computes them
+ * with weights m[i]·w[i] and no groups. */
+struct bin_prep;
+struct bin_prep *eval_binary_prepare(const struct eval_data *d);
+void eval_binary_replicate(const struct eval_opts *o, const struct bin_prep *p,
+			   const uint32_t *m, json_t *obj, struct eval_result *r);
+void eval_binary_prep_free(struct bin_prep *p);
 
 /* Bootstrap intervals (ci.*) of every top-level scalar of r->metrics, and with
  * a baseline the deltas (delta.*), their paired intervals (delta_ci.*) and
