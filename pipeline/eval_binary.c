@@ -34,8 +34,13 @@ struct acc {
  * sklearn.calibration.calibration_curve bins them (searchsorted, side left). */
 static int ece_bin(double p)
 {
-	int b = 0;
+	int b = (int)(p * ECE_BINS);
 
+	/* p * 10 is within an ulp of the bin: settle on the edges themselves */
+	if (b > ECE_BINS - 1)
+		b = ECE_BINS - 1;
+	while (b > 0 && b * 0.1 >= p)
+		b--;
 	while (b < ECE_BINS - 1 && (b + 1) * 0.1 < p)
 		b++;
 	return b;
@@ -53,19 +58,23 @@ static double row_log_loss(double s, int y)
 
 static void add_row(struct acc *a, int y, int p, double s, double w, int has_s)
 {
-	if (y)
-		p ? (a->tp += w) : (a->fn += w);
-	else
-		p ? (a->fp += w) : (a->tn += w);
+	double wy = w * y, wn = w - wy;
+
+	/* branch-free: labels and predictions are unpredictable */
+	a->tp += wy * p;
+	a->fn += wy - wy * p;
+	a->fp += wn * p;
+	a->tn += wn - wn * p;
 	a->rows++;
-	y ? a->npos++ : a->nneg++;
+	a->npos += y;
+	a->nneg += !y;
 	if (has_s) {
 		int b = ece_bin(s);
 
 		a->ll += w * row_log_loss(s, y);
 		a->br += w * (y - s) * (y - s);
 		a->bw[b] += w;
-		a->by[b] += w * y;
+		a->by[b] += wy;
 		a->bp[b] += w * s;
 	}
 }
@@ -99,18 +108,22 @@ static int keyed_desc(const void *x, const void *y)
 	return a < b ? 1 : a > b ? -1 : 0;
 }
 
-#define BUCKETS 65536u
-
 /* Row indices in descending score order (ties in any order: a step takes
  * them together). Scores are in [0, 1]: a counting sort by
- * floor(s * 65536) (monotone in s), then each bucket sorted on its
- * gathered (score, row) pairs, which stay in cache. */
+ * floor(s * (BUCKETS - 1)) (monotone in s; BUCKETS about n / 8, from 2^16
+ * to 2^20), then each bucket sorted on its gathered (score, row) pairs, which
+ * stay in cache: by insertion when small. */
 static uint32_t *score_order(const struct eval_data *d)
 {
 	uint32_t *perm = xmalloc((d->n ? d->n : 1) * sizeof(*perm));
-	size_t *start = xcalloc(BUCKETS + 1, sizeof(*start));
+	size_t BUCKETS = 65536;
+	size_t *start;
 	struct keyed *tmp = NULL;
 	size_t i, b, tmp_cap = 0;
+
+	while (BUCKETS < (1u << 20) && BUCKETS * 8 < d->n)
+		BUCKETS *= 2;
+	start = xcalloc(BUCKETS + 1, sizeof(*start));
 
 	for (i = 0; i < d->n; i++)
 		start[(BUCKETS - 1) - (size_t)(d->s[i] * (BUCKETS - 1))]++;
@@ -138,7 +151,18 @@ static uint32_t *score_order(const struct eval_data *d)
 			tmp[j].i = perm[lo + j];
 			tmp[j].s = d->s[tmp[j].i];
 		}
-		qsort(tmp, n, sizeof(*tmp), keyed_desc);
+		if (n > 32) {
+			qsort(tmp, n, sizeof(*tmp), keyed_desc);
+		} else {
+			for (j = 1; j < n; j++) {
+				struct keyed k = tmp[j];
+				size_t q = j;
+
+				for (; q > 0 && tmp[q - 1].s < k.s; q--)
+					tmp[q] = tmp[q - 1];
+				tmp[q] = k;
+			}
+		}
 		for (j = 0; j < n; j++)
 			perm[lo + j] = tmp[j].i;
 	}
