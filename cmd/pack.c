@@ -18,7 +18,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"output", 'o', "OUT", 'o',
+	 "an OCI image layout directory, or an oci-archive when\n"
+	 "OUT ends in .tar (also oci:DIR, oci-archive:FILE);\n"
+	 "created when missing, its other tags are kept"},
+	{"tag", 't', "TAG", 't',
+	 "the tag to set or move"},
+	{"experiment", 0, "FILE", 'E',
+	 "experiment record: metadata annotations (model name,\n"
+	 "version, code revision, experiment id, objective,\n"
+	 "candidate metrics) and <prefix>/.xpship/experiment.yaml"},
+	{"decision", 0, "FILE", 'D',
+	 "gate decision record: the verdict annotation and\n"
+	 "<prefix>/.xpship/decision.json"},
+	{"base", 0, "BUNDLE", 'B',
+	 "append the model layers to this image (oci:DIR[:TAG],\n"
+	 "oci-archive:FILE[:TAG] or a path), keeping its layers\n"
+	 "and config (Env, Cmd, Entrypoint, WorkingDir)"},
+	{"format", 0, "FORMAT", 'F',
+	 "image (default) or modelpack (CNCF ModelPack)"},
+	{"compression", 0, "C", 'C',
+	 "none (default; weights do not compress), gzip or zstd"},
+	{"prefix", 0, "DIR", 'P',
+	 "where the inputs land (default /models)"},
+	{"label", 0, "K=V", 'L',
+	 "an extra annotation and config label (repeatable)"},
+	{"platform", 0, "P", 'A',
+	 "OS/ARCH[/VARIANT] of the image (default: the base's,\n"
+	 "else linux/amd64)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "pack",
+	.synopsis =
 	"usage: xpship pack -o OUT -t TAG [options] PATH...\n"
 	"\n"
 	"Pack model files into a deterministic OCI bundle: a FROM-scratch image of the\n"
@@ -31,49 +65,15 @@ static const char usage[] =
 	"SOURCE_DATE_EPOCH, uid/gid 0, modes 0644/0755). Symbolic links are stored as\n"
 	"links and must stay inside their input; special files are refused. File names\n"
 	"are kept byte for byte as UTF-8 in any locale; a name that is not valid UTF-8\n"
-	"is refused (exit 3). A file that changes while it is packed fails (exit 4).\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output OUT       an OCI image layout directory, or an oci-archive when\n"
-	"                         OUT ends in .tar (also oci:DIR, oci-archive:FILE);\n"
-	"                         created when missing, its other tags are kept\n"
-	"  -t, --tag TAG          the tag to set or move\n"
-	"  --experiment FILE      experiment record: metadata annotations (model name,\n"
-	"                         version, code revision, experiment id, objective,\n"
-	"                         candidate metrics) and <prefix>/.xpship/experiment.yaml\n"
-	"  --decision FILE        gate decision record: the verdict annotation and\n"
-	"                         <prefix>/.xpship/decision.json\n"
-	"  --base BUNDLE          append the model layers to this image (oci:DIR[:TAG],\n"
-	"                         oci-archive:FILE[:TAG] or a path), keeping its layers\n"
-	"                         and config (Env, Cmd, Entrypoint, WorkingDir)\n"
-	"  --format FORMAT        image (default) or modelpack (CNCF ModelPack)\n"
-	"  --compression C        none (default; weights do not compress), gzip or zstd\n"
-	"  --prefix DIR           where the inputs land (default /models)\n"
-	"  --label K=V            an extra annotation and config label (repeatable)\n"
-	"  --platform P           OS/ARCH[/VARIANT] of the image (default: the base's,\n"
-	"                         else linux/amd64)\n"
-	"\n"
-	"Registry options, for a --base in a registry (HOST[:PORT]/REPO[:TAG]):\n"
-	REGOPT_TLS_HELP
-	"\n"
+	"is refused (exit 3). A file that changes while it is packed fails (exit 4).\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options, for a --base in a registry (HOST[:PORT]/REPO[:TAG]):",
+	.notes =
 	"Environment: SOURCE_DATE_EPOCH sets the entries' mtime and the created time.\n"
 	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
 	"Exit codes: 0 packed, 1 the base has no such tag, 2 usage, 3 malformed record\n"
-	"or base, 4 local system error, 5 registry error (a --base in a registry).\n";
-
-static const struct option longopts[] = {
-	{"output", required_argument, NULL, 'o'},
-	{"tag", required_argument, NULL, 't'},
-	{"experiment", required_argument, NULL, 'E'},
-	{"decision", required_argument, NULL, 'D'},
-	{"base", required_argument, NULL, 'B'},
-	{"format", required_argument, NULL, 'F'},
-	{"compression", required_argument, NULL, 'C'},
-	{"prefix", required_argument, NULL, 'P'},
-	{"label", required_argument, NULL, 'L'},
-	{"platform", required_argument, NULL, 'A'},
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"or base, 4 local system error, 5 registry error (a --base in a registry).\n",
 };
 
 struct args {
@@ -104,7 +104,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	static const char *const comps[] = {"none", "gzip", "zstd", NULL};
 	int c, v;
 
-	while ((c = cmd_getopt(argc, argv, "o:t:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &a->base_opts)) != -1) {
 		switch (c) {
 		case 'o': a->out = optarg; break;
 		case 't': a->tag = optarg; break;
@@ -136,8 +136,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		}
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
-			if (regopt_parse("pack", c, optarg, &a->base_opts) <= 0)
-				return XP_EXIT_USAGE;
+			return XP_EXIT_USAGE;
 		}
 	}
 	if (!a->out)
