@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct cmd_opt options[] = {
 	{"format", 0, "F", 'f',
@@ -82,6 +83,34 @@ static void summary(struct strbuf *sb, const char *file, const struct findings *
 	strbuf_addc(sb, '\n');
 }
 
+/* The directory SARIF locations are relative to: $GITHUB_WORKSPACE (what code
+ * scanning resolves against), else the git top level above the working
+ * directory, else NULL (caller frees). */
+static char *source_root(void)
+{
+	const char *ws = getenv("GITHUB_WORKSPACE");
+	char *dir, *slash;
+	struct stat st;
+
+	if (ws && *ws)
+		return findings_abs_path(ws);
+	dir = findings_abs_path(".");
+	for (;;) {
+		char *git = xasprintf("%s/.git", strcmp(dir, "/") ? dir : "");
+		int found = lstat(git, &st) == 0;
+
+		free(git);
+		if (found)
+			return dir;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir) {
+			free(dir);
+			return NULL;
+		}
+		*slash = '\0';
+	}
+}
+
 static void print_report(enum format fmt, const char *file, const struct validate_report *r,
 			 enum xp_err status)
 {
@@ -95,12 +124,16 @@ static void print_report(enum format fmt, const char *file, const struct validat
 		fputs(text, stdout);
 		free(text);
 		return;
-	case F_SARIF:
+	case F_SARIF: {
+		char *root = source_root();
+
 		text = findings_to_sarif(&r->findings, validate_rules, validate_n_rules, "xpship",
-					 XP_VERSION, NULL);
+					 XP_VERSION, NULL, root);
+		free(root);
 		fputs(text, stdout);
 		free(text);
 		return;
+	}
 	case F_GITHUB:
 		for (i = 0; i < r->findings.n; i++) {
 			const struct finding *it = &r->findings.items[i];

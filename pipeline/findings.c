@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -184,6 +185,57 @@ static int uri_plain(unsigned char c)
 	       strchr("-._~!$&'()*+,;=@/", c) != NULL;
 }
 
+char *findings_abs_path(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char cwd[4096];
+	const char *p = path;
+
+	if (*p != '/' && getcwd(cwd, sizeof(cwd)))
+		strbuf_adds(&sb, cwd);
+	while (*p) {
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(sb.buf, '/');
+
+			if (slash) {
+				sb.len = (size_t)(slash - sb.buf);
+				sb.buf[sb.len] = '\0';
+			}
+		} else {
+			strbuf_addc(&sb, '/');
+			strbuf_add(&sb, p, n);
+		}
+		p += n;
+	}
+	if (!sb.len)
+		strbuf_addc(&sb, '/');
+	return strbuf_detach(&sb, NULL);
+}
+
+/* `path` relative to the directory `root` (absolute, normalised), or NULL when
+ * it is not under it (borrowed from path). */
+static const char *under_root(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n == 1 && root[0] == '/')
+		return path + 1;
+	if (strncmp(path, root, n) != 0 || path[n] != '/')
+		return NULL;
+	return path + n + 1;
+}
+
 /* A file name as a URI reference: relative paths stay relative ("./" dropped),
  * absolute ones become file:// URIs; other bytes are percent-encoded. */
 static char *path_to_uri(const char *path)
@@ -256,14 +308,19 @@ static json_t *sarif_rules(const struct finding_rule *rules, size_t n)
 	return list;
 }
 
-static json_t *sarif_location(const struct finding *it)
+static json_t *sarif_location(const struct finding *it, const char *srcroot)
 {
 	json_t *loc = json_object(), *phys = json_object(), *art = json_object();
 	json_t *region = json_object(), *locs = json_array();
-	char *uri = path_to_uri(it->file);
+	char *abs = srcroot ? findings_abs_path(it->file) : NULL;
+	const char *rel = abs ? under_root(abs, srcroot) : NULL;
+	char *uri = path_to_uri(rel ? rel : abs ? abs : it->file);
 
 	json_object_set_new(art, "uri", jstr(uri));
+	if (rel)
+		json_object_set_new(art, "uriBaseId", json_string("%SRCROOT%"));
 	free(uri);
+	free(abs);
 	json_object_set_new(phys, "artifactLocation", art);
 	/* code scanning needs a line: a finding about a whole file points at 1:1 */
 	json_object_set_new(region, "startLine", json_integer(it->line ? it->line : 1));
@@ -276,7 +333,7 @@ static json_t *sarif_location(const struct finding *it)
 
 char *findings_to_sarif(const struct findings *f, const struct finding_rule *rules,
 			size_t n_rules, const char *tool, const char *version,
-			const char *info_uri)
+			const char *info_uri, const char *srcroot)
 {
 	json_t *root = json_object(), *runs = json_array(), *run = json_object();
 	json_t *driver = json_object(), *toolo = json_object(), *results = json_array();
@@ -304,10 +361,25 @@ char *findings_to_sarif(const struct findings *f, const struct finding_rule *rul
 		json_object_set_new(res, "level", json_string(sarif_level(it->sev)));
 		json_object_set_new(msg, "text", jstr(it->msg));
 		json_object_set_new(res, "message", msg);
-		json_object_set_new(res, "locations", sarif_location(it));
+		json_object_set_new(res, "locations", sarif_location(it, srcroot));
 		json_array_append_new(results, res);
 	}
 	json_object_set_new(run, "results", results);
+	if (srcroot) {
+		json_t *bases = json_object(), *base = json_object();
+		char *uri = path_to_uri(srcroot);
+		struct strbuf dir = STRBUF_INIT;
+
+		/* a base URI names a directory: it ends in '/' */
+		strbuf_adds(&dir, uri);
+		if (!dir.len || dir.buf[dir.len - 1] != '/')
+			strbuf_addc(&dir, '/');
+		json_object_set_new(base, "uri", jstr(dir.buf));
+		strbuf_release(&dir);
+		free(uri);
+		json_object_set_new(bases, "%SRCROOT%", base);
+		json_object_set_new(run, "originalUriBaseIds", bases);
+	}
 	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
 	json_array_append_new(runs, run);
 	json_object_set_new(root, "runs", runs);

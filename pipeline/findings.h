@@ -67,10 +67,17 @@ char *findings_to_json(const struct findings *f, const char *file, const char *d
 
 /* A SARIF 2.1.0 log with one run of tool `tool` (version, information URI) whose
  * driver lists every rule of `rules`; each result refers to its rule by id and
- * index. File names become relative URI references (absolute paths "file://").
- * Caller frees. */
+ * index. `srcroot`: the absolute directory code scanning resolves against (the
+ * repository's top level), or NULL. A file under it becomes a URI relative to
+ * it with uriBaseId %SRCROOT% (declared in originalUriBaseIds), whatever the
+ * working directory; other files file:// URIs of their absolute path. Without
+ * srcroot, relative names stay relative references. Caller frees. */
 char *findings_to_sarif(const struct findings *f, const struct finding_rule *rules,
 			size_t n_rules, const char *tool, const char *version,
-			const char *info_uri);
+			const char *info_uri, const char *srcroot);
+
+/* The absolute, lexically normalised form of `path` ("." and ".." components
+ * resolved against the working directory, links not followed); caller frees. */
+char *findings_abs_path(const char *path);
 
 #endif

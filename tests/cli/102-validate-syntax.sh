@@ -89,4 +89,21 @@ expect_rc 1
 expect_err <<'END'
 empty.yaml:1:1: error: an experiment record must be a mapping, found nothing
 END
+
+# SARIF from a subdirectory: locations relative to the repository's top level
+# (uriBaseId %SRCROOT%, declared in originalUriBaseIds), never "../x.yaml";
+# GITHUB_WORKSPACE, when set, is that top level
+mkdir -p repo/.git repo/sub
+printf 'a: [\n' >repo/bad.yaml
+sarif_loc() {
+	python3 -c 'import json,sys
+r = json.load(sys.stdin)["runs"][0]
+a = r["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+print(a["uri"], a.get("uriBaseId"), r.get("originalUriBaseIds", {}).get("%SRCROOT%", {}).get("uri"))'
+}
+top=$(cd repo && pwd -P)
+(cd repo/sub && "$XPSHIP_BIN" validate --format sarif ../bad.yaml) >s1.json
+expect_eq "bad.yaml %SRCROOT% file://$top/" "$(sarif_loc <s1.json)" "sarif location from a subdirectory"
+(cd repo/sub && GITHUB_WORKSPACE="$top/.." "$XPSHIP_BIN" validate --format sarif ../bad.yaml) >s2.json
+expect_eq "repo/bad.yaml %SRCROOT% file://$(cd "$top/.." && pwd -P)/" "$(sarif_loc <s2.json)" "sarif location under GITHUB_WORKSPACE"
 exit 0

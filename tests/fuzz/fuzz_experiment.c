@@ -58,7 +58,7 @@ static void check_report(const struct validate_report *r, const char *name, int 
 	if (slow) {
 		must_be_json(findings_to_json(&r->findings, name, r->digest, r->status == 0));
 		must_be_json(findings_to_sarif(&r->findings, validate_rules, validate_n_rules,
-					       "xpship", "0", NULL));
+					       "xpship", "0", NULL, "/"));
 	}
 }
 

@@ -93,7 +93,7 @@ static void sarif_log(void **state)
 	findings_add(&f, FINDING_ERROR, "first-rule", "./dir/a b#1.yaml", 2, 5, "bad");
 	findings_add(&f, FINDING_WARNING, "second-rule", "/abs/x:y.yaml", 0, 0, "whole file");
 	findings_add(&f, FINDING_NOTE, "unlisted", "\xff\xfe.yaml", 1, 1, "bytes \xc3(");
-	text = findings_to_sarif(&f, rules, 2, "xpship", "9.9", "https://example.org/");
+	text = findings_to_sarif(&f, rules, 2, "xpship", "9.9", "https://example.org/", NULL);
 	log = json_loads(text, 0, &jerr);
 	if (!log)
 		fail_msg("%s: %s", jerr.text, text);
