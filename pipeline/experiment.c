@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -542,8 +543,59 @@ static void add_key_str(struct strbuf *sb, int *first, const char *key, const ch
 		strbuf_adds(sb, "null");
 }
 
-/* One ResourceDescriptor; digest_key "sha256" takes the hex of a "sha256:" digest. */
-static void add_dep(struct strbuf *sb, int *first, const char *uri, const char *digest_key,
+/* 1 when s starts with an RFC 3986 scheme ("ALPHA *( ALPHA / DIGIT / + / - / . ) :")
+ * of two or more characters (a one-letter "C:" is a drive, not a scheme). */
+static int has_scheme(const char *s)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)s[0]))
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '+' || s[n] == '-' || s[n] == '.')
+		n++;
+	return n >= 2 && s[n] == ':';
+}
+
+/* An in-toto ResourceURI (RFC 3986) for what a record names: a URI as it is, a
+ * path as a "file:" URI (relative paths stay relative, every byte outside the
+ * unreserved and path characters percent-encoded). Caller frees. */
+static char *resource_uri(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (has_scheme(s))
+		return xstrdup(s);
+	strbuf_adds(&sb, "file:");
+	for (; *p; p++) {
+		if (isalnum(*p) || strchr("-._~!$&'()*+,;=@/", *p))
+			strbuf_addc(&sb, (char)*p);
+		else
+			strbuf_addf(&sb, "%%%02X", *p);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The git repository as a git+ URI pinned to `commit`: "https://h/r" →
+ * "git+https://h/r@C"; scp-like "git@h:r" → "git+ssh://git@h/r@C"; a bare
+ * "h/r" → "git+https://h/r@C". Caller frees. */
+static char *git_uri(const char *repo, const char *commit)
+{
+	const char *colon = strchr(repo, ':'), *slash = strchr(repo, '/');
+
+	if (strncmp(repo, "git+", 4) == 0)
+		return xasprintf("%s@%s", repo, commit);
+	if (has_scheme(repo) && strstr(repo, "://"))
+		return xasprintf("git+%s@%s", repo, commit);
+	if (colon && (!slash || colon < slash))
+		return xasprintf("git+ssh://%.*s/%s@%s", (int)(colon - repo), repo, colon + 1,
+				 commit);
+	return xasprintf("git+https://%s@%s", repo, commit);
+}
+
+/* One ResourceDescriptor (uri: taken and freed); digest_key "sha256" takes the
+ * hex of a "sha256:" digest. */
+static void add_dep(struct strbuf *sb, int *first, char *uri, const char *digest_key,
 		    const char *digest, const char *name)
 {
 	int f = 1;
@@ -565,8 +617,11 @@ static void add_dep(struct strbuf *sb, int *first, const char *uri, const char *
 	}
 	add_key_str(sb, &f, "name", name);
 	strbuf_addc(sb, '}');
+	free(uri);
 }
 
+/* The environment: "lockfile:PATH[@DIGEST]" a file, else a container image
+ * reference, written as a docker:// URI (the transport skopeo names). */
 static void add_environment(struct strbuf *sb, int *first, const char *env)
 {
 	const char *at;
@@ -576,16 +631,17 @@ static void add_environment(struct strbuf *sb, int *first, const char *env)
 
 		at = strrchr(env, '@');
 		if (!at || at < env + 9) {
-			add_dep(sb, first, env + 9, "sha256", NULL, "environment");
+			add_dep(sb, first, resource_uri(env + 9), "sha256", NULL, "environment");
 			return;
 		}
 		path = xstrndup(env + 9, (size_t)(at - env - 9));
-		add_dep(sb, first, path, "sha256", at + 1, "environment");
+		add_dep(sb, first, resource_uri(path), "sha256", at + 1, "environment");
 		free(path);
 		return;
 	}
 	at = strstr(env, "@sha256:");
-	add_dep(sb, first, env, "sha256", at ? at + 1 : NULL, "environment");
+	add_dep(sb, first, strstr(env, "://") ? xstrdup(env) : xasprintf("docker://%s", env),
+		"sha256", at ? at + 1 : NULL, "environment");
 }
 
 int experiment_provenance_json(const struct experiment_summary *s, char **out,
@@ -631,13 +687,11 @@ int experiment_provenance_json(const struct experiment_summary *s, char **out,
 	}
 	strbuf_adds(&sb, "},\"resolvedDependencies\":[");
 	for (i = 0; i < s->n_data; i++)
-		add_dep(&sb, &first, s->data[i].uri, "sha256", s->data[i].digest,
+		add_dep(&sb, &first, resource_uri(s->data[i].uri), "sha256", s->data[i].digest,
 			s->data[i].name);
 	if (s->code_repository && s->code_commit) {
-		char *uri = xasprintf("git+%s@%s", s->code_repository, s->code_commit);
-
-		add_dep(&sb, &first, uri, "gitCommit", s->code_commit, "code");
-		free(uri);
+		add_dep(&sb, &first, git_uri(s->code_repository, s->code_commit), "gitCommit",
+			s->code_commit, "code");
 	}
 	if (s->environment)
 		add_environment(&sb, &first, s->environment);

@@ -265,21 +265,31 @@ static void provenance_parameters(void **state)
 {
 	static const struct prov_case cases[] = {
 		{"registry.example/serving@" DIG, "https://g/x", "abc",
-		 "[{\"uri\":\"data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
+		 "[{\"uri\":\"file:data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
 		 "{\"uri\":\"s3://b/r\",\"name\":\"ref\"},"
 		 "{\"uri\":\"git+https://g/x@abc\",\"digest\":{\"gitCommit\":\"abc\"},\"name\":\"code\"},"
-		 "{\"uri\":\"registry.example/serving@" DIG "\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"environment\"}]"},
+		 "{\"uri\":\"docker://registry.example/serving@" DIG "\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"environment\"}]"},
 		{"lockfile:req.lock@" DIG, NULL, "abc",
-		 "[{\"uri\":\"data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
+		 "[{\"uri\":\"file:data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
 		 "{\"uri\":\"s3://b/r\",\"name\":\"ref\"},"
-		 "{\"uri\":\"req.lock\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"environment\"}]"},
+		 "{\"uri\":\"file:req.lock\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"environment\"}]"},
+		{"serving:latest", "git@github.com:team/churn.git", "abc",
+		 "[{\"uri\":\"file:data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
+		 "{\"uri\":\"s3://b/r\",\"name\":\"ref\"},"
+		 "{\"uri\":\"git+ssh://git@github.com/team/churn.git@abc\",\"digest\":{\"gitCommit\":\"abc\"},\"name\":\"code\"},"
+		 "{\"uri\":\"docker://serving:latest\",\"name\":\"environment\"}]"},
+		{"serving:latest", "github.com/team/churn", "abc",
+		 "[{\"uri\":\"file:data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
+		 "{\"uri\":\"s3://b/r\",\"name\":\"ref\"},"
+		 "{\"uri\":\"git+https://github.com/team/churn@abc\",\"digest\":{\"gitCommit\":\"abc\"},\"name\":\"code\"},"
+		 "{\"uri\":\"docker://serving:latest\",\"name\":\"environment\"}]"},
 		{"serving:latest", NULL, NULL,
-		 "[{\"uri\":\"data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
+		 "[{\"uri\":\"file:data/train.csv\",\"digest\":{\"sha256\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"},\"name\":\"train\"},"
 		 "{\"uri\":\"s3://b/r\",\"name\":\"ref\"},"
-		 "{\"uri\":\"serving:latest\",\"name\":\"environment\"}]"},
+		 "{\"uri\":\"docker://serving:latest\",\"name\":\"environment\"}]"},
 	};
 	struct experiment_dataset data[2] = {
-		{"train", "data/train.csv", DIG},
+		{"train", "data/train.csv", DIG},   /* a path: a file: URI */
 		{"ref", "s3://b/r", NULL},
 	};
 	size_t i;
