@@ -375,6 +375,13 @@ void reg_pump(struct reg_client *c, int wait_ms)
 	CURLMsg *m;
 	int running = 0, left;
 
+	/* wait first, then move: a transfer that a write callback paused during
+	 * the last perform leaves no socket to watch, and waiting after that
+	 * perform would sleep the full wait_ms although the caller has bytes to
+	 * take. curl's own timers (a handle just added or unpaused is due at
+	 * once) end the wait early. */
+	if (wait_ms > 0)
+		curl_multi_poll(c->multi, NULL, 0, wait_ms, NULL);
 	curl_multi_perform(c->multi, &running);
 	while ((m = curl_multi_info_read(c->multi, &left))) {
 		struct reg_xfer *x = NULL;
@@ -387,8 +394,6 @@ void reg_pump(struct reg_client *c, int wait_ms)
 			x->rc = m->data.result;
 		}
 	}
-	if (wait_ms > 0 && running)
-		curl_multi_poll(c->multi, NULL, 0, wait_ms, NULL);
 }
 
 /* Options every transfer shares. */
