@@ -25,6 +25,7 @@
  */
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
+#include "packager/hasher.h"
 #include "packager/oci.h"
 #include "common/error.h"
 
@@ -35,6 +36,7 @@
 
 #define ACCEPT_MANIFESTS OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_MT_MANIFEST ", " DOCKER_MT_LIST
 #define TAGS_PAGE 1000
+#define HASH_THREAD_MIN (1 << 20)   /* blobs this large are hashed on a second thread */
 
 char *reg_path(const struct reg_store *r, const char *kind, const char *ref)
 {
@@ -295,7 +297,14 @@ static int r_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 					 what_of(d), d->digest, store_name(s));
 		goto out;
 	}
-	*out = reader_verify(in, d->digest, d->size, what);
+	if (d->size >= HASH_THREAD_MIN) {
+		struct xp_hash_sink sink;
+
+		hasher_sink(&sink);
+		*out = reader_verify_via(in, d->digest, d->size, what, &sink);
+	} else {
+		*out = reader_verify(in, d->digest, d->size, what);
+	}
 	ret = 0;
 out:
 	reg_resp_release(&rs);
