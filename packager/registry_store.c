@@ -36,6 +36,7 @@
 
 #define ACCEPT_MANIFESTS OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_MT_MANIFEST ", " DOCKER_MT_LIST
 #define TAGS_PAGE 1000
+#define TAGS_MAX (16 << 20)         /* one page of the tag list */
 #define HASH_THREAD_MIN (1 << 20)   /* blobs this large are hashed on a second thread */
 
 char *reg_path(const struct reg_store *r, const char *kind, const char *ref)
@@ -102,7 +103,7 @@ static int get_manifest(struct reg_store *r, const char *ref, struct reg_resp *r
 	rq.max_body = OCI_MANIFEST_MAX;
 	ret = reg_do(r->c, &rq, rs, err);
 	free(path);
-	if (ret == 0 && rs->status == 200 && rs->body.len > OCI_MANIFEST_MAX)
+	if (ret == 0 && rs->status == 200 && rs->too_large)
 		ret = xp_error_set(err, XP_ERR_MALFORMED,
 				   "manifest '%s' in '%s' is larger than %d bytes", ref,
 				   store_name(&r->base), OCI_MANIFEST_MAX);
@@ -295,6 +296,15 @@ static int r_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 		else
 			reg_status_error(r->c, &rs, 0, err, "cannot read %s '%s' from '%s'",
 					 what_of(d), d->digest, store_name(s));
+		goto out;
+	}
+	/* a length that is not the size: refused before a byte is read (a
+	 * lying length would otherwise be read until it stalls) */
+	if (rs.content_length >= 0 && rs.content_length != d->size) {
+		reader_close(in);
+		xp_error_set(err, XP_ERR_INTEGRITY, "%s '%s' in '%s' has size %lld, expected %lld",
+			     what_of(d), d->digest, store_name(s), (long long)rs.content_length,
+			     (long long)d->size);
 		goto out;
 	}
 	if (d->size >= HASH_THREAD_MIN) {
@@ -549,13 +559,18 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 
 		reg_req_init(&rq, "GET", url, r->pull_scope);
 		rq.accept = "application/json";
-		rq.max_body = 16 << 20;
+		rq.max_body = TAGS_MAX;
 		if (reg_do(r->c, &rq, &rs, err))
 			goto out;
 		if (rs.status == 404)  /* no such repository, or one without tags */
 			break;
 		if (rs.status != 200) {
 			reg_status_error(r->c, &rs, 0, err, "cannot list the tags of '%s'", store_name(s));
+			goto out;
+		}
+		if (rs.too_large) {
+			xp_error_set(err, XP_ERR_REMOTE, "the tag list of '%s' is larger than %d bytes",
+				     store_name(s), TAGS_MAX);
 			goto out;
 		}
 		root = json_loadb(rs.body.buf, rs.body.len, 0, &je);
@@ -607,6 +622,15 @@ static int index_descs(const char *buf, size_t len, const char *what, struct oci
 	return 0;
 }
 
+static int referrers_too_large(struct reg_store *r, const struct reg_resp *rs,
+			       const char *digest, struct xp_error *err)
+{
+	if (!rs->too_large)
+		return 0;
+	return xp_error_set(err, XP_ERR_REMOTE, "the referrers list of '%s' in '%s' is larger than %d bytes",
+			    digest, store_name(&r->base), OCI_MANIFEST_MAX);
+}
+
 /* The referrers API's first page in rs (an image index), then the pages its
  * Link: rel="next" headers name; every page must be an image index. */
 static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *digest,
@@ -653,6 +677,8 @@ static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *
 				     url);
 			goto fail;
 		}
+		if (referrers_too_large(r, rs, digest, err))
+			goto fail;
 	}
 	free(url);
 	*out = all;
@@ -681,7 +707,8 @@ static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_des
 		goto out;
 	mt = bare_type(rs.content_type);
 	if (rs.status == 200 && mt && strcmp(mt, OCI_MT_INDEX) == 0) {
-		ret = referrer_pages(r, &rs, d->digest, path, out, n, err);
+		if (!referrers_too_large(r, &rs, d->digest, err))
+			ret = referrer_pages(r, &rs, d->digest, path, out, n, err);
 		goto out;
 	}
 	/* a registry with the API that keeps failing (5xx, 429 after the retries)
