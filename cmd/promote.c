@@ -124,6 +124,7 @@ int cmd_promote(int argc, char **argv)
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+	opts.progress = cmd_progress();
 	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
 	if (ret)
 		return ret;

@@ -81,6 +81,7 @@ int cmd_verify(int argc, char **argv)
 	if (key_read_public(key_spec, &key, &err))
 		return cmd_fail(&err);
 	vo.key = key;
+	sopts.progress = cmd_progress();
 	ret = bundlearg_open("verify", bundle, &sopts, &s, &m);
 	if (ret)
 		goto out;

@@ -69,23 +69,6 @@ static int is_finding(const struct xp_error *err)
 	       err->cls == XP_ERR_REFUSED || err->cls == XP_ERR_MALFORMED;
 }
 
-/* Read content to the end through the store's verifying reader. */
-static int drain(struct store *s, const struct oci_desc *d, struct xp_error *err)
-{
-	struct xp_reader *rd;
-	char *buf;
-	ssize_t n;
-
-	if (store_fetch(s, d, &rd, err))
-		return -1;
-	buf = xmalloc(256 * 1024);
-	while ((n = reader_read(rd, buf, 256 * 1024, err)) > 0)
-		;
-	free(buf);
-	reader_close(rd);
-	return n < 0 ? -1 : 0;
-}
-
 /* A store failure: a failed check named `what`, or -1 to stop. */
 static int finding(struct verify_report *r, const char *name, const char *what,
 		   struct xp_error *err)
@@ -185,7 +168,7 @@ static int load_companion(struct store *s, const struct oci_desc *m, const char 
 		return 0;
 	}
 	r->blobs += 2;
-	if (drain(s, &cm->config.desc, err)) {
+	if (store_drain(s, &cm->config.desc, err)) {
 		what = xasprintf("'%s' config", tag);
 		if (finding(r, name, what, err)) {
 			free(what);
@@ -449,7 +432,7 @@ static int check_later(struct store *s, const struct later *later, size_t walked
 	strbuf_release(&why);
 	for (i = 0; i < later->n; i++) {
 		r->blobs++;
-		if (drain(s, &later->d[i], err)) {
+		if (store_drain(s, &later->d[i], err)) {
 			if (finding(r, "blobs", later->what[i], err))
 				return -1;
 			blobs_failed++;
