@@ -465,6 +465,7 @@ void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);  /* a redirect loop ends */
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);

@@ -37,6 +37,8 @@
 #define ACCEPT_MANIFESTS OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_MT_MANIFEST ", " DOCKER_MT_LIST
 #define TAGS_PAGE 1000
 #define TAGS_MAX (16 << 20)         /* one page of the tag list */
+#define MAX_PAGES 1000              /* pages of a tag or referrers list */
+#define MAX_URL 8192                /* the longest "next page" link followed */
 #define HASH_THREAD_MIN (1 << 20)   /* blobs this large are hashed on a second thread */
 
 char *reg_path(const struct reg_store *r, const char *kind, const char *ref)
@@ -588,7 +590,13 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 			v[count++] = xstrdup(json_string_value(t));
 		}
 		json_decref(root);
-		next = rs.link && ++pages < 10000 ? reg_link_next(rs.link) : NULL;
+		next = rs.link ? reg_link_next(rs.link) : NULL;
+		if (next && (++pages >= MAX_PAGES || strlen(next) > MAX_URL)) {
+			free(next);
+			xp_error_set(err, XP_ERR_REMOTE, "the tag list of '%s' has more than %d pages",
+				     store_name(s), MAX_PAGES);
+			goto out;
+		}
 		free(url);
 		url = next ? reg_url_resolve(rs.url, next) : NULL;
 		free(next);
@@ -652,9 +660,15 @@ static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *
 		}
 		free(page);
 		page = NULL;
-		next = rs->link && ++pages < 10000 ? reg_link_next(rs->link) : NULL;
+		next = rs->link ? reg_link_next(rs->link) : NULL;
 		if (!next)
 			break;
+		if (++pages >= MAX_PAGES || strlen(next) > MAX_URL) {
+			free(next);
+			xp_error_set(err, XP_ERR_REMOTE, "the referrers list of '%s' in '%s' has more than %d pages",
+				     digest, store_name(&r->base), MAX_PAGES);
+			goto fail;
+		}
 		free(url);
 		url = reg_url_resolve(rs->url, next);
 		free(next);
