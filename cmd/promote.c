@@ -63,7 +63,9 @@ static int verify(const char *ref, struct store *s, const struct oci_desc *m,
 		goto out;
 	}
 	for (i = 0; i < rep.n; i++) {
-		if (!rep.v[i].ok)
+		if (rep.v[i].skipped)
+			diag_verbose("%s: skipped (%s)", rep.v[i].name, rep.v[i].detail);
+		else if (!rep.v[i].ok)
 			diag_error("verification failed for '%s': %s: %s", ref, rep.v[i].name,
 				   rep.v[i].detail);
 		else
@@ -122,6 +124,7 @@ int cmd_promote(int argc, char **argv)
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+	opts.progress = cmd_progress();
 	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
 	if (ret)
 		return ret;

@@ -46,7 +46,10 @@ extern const struct cmd_opt regopt_transfer[];
 	"~/.docker/config.json ($DOCKER_CONFIG): auths, credHelpers, credsStore (see\n" \
 	"'xpship login'). Retries: XPSHIP_REGISTRY_RETRIES (default 4),\n" \
 	"XPSHIP_REGISTRY_RETRY_DELAY_MS (first backoff, default 500),\n" \
-	"XPSHIP_REGISTRY_STALL_TIMEOUT (seconds without progress, default 60).\n"
+	"XPSHIP_REGISTRY_STALL_TIMEOUT (seconds without progress, default 60);\n" \
+	"a transfer slower than XPSHIP_REGISTRY_LOW_SPEED_LIMIT bytes/s (default\n" \
+	"1024; 0: no limit) for XPSHIP_REGISTRY_LOW_SPEED_TIME seconds (default 30)\n" \
+	"fails. Answers are capped: a manifest at 4 MiB, a tag list at 16 MiB.\n"
 
 /* Handle option `c` (with optarg) for `cmd`: 1 when it was one of these,
  * 0 when not, -1 after printing a usage error. */

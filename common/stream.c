@@ -101,7 +101,7 @@ struct xp_reader *reader_from_buf(const void *data, size_t len)
 struct verify_reader {
 	struct xp_reader r;
 	struct xp_reader *inner;
-	struct digest *d;
+	struct xp_hash_sink sink;
 	char expected[XP_DIGEST_SIZE];
 	int64_t size;
 	uint64_t seen;
@@ -126,14 +126,14 @@ static ssize_t verify_read(struct xp_reader *r, void *buf, size_t len, struct xp
 			return xp_error_set(err, XP_ERR_INTEGRITY,
 					    "%s: more than the expected %lld bytes", v->what,
 					    (long long)v->size);
-		digest_update(v->d, buf, (size_t)n);
+		v->sink.update(v->sink.ctx, buf, (size_t)n);
 		return n;
 	}
 	v->finished = 1;
 	if (v->size >= 0 && v->seen != (uint64_t)v->size)
 		return xp_error_set(err, XP_ERR_INTEGRITY, "%s: size %llu, expected %lld", v->what,
 				    (unsigned long long)v->seen, (long long)v->size);
-	digest_final(v->d, got);
+	v->sink.final(v->sink.ctx, got);
 	if (strcmp(got, v->expected) != 0)
 		return xp_error_set(err, XP_ERR_INTEGRITY, "%s: digest %s, expected %s", v->what,
 				    got, v->expected);
@@ -145,24 +145,61 @@ static void verify_close(struct xp_reader *r)
 	struct verify_reader *v = (struct verify_reader *)r;
 
 	reader_close(v->inner);
-	digest_free(v->d);
+	v->sink.release(v->sink.ctx);
 	free(v->what);
 	free(v);
+}
+
+static void digest_sink_update(void *ctx, const void *data, size_t len)
+{
+	digest_update(ctx, data, len);
+}
+
+static void digest_sink_final(void *ctx, char out[XP_DIGEST_SIZE])
+{
+	digest_final(ctx, out);
+}
+
+static void digest_sink_release(void *ctx)
+{
+	digest_free(ctx);
+}
+
+struct xp_reader *reader_verify_via(struct xp_reader *inner, const char *expected,
+				    int64_t size, const char *what,
+				    const struct xp_hash_sink *sink)
+{
+	struct verify_reader *v;
+
+	if (inner->verifies && strcmp(inner->verifies, expected) == 0 &&
+	    (size < 0 || inner->verifies_size == size)) {
+		sink->release(sink->ctx);
+		return inner;
+	}
+	v = xcalloc(1, sizeof(*v));
+	v->r.read = verify_read;
+	v->r.close = verify_close;
+	v->inner = inner;
+	v->sink = *sink;
+	snprintf(v->expected, sizeof(v->expected), "%s", expected);
+	v->size = size;
+	v->what = xstrdup(what);
+	v->r.verifies = v->expected;
+	v->r.verifies_size = size;
+	return &v->r;
 }
 
 struct xp_reader *reader_verify(struct xp_reader *inner, const char *expected,
 				int64_t size, const char *what)
 {
-	struct verify_reader *v = xcalloc(1, sizeof(*v));
+	struct xp_hash_sink sink = {digest_sink_update, digest_sink_final,
+				    digest_sink_release, NULL};
 
-	v->r.read = verify_read;
-	v->r.close = verify_close;
-	v->inner = inner;
-	v->d = digest_new();
-	snprintf(v->expected, sizeof(v->expected), "%s", expected);
-	v->size = size;
-	v->what = xstrdup(what);
-	return &v->r;
+	if (inner->verifies && strcmp(inner->verifies, expected) == 0 &&
+	    (size < 0 || inner->verifies_size == size))
+		return inner;
+	sink.ctx = digest_new();
+	return reader_verify_via(inner, expected, size, what, &sink);
 }
 
 int reader_slurp(struct xp_reader *r, size_t max, char **out, size_t *len,

@@ -21,6 +21,10 @@
 struct xp_reader {
 	ssize_t (*read)(struct xp_reader *r, void *buf, size_t len, struct xp_error *err);
 	void (*close)(struct xp_reader *r);
+	/* Set by verifying readers: the digest ("sha256:...") and size (-1: any)
+	 * their final read checks (borrowed from the reader). NULL otherwise. */
+	const char *verifies;
+	int64_t verifies_size;
 };
 
 static inline ssize_t reader_read(struct xp_reader *r, void *buf, size_t len,
@@ -37,9 +41,26 @@ struct xp_reader *reader_from_fd(int fd, const char *name);
 /* Reads a memory buffer, copied. */
 struct xp_reader *reader_from_buf(const void *data, size_t len);
 /* Wraps `inner` (owned) checking `expected` ("sha256:...") and `size` (-1: any).
- * A mismatch fails with XP_ERR_INTEGRITY and names `what`. */
+ * A mismatch fails with XP_ERR_INTEGRITY and names `what`. When `inner`
+ * already verifies the same digest and size (its `verifies`), it is returned
+ * as is: the content is hashed once. */
 struct xp_reader *reader_verify(struct xp_reader *inner, const char *expected,
 				int64_t size, const char *what);
+
+/* Where a verifying reader sends the bytes to hash: update() in order, then
+ * final() once (the digest, "sha256:..."), then release(); all with ctx. */
+struct xp_hash_sink {
+	void (*update)(void *ctx, const void *data, size_t len);
+	void (*final)(void *ctx, char out[XP_DIGEST_SIZE]);
+	void (*release)(void *ctx);
+	void *ctx;
+};
+
+/* reader_verify, hashing through `sink` (owned: released with the reader),
+ * e.g. on another thread. */
+struct xp_reader *reader_verify_via(struct xp_reader *inner, const char *expected,
+				    int64_t size, const char *what,
+				    const struct xp_hash_sink *sink);
 
 /* Read everything (at most max bytes) into a NUL-terminated buffer. */
 int reader_slurp(struct xp_reader *r, size_t max, char **out, size_t *len,

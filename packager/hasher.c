@@ -171,3 +171,41 @@ void hasher_finish(struct hasher *h, char out[XP_DIGEST_SIZE])
 	pthread_cond_destroy(&h->drained);
 	free(h);
 }
+
+/* ---- as a hash sink ---- */
+
+struct sink {
+	struct hasher *h;
+};
+
+static void sink_update(void *ctx, const void *data, size_t len)
+{
+	hasher_copy(((struct sink *)ctx)->h, data, len);
+}
+
+static void sink_final(void *ctx, char out[XP_DIGEST_SIZE])
+{
+	struct sink *k = ctx;
+
+	hasher_finish(k->h, out);
+	k->h = NULL;
+}
+
+static void sink_release(void *ctx)
+{
+	struct sink *k = ctx;
+
+	hasher_finish(k->h, NULL);
+	free(k);
+}
+
+void hasher_sink(struct xp_hash_sink *out)
+{
+	struct sink *k = xcalloc(1, sizeof(*k));
+
+	k->h = hasher_start();
+	out->update = sink_update;
+	out->final = sink_final;
+	out->release = sink_release;
+	out->ctx = k;
+}

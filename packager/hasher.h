@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/digest.h"
+#include "common/stream.h"
 
 struct hasher;
 
@@ -29,5 +30,10 @@ void hasher_wait(struct hasher *h, uint64_t ticket);
 /* Hash what is queued, stop the thread, free h; `out` (optional) receives the
  * digest. NULL is a no-op. */
 void hasher_finish(struct hasher *h, char out[XP_DIGEST_SIZE]);
+
+/* A hash sink for reader_verify_via (common/stream.h) over a new hasher: the
+ * bytes a reader hands out are copied into its ring and hashed on its thread
+ * while the reader's consumer goes on. */
+void hasher_sink(struct xp_hash_sink *out);
 
 #endif

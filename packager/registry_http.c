@@ -86,6 +86,8 @@ struct reg_client *reg_client_new(const char *host, const struct store_opts *opt
 	c->retry.base_ms = env_long("XPSHIP_REGISTRY_RETRY_DELAY_MS", 500, 0, 600000);
 	c->retry.max_ms = env_long("XPSHIP_REGISTRY_RETRY_MAX_MS", 60000, 0, 3600000);
 	c->retry.stall_s = env_long("XPSHIP_REGISTRY_STALL_TIMEOUT", 60, 1, 86400);
+	c->retry.low_bytes = env_long("XPSHIP_REGISTRY_LOW_SPEED_LIMIT", 1024, 0, 1L << 30);
+	c->retry.low_s = env_long("XPSHIP_REGISTRY_LOW_SPEED_TIME", 30, 1, 86400);
 	c->seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
 	return c;
 }
@@ -258,16 +260,34 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 	return len;
 }
 
+size_t reg_body_cap(size_t max_body)
+{
+	return max_body > BODY_KEEP ? max_body : BODY_KEEP;
+}
+
+int reg_body_keep(struct reg_xfer *x, struct reg_resp *rs, size_t cap, const char *buf,
+		  size_t len)
+{
+	if ((rs->content_length >= 0 && (uint64_t)rs->content_length > cap) ||
+	    len > cap - rs->body.len) {
+		strbuf_add(&rs->body, buf, len < cap - rs->body.len ? len : cap - rs->body.len);
+		rs->too_large = 1;
+		x->overflow = 1;
+		return 1;
+	}
+	strbuf_add(&rs->body, buf, len);
+	return 0;
+}
+
+/* Every answer's body has a cap, announced or not: past it the transfer is
+ * aborted (a body without end, or a length that lies, cannot hold a client). */
 static size_t on_body(char *buf, size_t size, size_t nitems, void *ud)
 {
 	struct reg_xfer *x = ud;
-	size_t len = size * nitems, keep = x->max_body > BODY_KEEP ? x->max_body : BODY_KEEP;
+	size_t len = size * nitems;
 
-	if (x->rs->body.len < keep + 1) {
-		size_t n = keep + 1 - x->rs->body.len;
-
-		strbuf_add(&x->rs->body, buf, len < n ? len : n);
-	}
+	if (reg_body_keep(x, x->rs, reg_body_cap(x->max_body), buf, len))
+		return 0;
 	return len;
 }
 
@@ -340,23 +360,43 @@ static int on_seek(void *ud, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
-/* No byte moved for retry.stall_s: abort (curl's own low-speed check
- * averages over several seconds, so a stall after a burst goes unseen). */
+/* Two rules end a transfer that does not move (curl's own low-speed check
+ * averages over several seconds, so a stall after a burst goes unseen, and it
+ * counts the time a reader leaves a transfer paused):
+ *   - no byte moved for retry.stall_s (a stall);
+ *   - bytes move, but fewer than retry.low_bytes a second over a window of
+ *     retry.low_s seconds (a trickle, which never stalls).
+ * Both clocks stand still while the transfer's reader has paused it. */
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
 	struct reg_xfer *x = ud;
+	const struct reg_retry *rt = &x->c->retry;
 	uint64_t moved = (uint64_t)dlnow + (uint64_t)ulnow;
 	double now = reg_now();
 
 	(void)dltotal;
 	(void)ultotal;
-	if (moved != x->moved || x->moved_at == 0) {
+	if (x->paused || x->window_at == 0) {
+		x->window_at = now;
+		x->window_moved = moved;
+	} else if (now - x->window_at >= (double)rt->low_s) {
+		uint64_t got = moved - x->window_moved;
+
+		if (rt->low_bytes > 0 && got > 0 &&
+		    (double)got < (double)rt->low_bytes * (now - x->window_at)) {
+			x->slow = 1;
+			return 1;
+		}
+		x->window_at = now;
+		x->window_moved = moved;
+	}
+	if (moved != x->moved || x->moved_at == 0 || x->paused) {
 		x->moved = moved;
 		x->moved_at = now;
 		return 0;
 	}
-	if (now - x->moved_at >= (double)x->c->retry.stall_s) {
+	if (now - x->moved_at >= (double)rt->stall_s) {
 		x->stalled = 1;
 		return 1;
 	}
@@ -365,7 +405,23 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 
 CURLcode reg_xfer_rc(const struct reg_xfer *x)
 {
-	return x->stalled && x->rc == CURLE_ABORTED_BY_CALLBACK ? CURLE_OPERATION_TIMEDOUT : x->rc;
+	if ((x->stalled || x->slow) && x->rc == CURLE_ABORTED_BY_CALLBACK)
+		return CURLE_OPERATION_TIMEDOUT;
+	if (x->overflow && x->rc == CURLE_WRITE_ERROR)
+		return CURLE_OK;
+	return x->rc;
+}
+
+void reg_xfer_cause(const struct reg_xfer *x, char *buf, size_t n)
+{
+	const struct reg_retry *rt = &x->c->retry;
+
+	if (x->slow && x->rc == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(buf, n, "slower than %ld bytes/s for %ld s", rt->low_bytes, rt->low_s);
+	else if (x->stalled && x->rc == CURLE_ABORTED_BY_CALLBACK)
+		snprintf(buf, n, "no data moved for %ld s", rt->stall_s);
+	else
+		snprintf(buf, n, "%s", curl_easy_strerror(reg_xfer_rc(x)));
 }
 
 /* ---- driving transfers ---- */
@@ -375,6 +431,13 @@ void reg_pump(struct reg_client *c, int wait_ms)
 	CURLMsg *m;
 	int running = 0, left;
 
+	/* wait first, then move: a transfer that a write callback paused during
+	 * the last perform leaves no socket to watch, and waiting after that
+	 * perform would sleep the full wait_ms although the caller has bytes to
+	 * take. curl's own timers (a handle just added or unpaused is due at
+	 * once) end the wait early. */
+	if (wait_ms > 0)
+		curl_multi_poll(c->multi, NULL, 0, wait_ms, NULL);
 	curl_multi_perform(c->multi, &running);
 	while ((m = curl_multi_info_read(c->multi, &left))) {
 		struct reg_xfer *x = NULL;
@@ -387,8 +450,6 @@ void reg_pump(struct reg_client *c, int wait_ms)
 			x->rc = m->data.result;
 		}
 	}
-	if (wait_ms > 0 && running)
-		curl_multi_poll(c->multi, NULL, 0, wait_ms, NULL);
 }
 
 /* Options every transfer shares. */
@@ -404,6 +465,7 @@ void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);  /* a redirect loop ends */
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -426,6 +488,11 @@ void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method
 	x->moved = 0;
 	x->moved_at = 0;
 	x->stalled = 0;
+	x->window_moved = 0;
+	x->window_at = 0;
+	x->slow = 0;
+	x->paused = 0;
+	x->overflow = 0;
 	x->done = 0;
 	x->rc = CURLE_OK;
 	x->headers_done = 0;
@@ -567,15 +634,15 @@ int reg_do(struct reg_client *c, const struct reg_req *rq, struct reg_resp *rs,
 		x.rd = NULL;
 		reg_xfer_setup(c, &x, rq->method, url, h);
 		reg_perform(c, &x);
-		x.rc = reg_xfer_rc(&x);
 		reader_close(x.rd);
 		x.rd = NULL;
 		if (x.read_failed) {
 			*err = x.read_err;
 			goto out;
 		}
-		if (x.rc != CURLE_OK) {
-			snprintf(rs->cause, sizeof(rs->cause), "%s", curl_easy_strerror(x.rc));
+		if (reg_xfer_rc(&x) != CURLE_OK) {
+			reg_xfer_cause(&x, rs->cause, sizeof(rs->cause));
+			x.rc = reg_xfer_rc(&x);
 			rs->retryable = reg_curl_retryable(x.rc);
 			if (!rq->once && reg_curl_retryable(x.rc) && attempt < c->retry.attempts) {
 				reg_backoff(c, attempt, -1);

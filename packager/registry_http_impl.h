@@ -42,6 +42,11 @@ struct reg_xfer {
 	uint64_t moved;           /* bytes moved so far (stall detection) */
 	double moved_at;          /* when that last changed */
 	int stalled;              /* aborted: nothing moved for retry.stall_s */
+	uint64_t window_moved;    /* the low-speed window: bytes moved at its start */
+	double window_at;         /* its start (0: starts at the next callback) */
+	int slow;                 /* aborted: slower than retry.low_bytes/s */
+	int paused;               /* paused by its reader: the clocks stand still */
+	int overflow;             /* aborted: the answer's body passed its cap */
 	/* request body */
 	const struct reg_body *body;
 	struct xp_reader *rd;
@@ -61,8 +66,20 @@ void reg_pump(struct reg_client *c, int wait_ms);
 void reg_xfer_setup(struct reg_client *c, struct reg_xfer *x, const char *method,
 		    const char *url, struct curl_slist *headers);
 int reg_curl_retryable(CURLcode rc);
-/* x's result, a stall reported as CURLE_OPERATION_TIMEDOUT. */
+/* x's result: a stall or a transfer too slow is CURLE_OPERATION_TIMEDOUT,
+ * a body cut off at its cap is CURLE_OK (the answer is judged on its status;
+ * rs->too_large says it was cut). */
 CURLcode reg_xfer_rc(const struct reg_xfer *x);
+/* What went wrong with x, in words (curl's, or the stall or low-speed rule
+ * that aborted it) into buf. */
+void reg_xfer_cause(const struct reg_xfer *x, char *buf, size_t n);
+/* The most of an answer's body kept for a request with this max_body. */
+size_t reg_body_cap(size_t max_body);
+/* Cut an answer's body at `cap`: 1 (the transfer is to be aborted; x and rs
+ * marked) when the body, announced or sent so far plus `len` more, passes it;
+ * the part of the `len` bytes at buf that fits is kept in rs->body. */
+int reg_body_keep(struct reg_xfer *x, struct reg_resp *rs, size_t cap, const char *buf,
+		  size_t len);
 /* The Authorization header line for a request to url needing scope (NULL
  * when none applies); fetches a token when needed. */
 int reg_auth_header(struct reg_client *c, const char *url, const char *scope,

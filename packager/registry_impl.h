@@ -116,6 +116,11 @@ struct reg_retry {
 	long max_ms;        /* a backoff and an honoured Retry-After are capped here */
 	long stall_s;       /* abort a transfer without progress for this long
 			       (XPSHIP_REGISTRY_STALL_TIMEOUT; default 60) */
+	long low_bytes;     /* abort a transfer that moves bytes, but fewer than
+			       low_bytes a second over low_s seconds
+			       (XPSHIP_REGISTRY_LOW_SPEED_LIMIT, default 1024;
+			       0 turns the check off) */
+	long low_s;         /* (XPSHIP_REGISTRY_LOW_SPEED_TIME; default 30) */
 };
 
 struct reg_body {
@@ -136,7 +141,8 @@ struct reg_req {
 	const char *content_range;  /* "start-end" (PATCH) */
 	const char *scope;          /* token scopes this request needs */
 	const struct reg_body *body;/* NULL: no body (PUT/PATCH send 0 bytes) */
-	size_t max_body;            /* collect at most this much of the answer */
+	size_t max_body;            /* the answer's body is cut off past this
+				       (at least 64 KiB: an error's message) */
 	int once;                   /* no retries of transport errors, 5xx or 429:
 				       the caller restarts (uploads) */
 };
@@ -148,6 +154,10 @@ struct reg_resp {
 	char *retry_after, *oci_subject, *content_range;
 	int64_t content_length;     /* -1 when absent */
 	struct strbuf body;
+	int too_large;              /* the body (sent, or announced by
+				       Content-Length) was larger than the
+				       request's cap: cut off, body holds its
+				       start; the answer is otherwise complete */
 	int attempts;               /* tries made */
 	char cause[256];            /* the transport error of the last try, "" if none */
 	int retryable;              /* that error is worth another try */
@@ -192,7 +202,8 @@ int reg_status_error(const struct reg_client *c, const struct reg_resp *rs, int 
 
 /* A streaming GET (reader over the body; redirects followed; a connection
  * lost mid-way resumes with a Range request). When the answer is not 200,
- * *out is NULL and rs holds it (body collected) for the caller to judge. */
+ * *out is NULL and rs holds it (the start of its body) for the caller to
+ * judge. */
 int reg_get_stream(struct reg_client *c, const char *url, const char *accept,
 		   const char *scope, struct reg_resp *rs, struct xp_reader **out,
 		   struct xp_error *err);

@@ -25,6 +25,7 @@
  */
 #include "packager/registry.h"
 #include "packager/registry_impl.h"
+#include "packager/hasher.h"
 #include "packager/oci.h"
 #include "common/error.h"
 
@@ -35,6 +36,10 @@
 
 #define ACCEPT_MANIFESTS OCI_MT_MANIFEST ", " OCI_MT_INDEX ", " DOCKER_MT_MANIFEST ", " DOCKER_MT_LIST
 #define TAGS_PAGE 1000
+#define TAGS_MAX (16 << 20)         /* one page of the tag list */
+#define MAX_PAGES 1000              /* pages of a tag or referrers list */
+#define MAX_URL 8192                /* the longest "next page" link followed */
+#define HASH_THREAD_MIN (1 << 20)   /* blobs this large are hashed on a second thread */
 
 char *reg_path(const struct reg_store *r, const char *kind, const char *ref)
 {
@@ -100,7 +105,7 @@ static int get_manifest(struct reg_store *r, const char *ref, struct reg_resp *r
 	rq.max_body = OCI_MANIFEST_MAX;
 	ret = reg_do(r->c, &rq, rs, err);
 	free(path);
-	if (ret == 0 && rs->status == 200 && rs->body.len > OCI_MANIFEST_MAX)
+	if (ret == 0 && rs->status == 200 && rs->too_large)
 		ret = xp_error_set(err, XP_ERR_MALFORMED,
 				   "manifest '%s' in '%s' is larger than %d bytes", ref,
 				   store_name(&r->base), OCI_MANIFEST_MAX);
@@ -295,7 +300,23 @@ static int r_fetch(struct store *s, const struct oci_desc *d, struct xp_reader *
 					 what_of(d), d->digest, store_name(s));
 		goto out;
 	}
-	*out = reader_verify(in, d->digest, d->size, what);
+	/* a length that is not the size: refused before a byte is read (a
+	 * lying length would otherwise be read until it stalls) */
+	if (rs.content_length >= 0 && rs.content_length != d->size) {
+		reader_close(in);
+		xp_error_set(err, XP_ERR_INTEGRITY, "%s '%s' in '%s' has size %lld, expected %lld",
+			     what_of(d), d->digest, store_name(s), (long long)rs.content_length,
+			     (long long)d->size);
+		goto out;
+	}
+	if (d->size >= HASH_THREAD_MIN) {
+		struct xp_hash_sink sink;
+
+		hasher_sink(&sink);
+		*out = reader_verify_via(in, d->digest, d->size, what, &sink);
+	} else {
+		*out = reader_verify(in, d->digest, d->size, what);
+	}
 	ret = 0;
 out:
 	reg_resp_release(&rs);
@@ -540,13 +561,18 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 
 		reg_req_init(&rq, "GET", url, r->pull_scope);
 		rq.accept = "application/json";
-		rq.max_body = 16 << 20;
+		rq.max_body = TAGS_MAX;
 		if (reg_do(r->c, &rq, &rs, err))
 			goto out;
 		if (rs.status == 404)  /* no such repository, or one without tags */
 			break;
 		if (rs.status != 200) {
 			reg_status_error(r->c, &rs, 0, err, "cannot list the tags of '%s'", store_name(s));
+			goto out;
+		}
+		if (rs.too_large) {
+			xp_error_set(err, XP_ERR_REMOTE, "the tag list of '%s' is larger than %d bytes",
+				     store_name(s), TAGS_MAX);
 			goto out;
 		}
 		root = json_loadb(rs.body.buf, rs.body.len, 0, &je);
@@ -564,7 +590,13 @@ static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *er
 			v[count++] = xstrdup(json_string_value(t));
 		}
 		json_decref(root);
-		next = rs.link && ++pages < 10000 ? reg_link_next(rs.link) : NULL;
+		next = rs.link ? reg_link_next(rs.link) : NULL;
+		if (next && (++pages >= MAX_PAGES || strlen(next) > MAX_URL)) {
+			free(next);
+			xp_error_set(err, XP_ERR_REMOTE, "the tag list of '%s' has more than %d pages",
+				     store_name(s), MAX_PAGES);
+			goto out;
+		}
 		free(url);
 		url = next ? reg_url_resolve(rs.url, next) : NULL;
 		free(next);
@@ -598,6 +630,15 @@ static int index_descs(const char *buf, size_t len, const char *what, struct oci
 	return 0;
 }
 
+static int referrers_too_large(struct reg_store *r, const struct reg_resp *rs,
+			       const char *digest, struct xp_error *err)
+{
+	if (!rs->too_large)
+		return 0;
+	return xp_error_set(err, XP_ERR_REMOTE, "the referrers list of '%s' in '%s' is larger than %d bytes",
+			    digest, store_name(&r->base), OCI_MANIFEST_MAX);
+}
+
 /* The referrers API's first page in rs (an image index), then the pages its
  * Link: rel="next" headers name; every page must be an image index. */
 static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *digest,
@@ -619,9 +660,15 @@ static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *
 		}
 		free(page);
 		page = NULL;
-		next = rs->link && ++pages < 10000 ? reg_link_next(rs->link) : NULL;
+		next = rs->link ? reg_link_next(rs->link) : NULL;
 		if (!next)
 			break;
+		if (++pages >= MAX_PAGES || strlen(next) > MAX_URL) {
+			free(next);
+			xp_error_set(err, XP_ERR_REMOTE, "the referrers list of '%s' in '%s' has more than %d pages",
+				     digest, store_name(&r->base), MAX_PAGES);
+			goto fail;
+		}
 		free(url);
 		url = reg_url_resolve(rs->url, next);
 		free(next);
@@ -644,6 +691,8 @@ static int referrer_pages(struct reg_store *r, struct reg_resp *rs, const char *
 				     url);
 			goto fail;
 		}
+		if (referrers_too_large(r, rs, digest, err))
+			goto fail;
 	}
 	free(url);
 	*out = all;
@@ -672,7 +721,8 @@ static int r_referrers(struct store *s, const struct oci_desc *d, struct oci_des
 		goto out;
 	mt = bare_type(rs.content_type);
 	if (rs.status == 200 && mt && strcmp(mt, OCI_MT_INDEX) == 0) {
-		ret = referrer_pages(r, &rs, d->digest, path, out, n, err);
+		if (!referrers_too_large(r, &rs, d->digest, err))
+			ret = referrer_pages(r, &rs, d->digest, path, out, n, err);
 		goto out;
 	}
 	/* a registry with the API that keeps failing (5xx, 429 after the retries)

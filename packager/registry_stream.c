@@ -43,6 +43,7 @@ struct reg_stream {
 	char *dst;
 	size_t dst_len, dst_got;
 	int paused;
+	double left_at;           /* when bytes were last handed to the reader */
 };
 
 static size_t on_stream(char *buf, size_t size, size_t nitems, void *ud)
@@ -59,14 +60,16 @@ static size_t on_stream(char *buf, size_t size, size_t nitems, void *ud)
 			s->streaming = 1;
 			s->skip = status == 200 ? s->delivered : 0;
 		} else {
-			/* an error answer's body (or a redirect's): kept for messages */
-			if (s->rs.body.len < 65536)
-				strbuf_add(&s->rs.body, buf, len < 65536 ? len : 65536);
+			/* an error answer's body (or a redirect's): its start is
+			 * kept for messages, the rest is not waited for */
+			if (reg_body_keep(&s->x, &s->rs, reg_body_cap(0), buf, len))
+				return 0;
 			return len;
 		}
 	}
 	if ((!s->dst || s->dst_got == s->dst_len) && s->stash.len - s->stash_off >= STASH_MAX) {
 		s->paused = 1;
+		s->x.paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
 	}
 	if (s->skip) {
@@ -175,9 +178,9 @@ static int start(struct reg_stream *s, struct xp_error *err)
 		while (!s->x.done)
 			reg_pump(c, 1000);
 		detach(s);
-		s->x.rc = reg_xfer_rc(&s->x);
-		if (s->x.rc != CURLE_OK) {
-			snprintf(s->rs.cause, sizeof(s->rs.cause), "%s", curl_easy_strerror(s->x.rc));
+		if (reg_xfer_rc(&s->x) != CURLE_OK) {
+			reg_xfer_cause(&s->x, s->rs.cause, sizeof(s->rs.cause));
+			s->x.rc = reg_xfer_rc(&s->x);
 			if (reg_curl_retryable(s->x.rc) && s->attempt < c->retry.attempts) {
 				reg_backoff(c, s->attempt, -1);
 				continue;
@@ -210,6 +213,13 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 
 	if (!len)
 		return 0;
+	/* the stall and low-speed clocks run only while a reader waits for
+	 * bytes: the time it was away does not count */
+	if (s->left_at != 0 && reg_now() - s->left_at > 1) {
+		if (s->x.moved_at != 0)
+			s->x.moved_at = reg_now();
+		s->x.window_at = 0;
+	}
 	for (;;) {
 		if (s->stash_off < s->stash.len) {
 			n = s->stash.len - s->stash_off;
@@ -218,12 +228,16 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 			memcpy(buf, s->stash.buf + s->stash_off, n);
 			s->stash_off += n;
 			s->delivered += n;
+			s->left_at = reg_now();
 			return (ssize_t)n;
 		}
 		if (s->finished)
 			return 0;
 		if (s->x.done && !s->paused) {
+			char cause[256];
+
 			detach(s);
+			reg_xfer_cause(&s->x, cause, sizeof(cause));
 			s->x.rc = reg_xfer_rc(&s->x);
 			if (s->x.rc == CURLE_OK) {
 				s->finished = 1;
@@ -244,16 +258,15 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 			}
 			return xp_error_set(err, XP_ERR_REMOTE,
 					    "cannot read '%s' from registry '%s': %s", s->url,
-					    s->c->host, curl_easy_strerror(s->x.rc));
+					    s->c->host, cause);
 		}
 		s->dst = buf;
 		s->dst_len = len;
 		s->dst_got = 0;
-		/* the stall clock runs only while a reader waits for bytes */
-		if (s->x.moved_at != 0)
-			s->x.moved_at = reg_now() > s->x.moved_at + 1 ? reg_now() - 1 : s->x.moved_at;
 		if (s->paused) {
 			s->paused = 0;
+			s->x.paused = 0;
+			s->x.window_at = 0;
 			curl_easy_pause(s->x.easy, CURLPAUSE_CONT);
 		}
 		if (!s->dst_got)
@@ -263,6 +276,7 @@ static ssize_t stream_read(struct xp_reader *r, void *buf, size_t len, struct xp
 		s->dst_len = s->dst_got = 0;
 		if (n) {
 			s->delivered += n;
+			s->left_at = reg_now();
 			return (ssize_t)n;
 		}
 	}

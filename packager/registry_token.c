@@ -22,6 +22,7 @@
 #include <openssl/evp.h>
 
 #define TOKEN_MARGIN 10.0       /* renew a token this many seconds before it expires */
+#define TOKEN_MAX (1 << 20)     /* a token answer is cut off past this */
 
 /* Wipe a secret string, then free it (NULL is fine). */
 static void wipe_free(char *s)
@@ -171,6 +172,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 	struct reg_resp rs;
 	char *url, *next, *tok = NULL, *copy, *p, *save, *key;
 	long expires = 60, status = 0;
+	char cause[256];
 	int attempt, ret = -1;
 
 	if (load_creds(c, err))
@@ -195,6 +197,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 	free(copy);
 	memset(&x, 0, sizeof(x));
 	x.c = c;
+	x.max_body = TOKEN_MAX;
 	x.easy = curl_easy_init();
 	reg_resp_init(&rs);
 	x.rs = &rs;
@@ -207,6 +210,7 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 			curl_easy_setopt(x.easy, CURLOPT_PASSWORD, c->creds.pass);
 		}
 		reg_perform(c, &x);
+		reg_xfer_cause(&x, cause, sizeof(cause));
 		x.rc = reg_xfer_rc(&x);
 		status = 0;
 		curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &status);
@@ -218,13 +222,19 @@ static int fetch_token(struct reg_client *c, const char *scope, struct xp_error 
 	}
 	if (x.rc != CURLE_OK) {
 		xp_error_set(err, XP_ERR_REMOTE, "cannot get a token for '%s' from '%s': %s",
-			     c->host, c->realm, curl_easy_strerror(x.rc));
+			     c->host, c->realm, cause);
 		goto out;
 	}
 	if (status != 200) {
 		rs.status = status;
 		reg_status_error(c, &rs, 0, err, "cannot get a token for '%s' from '%s'",
 				 c->host, c->realm);
+		goto out;
+	}
+	if (rs.too_large) {
+		xp_error_set(err, XP_ERR_REMOTE,
+			     "cannot get a token for '%s' from '%s': the answer is larger than %d bytes",
+			     c->host, c->realm, TOKEN_MAX);
 		goto out;
 	}
 	if (reg_token_parse(rs.body.buf, rs.body.len, &tok, &expires, err)) {

@@ -105,6 +105,7 @@ struct verify_opts {
 struct verify_check {
 	char *name;                    /* "blobs", "signature", "attestation 1", "verdict" */
 	int ok;
+	int skipped;                   /* not made (ok is 0, and it is not a failure) */
 	char *detail;
 };
 
@@ -116,7 +117,11 @@ struct verify_report {
 	size_t blobs;                  /* content checked against its digest */
 };
 
-/* Verify manifest m of store s: every blob (config, layers, nested manifests)
+/* Verify manifest m of store s, cheapest first: the manifests (m and those it
+ * nests) against their digests, the signatures and attestations, then every
+ * other blob (configs, layers) against its digest — read only when everything
+ * before held, else that check is reported skipped, so a refused bundle is
+ * refused without reading its layers. The checks are: every blob
  * against its digest, the signatures (at least one by o->key whose payload
  * names m), every attestation (DSSE signature by o->key, in-toto subject is
  * m), and what o requires. Returns 0 when the verification ran — r->failed

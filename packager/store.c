@@ -372,6 +372,35 @@ void store_writer_abort(struct store_writer *w)
 #define PUSH_CHUNK (1 << 20)
 #define PROGRESS_MIN (1 << 20)   /* smaller content is not worth a progress line */
 
+/* The label of content in progress reports: its short digest. */
+static void progress_label(char *out, size_t n, const struct oci_desc *d)
+{
+	snprintf(out, n, "%.19s", d->digest);
+}
+
+int store_drain(struct store *s, const struct oci_desc *d, struct xp_error *err)
+{
+	struct xp_reader *rd;
+	char label[32], *buf;
+	uint64_t done = 0;
+	ssize_t n;
+
+	if (store_fetch(s, d, &rd, err))
+		return -1;
+	progress_label(label, sizeof(label), d);
+	buf = xmalloc(PUSH_CHUNK);
+	while ((n = reader_read(rd, buf, PUSH_CHUNK, err)) > 0) {
+		done += (uint64_t)n;
+		if (d->size >= PROGRESS_MIN)
+			xp_progress_update(s->opts.progress, label, done, (uint64_t)d->size);
+	}
+	if (n == 0 && d->size >= PROGRESS_MIN)
+		xp_progress_done(s->opts.progress, label, done);
+	free(buf);
+	reader_close(rd);
+	return n < 0 ? -1 : 0;
+}
+
 int store_push_via_writer(struct store *s, const struct oci_desc *d, struct xp_reader *in,
 			  struct xp_error *err)
 {
@@ -384,7 +413,7 @@ int store_push_via_writer(struct store *s, const struct oci_desc *d, struct xp_r
 	what = xasprintf("%s %s", oci_is_manifest_type(d->media_type) ? "manifest" : "blob",
 			 d->digest);
 	v = reader_verify(in, d->digest, d->size, what);
-	snprintf(label, sizeof(label), "%.19s", d->digest);
+	progress_label(label, sizeof(label), d);
 	if (store_writer_open(s, &w, err))
 		goto out;
 	buf = xmalloc(PUSH_CHUNK);

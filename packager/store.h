@@ -138,6 +138,10 @@ int store_fetch(struct store *s, const struct oci_desc *d, struct xp_reader **ou
  * verified; NUL-terminated, the caller frees it. */
 int store_fetch_all(struct store *s, const struct oci_desc *d, size_t max,
 		    char **out, size_t *len, struct xp_error *err);
+/* Read content to its end through its verifying reader, keeping nothing: 0
+ * when it matched its digest and size. Content of 1 MiB or more reports
+ * progress through the store's opts.progress, as a transfer does. */
+int store_drain(struct store *s, const struct oci_desc *d, struct xp_error *err);
 /* Store content; `in` is consumed (closed) either way. The digest and size are
  * verified before the content becomes visible. Present content is skipped. */
 int store_push(struct store *s, const struct oci_desc *d, struct xp_reader *in,

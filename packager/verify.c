@@ -2,9 +2,14 @@
  * verify.c — verifying a bundle end to end (sign.h): its content against the
  * digests, its cosign signatures and its DSSE attestations against a key.
  *
+ * Cheapest first: the manifests (small, and needed to know the rest), the
+ * signatures and attestations (small), and only then the configs and layers,
+ * which may be gigabytes in a registry: when anything before them failed, the
+ * bundle is refused already and they are not read (the "blobs" check says so).
+ *
  * What the store reports as absent, mismatched, refused or malformed
  * (XP_ERR_NOT_FOUND, _INTEGRITY, _REFUSED, _MALFORMED) is a failed check in the report — the bundle does not
- * verify — and the walk goes on, so one run names every failure. Anything
+ * verify — and the walk goes on, so one run names every failure it met. Anything
  * else (I/O, a registry that does not answer) stops the verification.
  */
 #include "packager/sign_impl.h"
@@ -36,6 +41,7 @@ static void add_check(struct verify_report *r, const char *name, int ok, const c
 	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
 	r->v[r->n].name = xstrdup(name);
 	r->v[r->n].ok = ok;
+	r->v[r->n].skipped = 0;
 	r->v[r->n].detail = strbuf_detach(&sb, NULL);
 	r->n++;
 	if (!ok)
@@ -63,23 +69,6 @@ static int is_finding(const struct xp_error *err)
 	       err->cls == XP_ERR_REFUSED || err->cls == XP_ERR_MALFORMED;
 }
 
-/* Read content to the end through the store's verifying reader. */
-static int drain(struct store *s, const struct oci_desc *d, struct xp_error *err)
-{
-	struct xp_reader *rd;
-	char *buf;
-	ssize_t n;
-
-	if (store_fetch(s, d, &rd, err))
-		return -1;
-	buf = xmalloc(256 * 1024);
-	while ((n = reader_read(rd, buf, 256 * 1024, err)) > 0)
-		;
-	free(buf);
-	reader_close(rd);
-	return n < 0 ? -1 : 0;
-}
-
 /* A store failure: a failed check named `what`, or -1 to stop. */
 static int finding(struct verify_report *r, const char *name, const char *what,
 		   struct xp_error *err)
@@ -91,9 +80,27 @@ static int finding(struct verify_report *r, const char *name, const char *what,
 	return 0;
 }
 
-/* Every piece of content under d (d included). */
+/* The blobs under the manifests, read last (see the top of this file). */
+struct later {
+	struct oci_desc *d;
+	char **what;
+	size_t n;
+};
+
+static void later_release(struct later *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->what[i]);
+	oci_descs_free(l->d, l->n);
+	free(l->what);
+}
+
+/* Every manifest under d (d included) checked now; every other blob put on
+ * `later`. */
 static int walk(struct store *s, const struct oci_desc *d, int depth, const char *what,
-		struct verify_report *r, struct xp_error *err)
+		struct later *later, struct verify_report *r, struct xp_error *err)
 {
 	struct oci_desc *kids = NULL;
 	char *buf = NULL, *label;
@@ -101,9 +108,10 @@ static int walk(struct store *s, const struct oci_desc *d, int depth, const char
 	int ret = 0;
 
 	if (!oci_is_manifest_type(d->media_type)) {
-		r->blobs++;
-		if (drain(s, d, err))
-			return finding(r, "blobs", what, err);
+		later->d = xrealloc(later->d, (later->n + 1) * sizeof(*later->d));
+		later->what = xrealloc(later->what, (later->n + 1) * sizeof(*later->what));
+		oci_desc_copy(&later->d[later->n], d);
+		later->what[later->n++] = xstrdup(what);
 		return 0;
 	}
 	if (depth > MAX_DEPTH) {
@@ -125,7 +133,7 @@ static int walk(struct store *s, const struct oci_desc *d, int depth, const char
 			label = xasprintf("%s%sconfig", pre, sp);
 		else
 			label = xasprintf("%s%slayer %zu", pre, sp, i);
-		ret = walk(s, &kids[i], depth + 1, label, r, err);
+		ret = walk(s, &kids[i], depth + 1, label, later, r, err);
 		free(label);
 	}
 	oci_descs_free(kids, n);
@@ -160,7 +168,7 @@ static int load_companion(struct store *s, const struct oci_desc *m, const char 
 		return 0;
 	}
 	r->blobs += 2;
-	if (drain(s, &cm->config.desc, err)) {
+	if (store_drain(s, &cm->config.desc, err)) {
 		what = xasprintf("'%s' config", tag);
 		if (finding(r, name, what, err)) {
 			free(what);
@@ -394,27 +402,85 @@ out:
 	return ret;
 }
 
+/* The blobs put off by walk: read when nothing failed so far, else one
+ * skipped check naming what failed. */
+static int check_later(struct store *s, const struct later *later, size_t walked,
+		       struct verify_report *r, struct xp_error *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	size_t i, blobs_failed = 0;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].ok)
+			continue;
+		if (strcmp(r->v[i].name, "blobs") == 0)
+			blobs_failed++;
+		else if (!strstr(why.len ? why.buf : "", r->v[i].name))
+			strbuf_addf(&why, "%s%s", why.len ? ", " : "", r->v[i].name);
+	}
+	if (r->failed && later->n) {
+		r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+		r->v[r->n].name = xstrdup("blobs");
+		r->v[r->n].ok = 0;
+		r->v[r->n].skipped = 1;
+		r->v[r->n].detail = xasprintf("%zu not read: the bundle is refused already (%s)",
+					      later->n, why.len ? why.buf : "blobs");
+		r->n++;
+		strbuf_release(&why);
+		return 0;
+	}
+	strbuf_release(&why);
+	for (i = 0; i < later->n; i++) {
+		r->blobs++;
+		if (store_drain(s, &later->d[i], err)) {
+			if (finding(r, "blobs", later->what[i], err))
+				return -1;
+			blobs_failed++;
+		}
+	}
+	if (!blobs_failed)
+		add_check(r, "blobs", 1, "%zu of %zu match their digests", walked + later->n,
+			  walked + later->n);
+	return 0;
+}
+
+/* The "blobs" checks first, as they are the first thing a bundle is. */
+static void blobs_first(struct verify_report *r)
+{
+	struct verify_check *v = xmalloc((r->n ? r->n : 1) * sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, "blobs") == 0)
+			v[k++] = r->v[i];
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].name, "blobs") != 0)
+			v[k++] = r->v[i];
+	free(r->v);
+	r->v = v;
+}
+
 int sign_verify_bundle(struct store *s, const struct oci_desc *m, const struct verify_opts *o,
 		       struct verify_report *r, struct xp_error *err)
 {
 	struct verify_report rep;
-	size_t before;
-	char *what;
+	struct later later = {NULL, NULL, 0};
+
+	size_t walked;
 
 	memset(&rep, 0, sizeof(rep));
-	what = xstrdup("manifest");
-	if (walk(s, m, 0, what, &rep, err))
+	if (walk(s, m, 0, "manifest", &later, &rep, err))
 		goto fail;
-	before = rep.failed;
-	if (!before)
-		add_check(&rep, "blobs", 1, "%zu of %zu match their digests", rep.blobs, rep.blobs);
-	if (check_signatures(s, m, o->key, &rep, err) || check_attestations(s, m, o, &rep, err))
+	walked = rep.blobs;
+	if (check_signatures(s, m, o->key, &rep, err) || check_attestations(s, m, o, &rep, err) ||
+	    check_later(s, &later, walked, &rep, err))
 		goto fail;
-	free(what);
+	later_release(&later);
+	blobs_first(&rep);
 	*r = rep;
 	return 0;
 fail:
-	free(what);
+	later_release(&later);
 	verify_report_release(&rep);
 	return -1;
 }

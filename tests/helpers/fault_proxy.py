@@ -73,6 +73,11 @@ Fault plan
                        "status", "status": 200, "headers": {"Content-Type":
                        "application/vnd.oci.image.index.v1+json"}, "body":
                        {"schemaVersion": 2, "mediaType": "...", "manifests": []}}
+                      Misbehaving bodies (for "status"): "endless": true sends
+                      the body over and over with chunked framing
+                      and never the last chunk; "content_length": N announces N
+                      bytes, sends the body, then waits "seconds" (default 30)
+                      and closes (a lying length that stalls).
       "unauthorized"  answer 401 with `WWW-Authenticate: Bearer realm=..,
                       service=..,scope="repository:NAME:pull[,push]",
                       error="invalid_token"`, as the registry does for an expired
@@ -84,6 +89,9 @@ Fault plan
                       "phase": "request" (default) waits before reading the request
                       body or sending anything back; "body" forwards the request,
                       sends the response head, then waits before the body.
+    rate     bytes per second at which the answer's body goes out (a trickle),
+             on "status" answers and forwarded ones alike; e.g. {"method":
+             "GET", "path": "/manifests/", "action": "pass", "rate": 1}
   A request is counted by every rule it matches; the first rule whose window
   (nth .. nth+times-1) contains its count fires. A request with a body that is
   answered without forwarding ("status", "unauthorized") has its body read and
@@ -143,7 +151,8 @@ FRAMING = {"content-length", "transfer-encoding", "connection"}
 ACTIONS = {"pass", "drop", "status", "unauthorized", "stall"}
 RULE_KEYS = {"method", "path", "query", "nth", "times", "action", "after_bytes",
              "after_response_bytes", "status", "retry_after", "headers", "body", "close",
-             "challenge", "seconds", "phase", "then", "comment", "response_headers"}
+             "challenge", "seconds", "phase", "then", "comment", "response_headers",
+             "endless", "content_length", "rate"}
 REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
@@ -189,6 +198,13 @@ class Rule:
         body = spec.get("body")
         if body is not None and not isinstance(body, (str, dict, list)):
             raise PlanError("body must be a string or a JSON object or list")
+        self.endless = bool(spec.get("endless", False))
+        self.content_length = self._int("content_length", None, 0)
+        self.rate = self._int("rate", None, 1)
+        if (self.endless or self.content_length is not None) and self.action != "status":
+            raise PlanError("endless and content_length go with action \"status\"")
+        if self.endless and self.content_length is not None:
+            raise PlanError("a body is endless or has a content_length, not both")
         self.seen = self.fired = 0
 
     def _headers(self, key, nulls):
@@ -545,7 +561,22 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
 
-    def answer(self, status, action, extra, body, close=False):
+    def sender(self, rate):
+        """A function writing bytes to the client, at `rate` bytes/s if given."""
+        if not rate:
+            return self.wfile.write
+        stopping = self.server.stopping
+        step = max(1, min(rate // 4, BUF))
+
+        def send(data):
+            for i in range(0, len(data), step):
+                if stopping.is_set():
+                    raise ConnectionError("proxy stopping")
+                self.wfile.write(data[i:i + step])
+                stopping.wait(len(data[i:i + step]) / rate)
+        return send
+
+    def answer(self, status, action, extra, body, close=False, rule=None):
         """Answer without forwarding: log, dispose of the request body, reply."""
         if self.req_body[0] != "none":
             if self.expect_continue:
@@ -556,10 +587,29 @@ class Handler(BaseHTTPRequestHandler):
         data = body.encode("utf-8")
         headers = set_headers([("Content-Type", "application/json; charset=utf-8"),
                                ("Docker-Distribution-Api-Version", "registry/2.0")], extra)
-        headers.append(("Content-Length", str(len(data))))
+        endless = rule is not None and rule.endless
+        if endless:
+            headers.append(("Transfer-Encoding", "chunked"))
+        elif rule is not None and rule.content_length is not None:
+            headers.append(("Content-Length", str(rule.content_length)))
+        else:
+            headers.append(("Content-Length", str(len(data))))
         self.write_head(status, None, headers, close)
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        if self.command == "HEAD":
+            return None
+        send = self.sender(rule.rate if rule is not None else None)
+        if endless:
+            piece = (data or b"x") * max(1, 4096 // max(1, len(data)))
+            chunk = b"%x\r\n%s\r\n" % (len(piece), piece)
+            while not self.server.stopping.is_set():
+                send(chunk)          # until the client hangs up (an OSError)
+            return self.hang_up()
+        send(data)
+        if rule is not None and rule.content_length is not None and \
+                rule.content_length != len(data):
+            self.server.stopping.wait(rule.seconds)
+            return self.hang_up()
+        return None
 
     def inject_status(self, rule):
         extra = {}
@@ -573,7 +623,8 @@ class Handler(BaseHTTPRequestHandler):
         elif body is None:
             body = json.dumps({"errors": [{"code": code, "message": "injected fault",
                                            "detail": None}]})
-        return self.answer(rule.status, "status", extra, body, bool(rule.spec.get("close")))
+        return self.answer(rule.status, "status", extra, body, bool(rule.spec.get("close")),
+                           rule)
 
     def inject_unauthorized(self, rule, path):
         value = rule.spec.get("challenge")
@@ -671,7 +722,7 @@ class Handler(BaseHTTPRequestHandler):
             if rule.then == "close":
                 return self.hang_up()
         limit = rule.after_response_bytes if action == "drop" else None
-        cut = relay(upr, self.wfile.write, framing, limit)
+        cut = relay(upr, self.sender(rule.rate if rule is not None else None), framing, limit)
         if cut:
             return self.hang_up()
         if framing[0] == "close":
