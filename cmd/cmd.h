@@ -69,12 +69,6 @@ char *cmd_help_text(const struct cmd_def *def);
  * and its exit code returned; 0 otherwise. */
 int cmd_epoch(const char *cmd, long long *out, int *set);
 
-/* getopt_long for commands: handles -h/--help (prints `usage` on stdout and
- * returns CMD_OPT_HELP) and errors (prints them with a suggestion and returns
- * CMD_OPT_BAD). Returns -1 after the last option; optind is the first operand. */
-int cmd_getopt(int argc, char **argv, const char *shortopts,
-	       const struct option *longopts, const char *usage);
-
 /* A size option: "1048576", "4k", "64M", "2G", "1T" (also "64MiB", "64MB",
  * all powers of 1024) → bytes; -1 when invalid, not positive or too large. */
 long long cmd_parse_size(const char *s);

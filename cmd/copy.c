@@ -11,7 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "copy",
+	.synopsis =
 	"usage: xpship copy [--plain-http] [--insecure] [--ca-file F] [--jobs N]\n"
 	"                   [--chunk-size S] SRC DST\n"
 	"\n"
@@ -20,21 +26,12 @@ static const char usage[] =
 	"bundle (oci:DIR[:TAG], oci-archive:FILE[:TAG]). Between repositories of one\n"
 	"registry, blobs are mounted rather than transferred. The tag in DST is DST's,\n"
 	"else SRC's. Prints DST@sha256:<digest>. The registry options apply to both\n"
-	"sides.\n"
-	"\n"
-	"Options:\n"
-	REGOPT_TLS_HELP
-	REGOPT_TRANSFER_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"sides.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS | CMD_REG_TRANSFER,
+	.notes =
 	"Exit codes: 0 copied, 1 no such tag or content that does not match its\n"
-	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	REGOPT_TRANSFER_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n",
 };
 
 int cmd_copy(int argc, char **argv)
@@ -47,7 +44,7 @@ int cmd_copy(int argc, char **argv)
 	int ret;
 
 	xp_error_clear(&err);
-	ret = regopt_getopt_all("copy", argc, argv, longopts, usage, &t.opts);
+	ret = cmd_parse_all(&spec, argc, argv, &t.opts);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 2)

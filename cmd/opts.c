@@ -71,59 +71,6 @@ static void unknown_option(char **argv, const char *word, const struct option *l
 		cmd_usage_error(current_cmd(argv), "unknown option '%.*s'", (int)len, word);
 }
 
-int cmd_getopt(int argc, char **argv, const char *shortopts,
-	       const struct option *longopts, const char *usage)
-{
-	static struct option merged[128];
-	static const struct option *merged_from;
-	char so[128];
-	int c, idx = -1;
-
-	if (merged_from != longopts) {
-		size_t n = 0;
-
-		for (; longopts && longopts[n].name && n < 126; n++)
-			merged[n] = longopts[n];
-		merged[n].name = "help";
-		merged[n].has_arg = no_argument;
-		merged[n].flag = NULL;
-		merged[n].val = 'h';
-		memset(&merged[n + 1], 0, sizeof(merged[0]));
-		merged_from = longopts;
-	}
-	snprintf(so, sizeof(so), ":h%s", shortopts ? shortopts : "");
-	opterr = 0;
-	c = getopt_long(argc, argv, so, merged, &idx);
-	switch (c) {
-	case 'h':
-		fputs(usage, stdout);
-		return CMD_OPT_HELP;
-	case '?': {
-		const char *word = argv[optind - 1];
-
-		if (optopt && !(word && strncmp(word, "--", 2) == 0)) {
-			char w[3] = {'-', (char)optopt, '\0'};
-
-			unknown_option(argv, w, NULL);
-		} else {
-			unknown_option(argv, word ? word : "?", longopts);
-		}
-		return CMD_OPT_BAD;
-	}
-	case ':': {
-		const char *word = argv[optind - 1];
-
-		if (word && strncmp(word, "--", 2) == 0)
-			cmd_usage_error(current_cmd(argv), "option '%s' needs a value", word);
-		else
-			cmd_usage_error(current_cmd(argv), "option '-%c' needs a value", optopt);
-		return CMD_OPT_BAD;
-	}
-	default:
-		return c;
-	}
-}
-
 /* ---- option tables (struct cmd_def) ---- */
 
 #define MAX_OPTS 64

@@ -11,7 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"to", 0, "TAG", 't',
+	 "the tag to move (required)"},
+	{"verify-key", 0, "PUB", 'k',
+	 "the public key (a PKIX PEM file or env://VAR)"},
+	{"require-verdict", 0, "VERDICT", 'V',
+	 "require a gate decision with this verdict (pass)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "promote",
+	.synopsis =
 	"usage: xpship promote [--verify-key PUB] [--require-verdict pass]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
@@ -21,25 +33,14 @@ static const char usage[] =
 	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
 	"PUB with that verdict. Nothing is moved unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
-	"Prints REPO:TAG@sha256:<digest>.\n"
-	"\n"
-	"Options:\n"
-	"  --to TAG                   the tag to move (required)\n"
-	"  --verify-key PUB           the public key (a PKIX PEM file or env://VAR)\n"
-	"  --require-verdict VERDICT  require a gate decision with this verdict (pass)\n"
-	REGOPT_TLS_HELP
-	"\n"
+	"Prints REPO:TAG@sha256:<digest>.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.notes =
 	"Without --verify-key the tag is moved unverified, with a warning.\n"
 	"\n"
 	"Exit codes: 0 promoted, 1 verification failed or no such tag (nothing moved),\n"
-	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	{"to", required_argument, NULL, 't'},
-	{"verify-key", required_argument, NULL, 'k'},
-	{"require-verdict", required_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0},
+	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n",
 };
 
 /* Verify m in s; 0 when everything held, else an exit code (printed). */
@@ -90,7 +91,7 @@ int cmd_promote(int argc, char **argv)
 	int c, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
 		switch (c) {
 		case CMD_OPT_HELP:
 			return XP_EXIT_OK;
@@ -104,8 +105,7 @@ int cmd_promote(int argc, char **argv)
 			verdict = optarg;
 			break;
 		default:
-			if (regopt_parse("promote", c, optarg, &opts) <= 0)
-				return XP_EXIT_USAGE;
+			return XP_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)

@@ -10,28 +10,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"jobs", 0, "N", REGOPT_JOBS, "transfer up to N blobs at a time (default 3)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "pull",
+	.synopsis =
 	"usage: xpship pull [--plain-http] [--insecure] [--ca-file F] [--jobs N] REF OUT\n"
 	"\n"
 	"Pull the bundle REF = [docker://]HOST[:PORT]/REPO[:TAG|@DIGEST] with its\n"
 	"signature and attestation tags into the OCI layout OUT (oci:DIR[:TAG],\n"
 	"oci-archive:FILE[:TAG], or a directory; created when missing). Every blob\n"
 	"and manifest is verified against its digest before it is renamed into\n"
-	"place. The tag in OUT is OUT's, else REF's. Prints OUT:TAG@sha256:<digest>.\n"
-	"\n"
-	"Options:\n"
-	REGOPT_TLS_HELP
-	"  --jobs N         transfer up to N blobs at a time (default 3)\n"
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"place. The tag in OUT is OUT's, else REF's. Prints OUT:TAG@sha256:<digest>.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.notes =
 	"Exit codes: 0 pulled, 1 no such tag or content that does not match its\n"
-	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	{"jobs", required_argument, NULL, REGOPT_JOBS},
-	{NULL, 0, NULL, 0},
+	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n",
 };
 
 int cmd_pull(int argc, char **argv)
@@ -44,7 +42,7 @@ int cmd_pull(int argc, char **argv)
 	int ret;
 
 	xp_error_clear(&err);
-	ret = regopt_getopt_all("pull", argc, argv, longopts, usage, &t.opts);
+	ret = cmd_parse_all(&spec, argc, argv, &t.opts);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 2)

@@ -10,7 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "push",
+	.synopsis =
 	"usage: xpship push [--plain-http] [--insecure] [--ca-file F] [--jobs N]\n"
 	"                   [--chunk-size S] BUNDLE REF\n"
 	"\n"
@@ -19,21 +25,12 @@ static const char usage[] =
 	"registry has are skipped), then the manifest, then the bundle's signature and\n"
 	"attestation tags (sha256-<hex>.sig/.att), and the tag last. The tag is REF's,\n"
 	"else the bundle's; without either the manifest is pushed by digest only.\n"
-	"Prints HOST/REPO@sha256:<digest>.\n"
-	"\n"
-	"Options:\n"
-	REGOPT_TLS_HELP
-	REGOPT_TRANSFER_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"Prints HOST/REPO@sha256:<digest>.\n",
+	.opts = options,
+	.registry = CMD_REG_TLS | CMD_REG_TRANSFER,
+	.notes =
 	"Exit codes: 0 pushed, 1 the bundle's content does not match its digests,\n"
-	"2 usage, 3 malformed bundle, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	REGOPT_TLS_OPTIONS,
-	REGOPT_TRANSFER_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"2 usage, 3 malformed bundle, 4 local error, 5 registry error.\n",
 };
 
 /* The bundle's tag when it has exactly one besides its signature and
@@ -55,7 +52,7 @@ int cmd_push(int argc, char **argv)
 	int ret;
 
 	xp_error_clear(&err);
-	ret = regopt_getopt_all("push", argc, argv, longopts, usage, &t.opts);
+	ret = cmd_parse_all(&spec, argc, argv, &t.opts);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 2)

@@ -62,20 +62,6 @@ int regopt_parse(const char *cmd, int c, const char *arg, struct store_opts *o)
 	}
 }
 
-int regopt_getopt_all(const char *cmd, int argc, char **argv, const struct option *longopts,
-		      const char *usage, struct store_opts *o)
-{
-	int c;
-
-	while ((c = cmd_getopt(argc, argv, "", longopts, usage)) != -1) {
-		if (c == CMD_OPT_HELP)
-			return XP_EXIT_OK;
-		if (regopt_parse(cmd, c, optarg, o) <= 0)
-			return XP_EXIT_USAGE;
-	}
-	return -1;
-}
-
 void regopt_prepare(void)
 {
 	diag_mask(getenv("XPSHIP_REGISTRY_PASSWORD"));

@@ -9,7 +9,20 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
+static const struct cmd_opt options[] = {
+	{"key", 'k', "PUB", 'k',
+	 "the public key: a PKIX PEM file or env://VAR"},
+	{"require-attestation", 0, NULL, 'A',
+	 "require a valid SLSA provenance attestation"},
+	{"require-verdict", 0, "VERDICT", 'V',
+	 "require a valid gate-decision attestation whose\n"
+	 "verdict is VERDICT (pass or fail)"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+static const struct cmd_def spec = {
+	.name = "verify",
+	.synopsis =
 	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass]\n"
 	"                     BUNDLE\n"
 	"\n"
@@ -20,28 +33,13 @@ static const char usage[] =
 	"options require. Prints one line per check; each failure is also reported on\n"
 	"stderr, naming what failed. The configs and layers are read last, and only\n"
 	"when everything else verified: a refused bundle is refused without reading\n"
-	"them (their check then says 'skip').\n"
-	"\n"
-	"Options:\n"
-	"  -k, --key PUB              the public key: a PKIX PEM file or env://VAR\n"
-	"  --require-attestation      require a valid SLSA provenance attestation\n"
-	"  --require-verdict VERDICT  require a valid gate-decision attestation whose\n"
-	"                             verdict is VERDICT (pass or fail)\n"
-	"\n"
-	"Registry options (BUNDLE a registry reference):\n"
-	REGOPT_TLS_HELP
-	"\n"
-	REGOPT_ENV_HELP
-	"\n"
+	"them (their check then says 'skip').\n",
+	.opts = options,
+	.registry = CMD_REG_TLS,
+	.registry_heading = "Registry options (BUNDLE a registry reference):",
+	.notes =
 	"Exit codes: 0 everything verified, 1 something did not verify, 2 usage,\n"
-	"3 malformed key, 4 local error, 5 registry error.\n";
-
-static const struct option longopts[] = {
-	{"key", required_argument, NULL, 'k'},
-	{"require-attestation", no_argument, NULL, 'A'},
-	{"require-verdict", required_argument, NULL, 'V'},
-	REGOPT_TLS_OPTIONS,
-	{NULL, 0, NULL, 0},
+	"3 malformed key, 4 local error, 5 registry error.\n",
 };
 
 int cmd_verify(int argc, char **argv)
@@ -58,15 +56,14 @@ int cmd_verify(int argc, char **argv)
 	int c, ret;
 
 	xp_error_clear(&err);
-	while ((c = cmd_getopt(argc, argv, "k:", longopts, usage)) != -1) {
+	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
 		case 'A': vo.require_attestation = 1; break;
 		case 'V': vo.require_verdict = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
-			if (regopt_parse("verify", c, optarg, &sopts) <= 0)
-				return XP_EXIT_USAGE;
+			return XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)
