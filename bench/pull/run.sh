@@ -22,45 +22,13 @@ xp=${1:?usage: run.sh XPSHIP}
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${BENCH_ROUNDS:-3}
 size_mb=${BENCH_SIZE_MB:-512}
-for tool in skopeo curl docker-registry python3 openssl; do
-	command -v "$tool" >/dev/null || { echo "bench pull: $tool is missing (make deps)"; exit 1; }
-done
-T=$(mktemp -d "${TMPDIR:-/tmp}/xpship-bench-pull.XXXXXX")
-export T TESTS_DIR="$here/../../tests"
-XP_PYTHON=${XP_PYTHON:-python3}
-export XP_PYTHON
-. "$TESTS_DIR/helpers/registry.sh"
-cleanup() { reg_stop_all; rm -rf "$T"; }
-trap cleanup EXIT
-trap 'cleanup; exit 130' INT TERM
+name=pull
+# shellcheck disable=SC1091
+. "$here/../lib.sh"
+bench_init skopeo curl docker-registry python3 openssl
 
 echo "bench pull: making and pushing a ${size_mb} MiB bundle"
-mkdir -p "$T/src" "$T/b/blobs/sha256"
-head -c "$((size_mb * 1024 * 1024))" /dev/urandom >"$T/src/weights.bin"
-tar -C "$T/src" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$T/layer.tar" weights.bin
-rm -f "$T/src/weights.bin"
-layer=$(openssl dgst -sha256 -r "$T/layer.tar" | cut -d' ' -f1)
-lsize=$(stat -c %s "$T/layer.tar")
-mv "$T/layer.tar" "$T/b/blobs/sha256/$layer"
-"$XP_PYTHON" - "$T/b" "$layer" "$lsize" <<'PY'
-import hashlib, json, os, sys
-d, layer, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def put(data, mt):
-    h = hashlib.sha256(data).hexdigest()
-    open(os.path.join(d, "blobs", "sha256", h), "wb").write(data)
-    return {"mediaType": mt, "digest": "sha256:" + h, "size": len(data)}
-cfg = put(json.dumps({"architecture": "amd64", "os": "linux",
-                      "rootfs": {"type": "layers", "diff_ids": ["sha256:" + layer]}}).encode(),
-          "application/vnd.oci.image.config.v1+json")
-m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
-     "config": cfg, "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
-                                "digest": "sha256:" + layer, "size": size}]}
-md = put(json.dumps(m).encode(), m["mediaType"])
-md["annotations"] = {"org.opencontainers.image.ref.name": "v1"}
-open(os.path.join(d, "index.json"), "w").write(json.dumps(
-    {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": [md]}))
-open(os.path.join(d, "oci-layout"), "w").write('{"imageLayoutVersion":"1.0.0"}')
-PY
+bench_bundle "$size_mb" "$T/b"
 reg_start plain >/dev/null || { echo "bench pull: registry did not start"; exit 1; }
 A=$REG_ADDR
 ref="$A/bench/model:v1"
