@@ -5,7 +5,7 @@
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
-#include "packager/sign.h"
+#include "packager/promote.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,40 +43,20 @@ static const struct cmd_def spec = {
 	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n",
 };
 
-/* Verify m in s; 0 when everything held, else an exit code (printed). */
-static int verify(const char *ref, struct store *s, const struct oci_desc *m,
-		  const char *key_spec, const char *verdict)
+/* Print the verification's checks: failures as errors, the rest verbose. */
+static void print_checks(const char *ref, const struct verify_report *rep)
 {
-	struct verify_opts vo = {0};
-	struct verify_report rep = {0};
-	struct sign_key *key = NULL;
-	struct xp_error err;
 	size_t i;
-	int ret;
 
-	xp_error_clear(&err);
-	if (key_read_public(key_spec, &key, &err))
-		return cmd_fail(&err);
-	vo.key = key;
-	vo.require_verdict = verdict;
-	if (sign_verify_bundle(s, m, &vo, &rep, &err)) {
-		ret = cmd_fail(&err);
-		goto out;
-	}
-	for (i = 0; i < rep.n; i++) {
-		if (rep.v[i].skipped)
-			diag_verbose("%s: skipped (%s)", rep.v[i].name, rep.v[i].detail);
-		else if (!rep.v[i].ok)
-			diag_error("verification failed for '%s': %s: %s", ref, rep.v[i].name,
-				   rep.v[i].detail);
+	for (i = 0; i < rep->n; i++) {
+		if (rep->v[i].skipped)
+			diag_verbose("%s: skipped (%s)", rep->v[i].name, rep->v[i].detail);
+		else if (!rep->v[i].ok)
+			diag_error("verification failed for '%s': %s: %s", ref, rep->v[i].name,
+				   rep->v[i].detail);
 		else
-			diag_verbose("%s: ok (%s)", rep.v[i].name, rep.v[i].detail);
+			diag_verbose("%s: ok (%s)", rep->v[i].name, rep->v[i].detail);
 	}
-	ret = rep.failed ? XP_EXIT_NO : XP_EXIT_OK;
-out:
-	verify_report_release(&rep);
-	key_free(key);
-	return ret;
 }
 
 int cmd_promote(int argc, char **argv)
@@ -85,6 +65,9 @@ int cmd_promote(int argc, char **argv)
 	const char *to = NULL, *key_spec = NULL, *verdict = NULL;
 	struct store *s = NULL;
 	struct oci_desc m = {0};
+	struct promote_opts po = {0};
+	struct verify_report rep = {0};
+	struct sign_key *key = NULL;
 	struct xp_error err;
 	struct xp_ref shown = {0};
 	char *out;
@@ -124,21 +107,23 @@ int cmd_promote(int argc, char **argv)
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+	if (key_spec && key_read_public(key_spec, &key, &err))
+		return cmd_fail(&err);
 	opts.progress = cmd_progress();
 	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
 	if (ret)
-		return ret;
-	if (key_spec) {
-		ret = verify(argv[optind], s, &m, key_spec, verdict);
-		if (ret)
-			goto out;
-	} else {
+		goto out;
+	if (!key)
 		diag_warning("promoting '%s' without verification (no --verify-key)", argv[optind]);
-	}
-	if (store_tag(s, &m, to, &err) || store_commit(s, &err)) {
-		ret = cmd_fail(&err);
+	po.to = to;
+	po.key = key;
+	po.require_verdict = verdict;
+	if (promote_run(s, &m, &po, &rep, &err)) {
+		print_checks(argv[optind], &rep);
+		ret = rep.failed ? XP_EXIT_NO : cmd_fail(&err);
 		goto out;
 	}
+	print_checks(argv[optind], &rep);
 	shown = *store_ref(s);
 	shown.tag = (char *)to;
 	shown.digest = m.digest;
@@ -147,6 +132,8 @@ int cmd_promote(int argc, char **argv)
 	free(out);
 	ret = XP_EXIT_OK;
 out:
+	verify_report_release(&rep);
+	key_free(key);
 	oci_desc_release(&m);
 	store_close(s);
 	return ret;

@@ -1,0 +1,31 @@
+/*
+ * promote.h — moving a tag to a verified manifest: the steps `xpship promote`
+ * runs, in order, behind one entry point.
+ *
+ * promote_run() verifies the manifest (when a key is given, as `xpship verify`
+ * does: blobs, signature, attestations, the required verdict), then points the
+ * tag at it and commits the store. Nothing is moved unless every check held.
+ * Further checks a promotion makes (identity, approvals, the champion the
+ * decision was gated against) belong here, as steps before the tag moves.
+ */
+#ifndef XPSHIP_PACKAGER_PROMOTE_H
+#define XPSHIP_PACKAGER_PROMOTE_H
+
+#include "common/error.h"
+#include "packager/sign.h"
+#include "packager/store.h"
+
+struct promote_opts {
+	const char *to;                  /* the tag to move (required) */
+	const struct sign_key *key;      /* verify with this key; NULL: unverified */
+	const char *require_verdict;     /* with key: the signed gate verdict required */
+};
+
+/* Promote manifest m of store s to o->to. r receives the verification's
+ * checks (empty without a key; the caller releases it in every case). Returns
+ * 0 when the tag moved; -1 otherwise: XP_ERR_REFUSED when a check failed
+ * (r says which), else the store's error. */
+int promote_run(struct store *s, const struct oci_desc *m, const struct promote_opts *o,
+		struct verify_report *r, struct xp_error *err);
+
+#endif
