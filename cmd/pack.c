@@ -28,7 +28,11 @@ static const struct cmd_opt options[] = {
 	{"experiment", 0, "FILE", 'E',
 	 "experiment record: metadata annotations (model name,\n"
 	 "version, code revision, experiment id, objective,\n"
-	 "candidate metrics) and <prefix>/.xpship/experiment.yaml"},
+	 "candidate metrics) and <prefix>/.xpship/experiment.yaml;\n"
+	 "the files packed must be the record's model.files, with\n"
+	 "their digests"},
+	{"allow-unlisted", 0, NULL, 'U',
+	 "with --experiment: also pack files model.files lacks"},
 	{"decision", 0, "FILE", 'D',
 	 "gate decision record: the verdict annotation and\n"
 	 "<prefix>/.xpship/decision.json"},
@@ -80,6 +84,7 @@ struct args {
 	const char *out, *tag, *experiment, *decision, *base, *prefix, *platform;
 	enum pack_format format;
 	enum layer_compression compression;
+	int allow_unlisted;
 	struct oci_annots labels;
 	struct store_opts base_opts;
 };
@@ -109,6 +114,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'o': a->out = optarg; break;
 		case 't': a->tag = optarg; break;
 		case 'E': a->experiment = optarg; break;
+		case 'U': a->allow_unlisted = 1; break;
 		case 'D': a->decision = optarg; break;
 		case 'B': a->base = optarg; break;
 		case 'P': a->prefix = optarg; break;
@@ -214,6 +220,11 @@ int cmd_pack(int argc, char **argv)
 		goto done;
 	o.inputs = in.v;
 	o.n_inputs = in.n;
+	if (in.listed) {
+		o.expect = in.expect;
+		o.n_expect = in.n_expect;
+		o.allow_unlisted = a.allow_unlisted;
+	}
 	o.format = a.format;
 	o.compression = a.compression;
 	o.platform = a.platform;

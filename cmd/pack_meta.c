@@ -31,6 +31,7 @@ void pack_inputs_release(struct pack_inputs *in)
 		free(in->strings[i]);
 	free(in->strings);
 	free(in->v);
+	free(in->expect);
 	free(in->prefix);
 	oci_annots_release(&in->annots);
 	memset(in, 0, sizeof(*in));
@@ -49,6 +50,16 @@ static void add_input(struct pack_inputs *in, const char *src, char *dest)
 	in->v[in->n].src = src;
 	in->v[in->n].dest = keep(in, dest);
 	in->n++;
+}
+
+static void add_expect(struct pack_inputs *in, const char *src, const char *digest,
+		       const char *where)
+{
+	in->expect = xrealloc(in->expect, (in->n_expect + 1) * sizeof(*in->expect));
+	in->expect[in->n_expect].src = keep(in, xstrdup(src));
+	in->expect[in->n_expect].digest = digest ? keep(in, xstrdup(digest)) : NULL;
+	in->expect[in->n_expect].where = where ? keep(in, xstrdup(where)) : "";
+	in->n_expect++;
 }
 
 static char *dest_of(const struct pack_inputs *in, const char *name)
@@ -141,6 +152,7 @@ static int from_experiment(struct pack_inputs *in, const char *path)
 {
 	struct experiment_summary s;
 	struct xp_error err;
+	size_t i;
 
 	xp_error_clear(&err);
 	if (experiment_summarize(path, &s, &err))
@@ -163,8 +175,14 @@ static int from_experiment(struct pack_inputs *in, const char *path)
 	set_opt(&in->annots, BUNDLE_ANN_METRICS, s.metrics_json);
 	set_opt(&in->annots, BUNDLE_ANN_FRAMEWORK, s.model_framework);
 	set_opt(&in->annots, BUNDLE_ANN_FORMAT, s.model_format);
+	in->listed = s.n_model_files > 0;
+	for (i = 0; i < s.n_model_files; i++)
+		add_expect(in, s.model_files[i].resolved,
+			   s.model_files[i].digest ? s.model_files[i].digest : "(no digest)",
+			   s.model_files[i].where);
 	experiment_summary_release(&s);
 	add_input(in, path, dest_of(in, BUNDLE_DIR "/" BUNDLE_EXPERIMENT_FILE));
+	add_expect(in, path, NULL, NULL);
 	return 0;
 }
 
@@ -201,6 +219,7 @@ static int from_decision(struct pack_inputs *in, const char *path)
 	digest_buf(buf, len, digest);
 	oci_annots_set(&in->annots, BUNDLE_ANN_DECISION_DIGEST, digest);
 	add_input(in, path, dest_of(in, BUNDLE_DIR "/" BUNDLE_DECISION_FILE));
+	add_expect(in, path, NULL, NULL);
 	ret = 0;
 out:
 	json_decref(root);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "packager/oci.h"
+#include "packager/pack.h"
 #include "packager/tree.h"
 
 struct pack_inputs {
@@ -20,6 +21,9 @@ struct pack_inputs {
 	size_t n_strings;
 	char *prefix;             /* normalised: "models", or "" for the root */
 	struct oci_annots annots;
+	struct pack_expect *expect;  /* the record's model.files and the records */
+	size_t n_expect;
+	int listed;               /* the record lists model.files: match them */
 };
 
 void pack_inputs_init(struct pack_inputs *in);

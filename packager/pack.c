@@ -393,6 +393,8 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 		return -1;
 	if (prepare(&pk, err) || tree_scan(o->inputs, o->n_inputs, &t, err))
 		goto out;
+	if (o->expect && pack_check_listed(&t, o->expect, o->n_expect, o->allow_unlisted, err))
+		goto out;
 	memset(&so, 0, sizeof(so));
 	so.create = 1;
 	so.progress = o->progress;

@@ -49,9 +49,20 @@
 
 enum pack_format { PACK_IMAGE, PACK_MODELPACK };
 
+/* A file the pack must hold (pack --experiment: the record's model.files). */
+struct pack_expect {
+	const char *src;                 /* on disk */
+	const char *digest;              /* "sha256:..." it must have; NULL: any bytes
+	                                    (a record riding along) */
+	const char *where;               /* where it is listed ("FILE:LINE:COL") */
+};
+
 struct pack_opts {
 	const struct tree_input *inputs;
 	size_t n_inputs;
+	const struct pack_expect *expect;   /* NULL: no list to match */
+	size_t n_expect;
+	int allow_unlisted;              /* a packed file the list lacks is not refused */
 	enum pack_format format;
 	enum layer_compression compression;
 	const char *platform;            /* "os/arch[/variant]"; NULL: the base's, else linux/amd64 */
@@ -67,6 +78,14 @@ struct pack_opts {
  * commit. `manifest` receives the manifest's descriptor. */
 int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *o,
 	     struct oci_desc *manifest, struct xp_error *err);
+
+/* Match the files of tree t against the list: every regular file packed
+ * must be listed (unless allow_unlisted) with its digest, and every entry with
+ * a digest must be packed. The first mismatch in bundle order is
+ * XP_ERR_REFUSED naming the file and where it is listed; a listed file that
+ * cannot be read is XP_ERR_LOCAL. */
+int pack_check_listed(const struct tree *t, const struct pack_expect *e, size_t n,
+		      int allow_unlisted, struct xp_error *err);
 
 /* "os/arch[/variant]" → platform (strings owned by p; release with
  * pack_platform_release). Usage error on bad syntax. */

@@ -307,6 +307,49 @@ static int get_data(struct ctx *c, const struct doc_node *root, struct experimen
 	return 0;
 }
 
+/* rel as seen from the working directory: joined to the record's directory. */
+static char *join_base(const char *record, const char *rel)
+{
+	char *base = experiment_base_dir(record), *out;
+
+	out = *base ? xasprintf("%s/%s", base, rel) : xstrdup(rel);
+	free(base);
+	return out;
+}
+
+static int get_model_files(struct ctx *c, const struct doc_node *model,
+			   struct experiment_summary *s)
+{
+	const struct doc_node *files = model ? doc_get(model, "files") : NULL;
+	size_t i;
+
+	if (!files || (files->type == DOC_SCALAR && files->kind == DOC_NULL))
+		return 0;
+	if (files->type != DOC_SEQ)
+		return fail_at(c, files, "'%s' must be a sequence, found %s", "model.files",
+			       doc_type_name(files));
+	s->model_files = xcalloc(files->n ? files->n : 1, sizeof(*s->model_files));
+	for (i = 0; i < files->n; i++) {
+		const struct doc_node *e = files->items[i];
+		struct experiment_file *f = &s->model_files[s->n_model_files++];
+		char where[64];
+
+		snprintf(where, sizeof(where), "model.files[%zu]", i);
+		if (e->type != DOC_MAP)
+			return fail_at(c, e, "'%s' must be a mapping, found %s", where,
+				       doc_type_name(e));
+		f->where = xasprintf("%s:%u:%u", c->d->name, e->line, e->col);
+		snprintf(where, sizeof(where), "model.files[%zu].path", i);
+		if (get_str(c, e, "path", where, 1, &f->path))
+			return -1;
+		f->resolved = f->path[0] == '/' ? xstrdup(f->path) : join_base(c->d->name, f->path);
+		snprintf(where, sizeof(where), "model.files[%zu].digest", i);
+		if (get_str(c, e, "digest", where, 0, &f->digest))
+			return -1;
+	}
+	return 0;
+}
+
 static int get_run(struct ctx *c, const struct doc_node *root, struct experiment_summary *s)
 {
 	const struct doc_node *runs = doc_get(root, "runs"), *run, *params, *sel;
@@ -420,7 +463,8 @@ static int summarize(struct ctx *c, struct experiment_summary *s)
 	    get_str(c, model, "version", "model.version", 0, &s->model_version) ||
 	    get_str(c, model, "framework", "model.framework", 0, &s->model_framework) ||
 	    get_str(c, model, "format", "model.format", 0, &s->model_format) ||
-	    get_str(c, model, "license", "model.license", 0, &s->model_license))
+	    get_str(c, model, "license", "model.license", 0, &s->model_license) ||
+	    get_model_files(c, model, s))
 		return -1;
 	return get_run(c, root, s);
 }
@@ -523,6 +567,13 @@ void experiment_summary_release(struct experiment_summary *s)
 		free(s->data[i].digest);
 	}
 	free(s->data);
+	for (i = 0; i < s->n_model_files; i++) {
+		free(s->model_files[i].path);
+		free(s->model_files[i].resolved);
+		free(s->model_files[i].digest);
+		free(s->model_files[i].where);
+	}
+	free(s->model_files);
 	free(s->digest);
 	free(s->space_strategy);
 	memset(s, 0, sizeof(*s));

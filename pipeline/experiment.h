@@ -30,6 +30,14 @@ struct experiment_dataset {
 	char *digest;   /* "sha256:<64 hex>", NULL when absent */
 };
 
+/* One entry of model.files: what `pack` must put in the bundle. */
+struct experiment_file {
+	char *path;     /* as written: relative to the record's directory */
+	char *resolved; /* on disk: path as seen from the working directory */
+	char *digest;   /* "sha256:<64 hex>", NULL when absent */
+	char *where;    /* "FILE:LINE:COL" of the entry, for messages */
+};
+
 struct experiment_summary {
 	char *id, *name, *owner, *description, *created;      /* NULL when absent */
 	char *objective_metric, *objective_direction;          /* "maximize"|"minimize" */
@@ -48,6 +56,8 @@ struct experiment_summary {
 	char *digest;           /* "sha256:..." of the record file's bytes */
 	/* Extensions (appended, so existing initialisers stay valid): */
 	char *space_strategy;   /* "grid"|"random"|"single", NULL when absent */
+	struct experiment_file *model_files;   /* model.files[] */
+	size_t n_model_files;
 };
 
 /* Load (and minimally check) the record at path; errors are positioned

@@ -5,9 +5,10 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/pack.sh"
 
-rec=$TESTS_DIR/../templates/experiment.yaml
+rec=$PWD/experiment.yaml
 dec=$DATA/pack/decision.json
 pack_model model
+record_for model "$rec"
 run xp pack -o out -t v1 --experiment "$rec" --decision "$dec" --label team=churn \
 	--label org.opencontainers.image.version=1.4.1 model
 expect_rc 0

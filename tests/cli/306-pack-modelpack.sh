@@ -4,8 +4,9 @@
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/pack.sh"
 
-rec=$TESTS_DIR/../templates/experiment.yaml
+rec=$PWD/experiment.yaml
 pack_model model
+record_for model "$rec"
 for c in none gzip; do
 	run xp pack -o mp-$c -t v1 --format modelpack --compression $c --experiment "$rec" \
 		--decision "$DATA/pack/decision.json" model

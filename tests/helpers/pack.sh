@@ -4,6 +4,10 @@
 #   pack_model DIR [SIZE]   copy tests/data/pack/model to DIR and add weights.bin
 #                           (SIZE bytes, default 1.5 MiB: a layer of its own; fixed
 #                           pseudo-random content) and a relative link
+#   record_for DIR REC      write REC: the template experiment record whose
+#                           model.files lists DIR's regular files with their
+#                           digests (DIR relative to REC's directory), and the
+#                           files the record names next to it (example/)
 #   oci_manifest OUT TAG    the manifest JSON a layout's tag names (stdout)
 #   oci_blob OUT DIGEST     a blob of a layout (path on stdout)
 #   oci_layers OUT TAG      the manifest's layer digests, one a line
@@ -23,6 +27,26 @@ with open(path, "wb") as f:
         n += len(block[: size - n])
 PY
 	ln -s config.json "$dir/config-link.json"
+}
+
+record_for() {
+	[ -d "$(dirname "$2")/example" ] || cp -R "$TESTS_DIR/../templates/example" "$(dirname "$2")/"
+	python3 - "$TESTS_DIR/../templates/experiment.yaml" "$1" "$2" <<'PY'
+import hashlib, os, sys
+tpl, model, rec = sys.argv[1:]
+text = open(tpl).read()
+head = text[: text.index("\n  files:")]
+lines = ["  files:"]
+for root, dirs, files in sorted(os.walk(model)):
+    dirs.sort()
+    for f in sorted(files):
+        p = os.path.join(root, f)
+        if os.path.islink(p) or not os.path.isfile(p):
+            continue
+        d = hashlib.sha256(open(p, "rb").read()).hexdigest()
+        lines += ["    - path: " + p, "      digest: sha256:" + d]
+open(rec, "w").write(head + "\n" + "\n".join(lines) + "\n")
+PY
 }
 
 oci_manifest() {
