@@ -94,10 +94,23 @@ int experiment_provenance_json(const struct experiment_summary *s, char **out,
  * placeholder values; created = `now`, seconds since 1970). Caller frees. */
 char *experiment_starter(long long now);
 
+/* What `init` fills from files instead of placeholders. */
+struct experiment_init_opts {
+	const char *model;              /* model.files: a file, or every regular file
+	                                   under a directory, with digests */
+	const char *metrics;            /* run-1's metrics, inlined from a JSON/YAML file */
+	const char *const *data;        /* data[]: named after the file, with digests */
+	size_t n_data;
+	const char *lockfile;           /* environment.lockfile; NULL: left as a comment */
+};
+
 /* Write the starter (created `now`) as DIR/experiment.yaml (DIR created when missing; NULL or ""
- * is "."). An existing record is never overwritten: that is an error
- * (XP_ERR_LOCAL, "refusing to overwrite ..."). *written gets the path (caller
- * frees). */
-int experiment_init(const char *dir, long long now, char **written, struct xp_error *err);
+ * is "."), filled from o's files when o is not NULL (paths relative to DIR). An
+ * existing record is never overwritten: that is an error
+ * (XP_ERR_LOCAL, "refusing to overwrite ..."); a file o names that cannot be
+ * read is XP_ERR_LOCAL, a malformed metrics file XP_ERR_MALFORMED, both before
+ * anything is created. *written gets the path (caller frees). */
+int experiment_init(const char *dir, long long now, const struct experiment_init_opts *o,
+		    char **written, struct xp_error *err);
 
 #endif

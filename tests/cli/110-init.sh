@@ -106,6 +106,6 @@ Run 'xpship init --help' for usage.
 END
 run xp init --help
 expect_rc 0
-expect_out_has "usage: xpship init [DIR]"
-expect_out_has "  4  DIR/experiment.yaml already exists, or it cannot be written"
+expect_out_has "usage: xpship init [--model PATH] [--metrics FILE] [--data FILE]..."
+expect_out_has "  4  DIR/experiment.yaml already exists, it cannot be written, or a file"
 exit 0
