@@ -83,6 +83,7 @@ int cmd_fail(const struct xp_error *err);
 const struct xp_progress *cmd_progress(void);
 
 int cmd_init(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
 int cmd_gate(int argc, char **argv);

@@ -17,6 +17,7 @@
 
 const struct cmd_info cmd_table[] = {
 	{"init", cmd_init, "write a commented starter experiment record"},
+	{"record", cmd_record, "refresh an experiment record's file digests in place"},
 	{"validate", cmd_validate, "check an experiment record: schema, references, data digests"},
 	{"evaluate", cmd_evaluate, "compute metrics from predictions: per group, fairness"},
 	{"gate", cmd_gate, "decide promotion: metric thresholds against the champion"},

@@ -113,4 +113,28 @@ struct experiment_init_opts {
 int experiment_init(const char *dir, long long now, const struct experiment_init_opts *o,
 		    char **written, struct xp_error *err);
 
+/* One digest `record update` changed (or would change). */
+struct experiment_change {
+	char *where;          /* "model.files[0]", "environment.lockfile", ... */
+	char *file;           /* the path as the record writes it */
+	char *old_digest;     /* NULL when the entry had none */
+	char *new_digest;
+	unsigned line, col;   /* the digest's position (the path key's when added) */
+};
+
+struct experiment_update {
+	struct experiment_change *v;
+	size_t n;
+};
+
+/* Refresh the digests of the record's local files (data[], environment.lockfile,
+ * runs[].artifacts[], model.files[]): out lists every digest that differs or is
+ * missing; with write, the record is rewritten in place (atomically, comments
+ * and formatting kept) when anything changed. A file the record names that
+ * cannot be read is XP_ERR_LOCAL (nothing written), a malformed record
+ * XP_ERR_MALFORMED. Release out with experiment_update_release. */
+int experiment_update(const char *path, int write, struct experiment_update *out,
+		      struct xp_error *err);
+void experiment_update_release(struct experiment_update *r);
+
 #endif
