@@ -3,6 +3,7 @@
  * layers, write them, build config and manifest, tag, commit.
  */
 #include "packager/pack.h"
+#include "packager/modelpack.h"
 #include "packager/bundle.h"
 #include "packager/image.h"
 #include "common/error.h"
@@ -158,45 +159,6 @@ static void plans_free(struct plan *pl, size_t n)
 	free(pl);
 }
 
-static int has_ext(const char *name, const char *const *exts)
-{
-	const char *dot = strrchr(name, '.');
-
-	if (!dot)
-		return 0;
-	for (; *exts; exts++)
-		if (strcasecmp(dot + 1, *exts) == 0)
-			return 1;
-	return 0;
-}
-
-/* ModelPack layer kind of one file, by name (and size). */
-static const char *modelpack_kind(const struct tree_entry *e, uint64_t large)
-{
-	static const char *const weights[] = {"safetensors", "bin", "pt", "pth", "onnx", "gguf",
-		"ggml", "h5", "pb", "ckpt", "tflite", "pkl", "joblib", "msgpack", "mlmodel",
-		"keras", "npz", "npy", "model", NULL};
-	static const char *const docs[] = {"md", "rst", "txt", "pdf", "html", NULL};
-	static const char *const code[] = {"py", "sh", "ipynb", "js", "ts", "go", "rs", "c",
-		"h", "cc", "cpp", "java", "r", "jl", "lua", NULL};
-	static const char *const data[] = {"csv", "tsv", "parquet", "jsonl", "arrow", "avro",
-		NULL};
-	const char *base = tree_basename(e->name);
-
-	if (strstr(e->name, "/" BUNDLE_DIR "/") || strncmp(e->name, BUNDLE_DIR "/", 8) == 0)
-		return "doc";
-	if (strncasecmp(base, "readme", 6) == 0 || strncasecmp(base, "license", 7) == 0 ||
-	    strncasecmp(base, "notice", 6) == 0 || has_ext(base, docs))
-		return "doc";
-	if (has_ext(base, code))
-		return "code";
-	if (has_ext(base, data))
-		return "dataset";
-	if (has_ext(base, weights) || (e->type == TREE_FILE && e->size >= large))
-		return "weight";
-	return "weight.config";
-}
-
 /* ---- writing ---- */
 
 struct packer {
@@ -238,7 +200,7 @@ static int write_layer(struct packer *pk, const struct tree *t, const struct pla
 		char mtime[32], *meta;
 
 		snprintf(mt, sizeof(mt), "application/vnd.cncf.model.%s.v1.%s",
-			 modelpack_kind(subj, pk->large), layer_suffix(pk->o->compression));
+			 modelpack_kind(subj->name, subj->type == TREE_FILE ? subj->size : 0), layer_suffix(pk->o->compression));
 		xp_time_format(pk->o->epoch, mtime);
 		meta = image_file_metadata(tree_basename(subj->name), subj->mode,
 					   subj->type == TREE_FILE ? subj->size : 0, mtime,
