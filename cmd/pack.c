@@ -235,6 +235,8 @@ int cmd_pack(int argc, char **argv)
 	if (a.base && base.kind == REF_REGISTRY)
 		regopt_prepare();
 	memset(&m, 0, sizeof(m));
+	if (ref_archive_tag_caveat(&out, a.tag))
+		diag_warning("tag '%s': %s", a.tag, ref_archive_tag_caveat(&out, a.tag));
 	if (pack_run(&out, a.tag, &o, &m, &err)) {
 		ret = cmd_fail(&err);
 		goto done;

@@ -29,6 +29,8 @@ int transfer_copy(struct transfer *t, const struct xp_ref *dst, const char *tag)
 	int ret = XP_EXIT_OK;
 
 	xp_error_clear(&err);
+	if (ref_archive_tag_caveat(dst, tag))
+		diag_warning("tag '%s': %s", tag, ref_archive_tag_caveat(dst, tag));
 	co.jobs = opts.jobs;
 	co.stats = &st;
 	opts.create = 1;

@@ -16,6 +16,19 @@ static int tag_char(int c, int first)
 	return isalnum(c) || c == '_' || (!first && (c == '.' || c == '-'));
 }
 
+const char *ref_archive_tag_caveat(const struct xp_ref *dst, const char *tag)
+{
+	const char *p;
+
+	if (!dst || dst->kind != REF_ARCHIVE || !tag)
+		return NULL;
+	for (p = tag; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return "it has uppercase letters, which 'podman load' refuses in an "
+			       "oci-archive (image names are lowercase); a lowercase tag loads everywhere";
+	return NULL;
+}
+
 int ref_check_tag(const char *t, struct xp_error *err)
 {
 	size_t i;

@@ -40,6 +40,10 @@ int ref_valid_tag(const char *tag);
 /* 0 for a valid tag, else -1 with an XP_ERR_USAGE error saying which part of
  * the rule it breaks. */
 int ref_check_tag(const char *tag, struct xp_error *err);
+/* NULL, or why other tools refuse `tag` in the archive `dst` although OCI
+ * allows it: podman load takes an oci-archive's tag as an image name, which
+ * must be lowercase. A static string, for a warning. */
+const char *ref_archive_tag_caveat(const struct xp_ref *dst, const char *tag);
 /* 1 for the companion tags that hang off a manifest digest rather than name
  * a release: cosign's `sha256-<hex>.sig` / `.att` / `.sbom` and the
  * referrers fallback tag `sha256-<hex>`. */
