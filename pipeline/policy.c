@@ -65,8 +65,23 @@ void policy_release(struct policy *p)
 
 struct loader {
 	const struct doc *d;
-	struct xp_error *err;
+	struct xp_error *err;      /* the error being built */
+	struct xp_error first;     /* the first error reported */
+	struct strbuf more;        /* the others, one "\n  FILE:L:C: msg" each */
+	unsigned n_errors;
 };
+
+/* Keep the error just made and go on: every rule is checked, so a policy's
+ * errors are reported at once (as validate reports a record's). */
+static void collect(struct loader *l)
+{
+	if (l->n_errors++ == 0)
+		l->first = *l->err;
+	else
+		strbuf_addf(&l->more, "\n  %s:%u:%u: %s", l->err->file, l->err->line,
+			    l->err->col, l->err->msg);
+	xp_error_clear(l->err);
+}
 
 static int fail_at(struct loader *l, const struct doc_node *n, const char *fmt,
 		   const char *a, const char *b)
@@ -91,6 +106,7 @@ static int check_keys(struct loader *l, const struct doc_node *map,
 		      const char *const *allowed, const char *what)
 {
 	size_t i;
+	int bad = 0;
 
 	for (i = 0; i < map->n; i++) {
 		const struct doc_node *k = map->pairs[i].key;
@@ -99,16 +115,18 @@ static int check_keys(struct loader *l, const struct doc_node *map,
 
 		if (lookup(k->str, allowed) >= 0)
 			continue;
+		if (bad++)
+			collect(l);
 		best = suggest_closest(k->str, allowed, (size_t)-1);
 		if (strcmp(k->str, "threshold") == 0 && strcmp(what, "rule key") == 0)
 			snprintf(hint, sizeof(hint), " (MLflow's threshold is written min or max here, "
 				 "its min_absolute_change min_abs_change; see docs/gate.md)");
 		else if (best)
 			snprintf(hint, sizeof(hint), " (did you mean '%s'?)", best);
-		return xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, k->line, k->col,
-				   "unknown %s '%s'%s", what, k->str, hint);
+		xp_error_at(l->err, XP_ERR_MALFORMED, l->d->name, k->line, k->col,
+			    "unknown %s '%s'%s", what, k->str, hint);
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /* A string value from a fixed list; returns its index or -1 with the error. */
@@ -236,16 +254,19 @@ static int load_doc(struct loader *l, struct policy *p)
 		return fail_at(l, root, "expected a gate policy (a mapping), found %s",
 			       doc_type_name(root), "");
 	if (check_keys(l, root, top_keys, "key"))
-		return -1;
+		collect(l);
 	v = doc_get(root, "version");
-	if (!v)
-		return fail_at(l, root, "policy has no 'version' (expected 1)%s%s", "", "");
-	if (doc_number(v, &version) || version != 1)
-		return fail_at(l, v, "unsupported policy version '%s' (expected 1)", v->str
-			       ? v->str : doc_type_name(v), "");
+	if (!v) {
+		fail_at(l, root, "policy has no 'version' (expected 1)%s%s", "", "");
+		collect(l);
+	} else if (doc_number(v, &version) || version != 1) {
+		fail_at(l, v, "unsupported policy version '%s' (expected 1)", v->str
+			? v->str : doc_type_name(v), "");
+		collect(l);
+	}
 	if ((v = doc_get(root, "on_missing_baseline"))) {
 		if ((c = choice(l, v, "on_missing_baseline", missing_modes)) < 0)
-			return -1;
+			collect(l);
 		p->missing_baseline_fails = c == 1;
 	}
 	rules = doc_get(root, "rules");
@@ -259,11 +280,15 @@ static int load_doc(struct loader *l, struct policy *p)
 			       "anything%s%s", "", "");
 	p->rules = xcalloc(rules->n, sizeof(*p->rules));
 	for (i = 0; i < rules->n; i++) {
-		if (load_rule(l, rules->items[i], &p->rules[i]))
-			return -1;
+		if (load_rule(l, rules->items[i], &p->rules[p->n_rules])) {
+			free(p->rules[p->n_rules].metric);
+			memset(&p->rules[p->n_rules], 0, sizeof(p->rules[0]));
+			collect(l);
+			continue;
+		}
 		p->n_rules++;
 	}
-	return 0;
+	return l->n_errors ? -1 : 0;
 }
 
 int policy_load_buf(const char *buf, size_t len, const char *name, struct policy *out,
@@ -276,13 +301,25 @@ int policy_load_buf(const char *buf, size_t len, const char *name, struct policy
 	memset(&p, 0, sizeof(p));
 	if (doc_load_buf(buf, len, name, DOC_AUTO, &d, err))
 		return -1;
+	memset(&l, 0, sizeof(l));
 	l.d = d;
 	l.err = err;
-	if (load_doc(&l, &p)) {
+	strbuf_init(&l.more);
+	if (load_doc(&l, &p) && err->cls != XP_ERR_NONE)
+		collect(&l);   /* the error that stopped it */
+	if (l.n_errors) {
+		{
+			*err = l.first;
+			if (l.more.len)
+				xp_error_at(err, l.first.cls, l.first.file, l.first.line, l.first.col,
+					    "%s%s", l.first.msg, l.more.buf);
+		}
+		strbuf_release(&l.more);
 		policy_release(&p);
 		doc_free(d);
 		return -1;
 	}
+	strbuf_release(&l.more);
 	doc_free(d);
 	digest_buf(buf, len, p.digest);
 	p.path = xstrdup(name);

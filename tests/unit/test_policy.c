@@ -106,7 +106,25 @@ static void malformed_policies(void **state)
 {
 	static const struct bad_case cases[] = {
 		{"version: 1\nrule:\n  - {metric: a, min: 1}\n", 2, 1,
-		 "unknown key 'rule' (did you mean 'rules'?)"},
+		 "unknown key 'rule' (did you mean 'rules'?)\n"
+		 "  gate.yaml:1:1: policy has no 'rules'"},
+		/* every error at once: each rule is checked, every unknown key named */
+		{"versio: 1\nrules:\n  - {metric: a, mn: 1, directon: up}\n  - {metric: b, max: x}\n"
+		 "  - {metric: c, min: 1}\n  - {metric: d, threshold: 1}\n", 1, 1,
+		 "unknown key 'versio' (did you mean 'version'?)\n"
+		 "  gate.yaml:1:1: policy has no 'version' (expected 1)\n"
+		 "  gate.yaml:3:17: unknown rule key 'mn' (did you mean 'min'?)\n"
+		 "  gate.yaml:3:24: unknown rule key 'directon' (did you mean 'direction'?)\n"
+		 "  gate.yaml:4:22: 'max' must be a number, found string 'x'\n"
+		 "  gate.yaml:6:17: unknown rule key 'threshold' (MLflow's threshold is written min "
+		 "or max here, its min_absolute_change min_abs_change; see docs/gate.md)"},
+		{HEAD "  - {metric: a, mn: 1, directon: up}\n  - {metric: b, max: x}\n"
+		 "  - {metric: c, min: 1}\n  - {metric: d, threshold: 1}\n", 3, 17,
+		 "unknown rule key 'mn' (did you mean 'min'?)\n"
+		 "  gate.yaml:3:24: unknown rule key 'directon' (did you mean 'direction'?)\n"
+		 "  gate.yaml:4:22: 'max' must be a number, found string 'x'\n"
+		 "  gate.yaml:6:17: unknown rule key 'threshold' (MLflow's threshold is written min "
+		 "or max here, its min_absolute_change min_abs_change; see docs/gate.md)"},
 		{"version: 1\non_missing_basline: skip\nrules: [{metric: a, min: 1}]\n", 2, 1,
 		 "unknown key 'on_missing_basline' (did you mean 'on_missing_baseline'?)"},
 		{"version: 1\nthreshold: 3\nrules: [{metric: a, min: 1}]\n", 2, 1,
