@@ -4,7 +4,7 @@
 run xp --help
 expect_rc 0
 expect_err_empty
-for c in init validate evaluate gate pack inspect unpack keygen sign attest verify sign-blob \
+for c in init record validate evaluate gate pack inspect unpack keygen sign attest verify sign-blob \
 	verify-blob push pull copy promote tags login logout registry help version; do
 	grep -qE "^  $c +[a-z]" "$T/.out" || fail "--help does not list '$c'"
 done
