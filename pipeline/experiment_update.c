@@ -11,6 +11,7 @@
  * (`uri:`) has no local bytes and is left alone. The new text is checked by
  * parsing it again before it replaces the record, atomically.
  */
+#define _GNU_SOURCE 1 /* memmem */
 #include "pipeline/experiment.h"
 #include "pipeline/experiment_impl.h"
 
@@ -58,13 +59,28 @@ static size_t offset_of(const char *buf, size_t len, unsigned line, unsigned col
 	return i;
 }
 
-static void add_edit(struct upd *u, size_t at, size_t del, char *text)
+/* Plan replacing del bytes at `at` by text. A YAML alias shares one digest
+ * between entries: the same edit twice is one edit, different ones conflict. */
+static int add_edit(struct upd *u, size_t at, size_t del, const char *text,
+		    const struct doc_node *n)
 {
+	size_t i;
+
+	for (i = 0; i < u->n_e; i++) {
+		if (u->e[i].at != at)
+			continue;
+		if (u->e[i].del == del && strcmp(u->e[i].text, text) == 0)
+			return 0;
+		return xp_error_at(u->err, XP_ERR_MALFORMED, u->path, n->line, n->col,
+				   "this digest is shared (a YAML alias) by files whose "
+				   "digests differ: give each entry its own");
+	}
 	u->e = xrealloc(u->e, (u->n_e + 1) * sizeof(*u->e));
 	u->e[u->n_e].at = at;
 	u->e[u->n_e].del = del;
-	u->e[u->n_e].text = text;
+	u->e[u->n_e].text = xstrdup(text);
 	u->n_e++;
+	return 0;
 }
 
 static void add_change(struct upd *u, const char *where, const char *file,
@@ -107,13 +123,20 @@ static int entry(struct upd *u, const struct doc_node *map, const char *where)
 	free(file);
 	if (d && doc_is_string(d) && strcmp(d->str, dg) == 0)
 		return 0;
-	if (d && d->type == DOC_SCALAR) {
+	if (d && d->type == DOC_SCALAR && d->len) {
+		size_t end;
+		const char *hit;
+
 		at = offset_of(u->buf, u->len, d->line, d->col);
-		if (at < u->len && (u->buf[at] == '"' || u->buf[at] == '\''))
-			at++;
-		add_edit(u, at, d->len, xstrdup(dg));
-		add_change(u, where, p->str, d->str, dg, d->line, d->col);
-		return 0;
+		for (end = at; end < u->len && u->buf[end] != '\n'; end++)
+			;
+		hit = memmem(u->buf + at, end - at, d->str, d->len);
+		if (!hit)
+			return xp_error_at(u->err, XP_ERR_MALFORMED, u->path, d->line, d->col,
+					   "cannot rewrite '%s.digest' in place: write it as a plain "
+					   "or quoted string on one line", where);
+		return add_edit(u, (size_t)(hit - u->buf), d->len, dg, d) ? -1 :
+		       (add_change(u, where, p->str, d->str, dg, d->line, d->col), 0);
 	}
 	if (d)
 		return xp_error_at(u->err, XP_ERR_MALFORMED, u->path, d->line, d->col,
@@ -128,9 +151,15 @@ static int entry(struct upd *u, const struct doc_node *map, const char *where)
 				   "'digest: %s' by hand", where, dg);
 	while (at < u->len && u->buf[at] != '\n')
 		at++;
-	add_edit(u, at < u->len ? at + 1 : at, 0,
-		 xasprintf("%s%*sdigest: %s\n", at < u->len ? "" : "\n", (int)(pk->col - 1), "",
-			   dg));
+	{
+		char *line = xasprintf("%s%*sdigest: %s\n", at < u->len ? "" : "\n",
+				       (int)(pk->col - 1), "", dg);
+		int r = add_edit(u, at < u->len ? at + 1 : at, 0, line, map);
+
+		free(line);
+		if (r)
+			return -1;
+	}
 	add_change(u, where, p->str, NULL, dg, pk->line, pk->col);
 	return 0;
 }

@@ -114,6 +114,31 @@ expect_rc 3
 expect_err <<END
 f.yaml:5:7: error: 'model.files[0]' has no digest and is not a block mapping: add 'digest: $new_onnx' by hand
 END
+# one digest shared through a YAML alias: the same value is one edit; files
+# that differ cannot share it
+cat >a.yaml <<END
+apiVersion: xpship/v1
+kind: Experiment
+model:
+  files:
+    - path: example/model/model.onnx
+      digest: &d sha256:0000000000000000000000000000000000000000000000000000000000000000
+    - path: example/model/model.onnx
+      digest: *d
+END
+run xp record update a.yaml
+expect_rc 0
+[ "$(grep -c "$new_onnx" a.yaml)" = 1 ] || fail "alias: $(cat a.yaml)"
+sed -i '7s|example/model/model.onnx|example/model/tokenizer/vocab.txt|' a.yaml
+sed -i "s|$new_onnx|sha256:0000000000000000000000000000000000000000000000000000000000000000|" a.yaml
+cp a.yaml a.before
+run xp record update a.yaml
+expect_rc 3
+expect_err <<'END'
+a.yaml:6:15: error: this digest is shared (a YAML alias) by files whose digests differ: give each entry its own
+END
+cmp -s a.before a.yaml || fail "a refused update wrote the record"
+
 run xp record
 expect_rc 2
 run xp record update
