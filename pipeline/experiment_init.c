@@ -228,7 +228,8 @@ static int add_tree(struct init_inputs *in, const char *dir, int depth, struct x
 		names[n++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++) {
 		struct stat st;
 
