@@ -3,6 +3,7 @@
  * local layouts.
  */
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "cmd/transfer.h"
@@ -12,6 +13,8 @@
 #include <string.h>
 
 static const struct cmd_opt options[] = {
+	TRANSFER_FORCE_OPTION,
+	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -19,32 +22,34 @@ static const struct cmd_def spec = {
 	.name = "copy",
 	.synopsis =
 	"usage: xpship copy [--plain-http] [--insecure] [--ca-file F] [--jobs N]\n"
-	"                   [--chunk-size S] SRC DST\n"
+	"                   [--chunk-size S] [--force] [--json] SRC DST\n"
 	"\n"
 	"Copy a bundle with its signature and attestation tags from SRC to DST; each\n"
 	"is a registry reference [docker://]HOST[:PORT]/REPO[:TAG|@DIGEST] or a local\n"
 	"bundle (oci:DIR[:TAG], oci-archive:FILE[:TAG]). Between repositories of one\n"
 	"registry, blobs are mounted rather than transferred. The tag in DST is DST's,\n"
-	"else SRC's. Prints DST@sha256:<digest>. The registry options apply to both\n"
-	"sides.\n",
+	"else SRC's; when DST has it on another manifest it is not moved (exit 1,\n"
+	"nothing copied) unless --force: a champion tag moves with 'xpship promote'.\n"
+	"Prints DST@sha256:<digest>. The registry options apply to both sides.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS | CMD_REG_TRANSFER,
 	.notes =
-	"Exit codes: 0 copied, 1 no such tag or content that does not match its\n"
-	"digest, 2 usage, 3 malformed content, 4 local error, 5 registry error.\n",
+	"Exit codes: 0 copied, 1 no such tag, content that does not match its digest\n"
+	"or a DST tag on another manifest, 2 usage, 3 malformed content, 4 local\n"
+	"error, 5 registry error.\n",
 };
 
 int cmd_copy(int argc, char **argv)
 {
-	struct transfer t = {"copy", "copied", {0}, NULL, {0}};
+	struct transfer t = {.cmd = "copy", .verb = "copied"};
 	struct xp_ref sref = {0}, dref = {0};
 	struct xp_error err;
-	const char *tag;
+	char *tag = NULL;
 	char *shown;
 	int ret;
 
 	xp_error_clear(&err);
-	ret = cmd_parse_all(&spec, argc, argv, &t.opts);
+	ret = transfer_parse(&t, &spec, argc, argv);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 2)
@@ -53,7 +58,7 @@ int cmd_copy(int argc, char **argv)
 		ret = cmd_usage_error("copy", "%s", err.msg);
 		goto out;
 	}
-	tag = dref.tag ? dref.tag : sref.tag;
+	tag = dref.tag ? xstrdup(dref.tag) : sref.tag ? xstrdup(sref.tag) : NULL;
 	if (!tag && dref.kind != REF_REGISTRY) {
 		ret = cmd_usage_error("copy", "name a tag for the bundle in '%s', as in '%s:TAG'",
 				      argv[optind + 1], argv[optind + 1]);
@@ -72,12 +77,13 @@ int cmd_copy(int argc, char **argv)
 		dref.tag = NULL;
 		dref.digest = xstrdup(t.desc.digest);
 		shown = ref_format(&dref);
-		printf("%s\n", shown);
+		ret = transfer_print(&t, shown, argv[optind], argv[optind + 1], tag);
 		free(shown);
 	}
 out:
 	transfer_release(&t);
 	ref_release(&sref);
 	ref_release(&dref);
+	free(tag);
 	return ret;
 }

@@ -4,6 +4,8 @@
  * read it (stdout table, decision record, JUnit, Markdown, GitHub outputs).
  */
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
+#include "common/decision_record.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
@@ -43,6 +45,9 @@ static const struct cmd_opt options[] = {
 	 "write a JUnit XML report, one test case per check"},
 	{"summary", 0, "FILE", 's',
 	 "write a Markdown report (verdict first, then the table)"},
+	{"json", 0, NULL, JSONOUT_VAL,
+	 "print the verdict and the decision record as one JSON\n"
+	 "object on stdout instead of the table (docs/json-output.md)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -50,7 +55,7 @@ static const struct cmd_def spec = {
 	.name = "gate",
 	.synopsis =
 	"usage: xpship gate --policy FILE (--metrics SRC | --experiment FILE) [--baseline SRC]\n"
-	"                   [--decision FILE] [--junit FILE] [--summary FILE]\n"
+	"                   [--decision FILE] [--junit FILE] [--summary FILE] [--json]\n"
 	"\n"
 	"Decide promotion: evaluate the policy's metric thresholds for the candidate, in\n"
 	"absolute terms and against the production champion (the baseline). Every rule is\n"
@@ -61,7 +66,8 @@ static const struct cmd_def spec = {
 	.notes =
 	"Under GITHUB_ACTIONS=true the Markdown report is also appended to\n"
 	"$GITHUB_STEP_SUMMARY, 'verdict=pass|fail' and 'failed=N' to $GITHUB_OUTPUT, and\n"
-	"each failed check is annotated (::error) at its line in the policy.\n"
+	"each failed check is annotated (::error) at its line in the policy (on\n"
+	"stderr with --json).\n"
 	"SOURCE_DATE_EPOCH, when set, is the decision's time.\n"
 	"\n"
 	"Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, 3 malformed policy or\n"
@@ -262,6 +268,22 @@ static int emit(const struct gate_decision *d, const struct outputs *o, struct x
 	return ret;
 }
 
+/* The --json result: {"schema", "verdict", "decision": the record}. */
+static int print_json(const struct gate_decision *d)
+{
+	char *text = gate_decision_json(d);
+	json_error_t jerr;
+	json_t *rec = json_loads(text, 0, &jerr), *o;
+
+	free(text);
+	if (!rec)
+		abort(); /* the record gate_decision_json wrote is JSON */
+	o = jsonout_new("gate");
+	json_object_set_new(o, "verdict", jsonout_str(decision_verdict(rec)));
+	json_object_set_new(o, "decision", rec);
+	return jsonout_print(o);
+}
+
 int cmd_gate(int argc, char **argv)
 {
 	struct gate_input in;
@@ -272,7 +294,7 @@ int cmd_gate(int argc, char **argv)
 	struct strbuf sb = STRBUF_INIT;
 	struct xp_error err;
 	const char *experiment = NULL, *candidate = NULL, *baseline = NULL;
-	int c, ret;
+	int c, ret, json = 0;
 
 	memset(&in, 0, sizeof(in));
 	memset(&sopts, 0, sizeof(sopts));
@@ -287,6 +309,7 @@ int cmd_gate(int argc, char **argv)
 		case 'd': o.decision = optarg; break;
 		case 'j': o.junit = optarg; break;
 		case 's': o.summary = optarg; break;
+		case JSONOUT_VAL: json = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
 		}
@@ -313,13 +336,16 @@ int cmd_gate(int argc, char **argv)
 	free(sd.absent);
 	if (ret)
 		return cmd_fail(&err);
-	report_text(&d, &sb);
+	if (!json)
+		report_text(&d, &sb);
 	if (diag_github())
 		report_github_annotations(&d, &sb);
-	fwrite(sb.buf, 1, sb.len, stdout);
-	fflush(stdout);
+	fwrite(sb.buf, 1, sb.len, json ? stderr : stdout);
+	fflush(json ? stderr : stdout);
 	strbuf_release(&sb);
 	ret = d.pass ? XP_EXIT_OK : XP_EXIT_NO;
+	if (json && print_json(&d))
+		ret = XP_EXIT_SYSTEM;
 	if (emit(&d, &o, &err))
 		ret = cmd_fail(&err);
 	gate_decision_release(&d);

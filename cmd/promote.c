@@ -3,6 +3,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "packager/promote.h"
@@ -14,30 +15,34 @@
 static const struct cmd_opt options[] = {
 	{"to", 0, "TAG", 't',
 	 "the tag to move (required)"},
-	{"verify-key", 0, "PUB", 'k',
+	{"key", 'k', "PUB", 'k',
 	 "the public key (a PKIX PEM file or env://VAR)"},
+	{"verify-key", 0, "PUB", 'k',
+	 "the same as --key"},
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a gate decision with this verdict (pass)"},
+	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
 
 static const struct cmd_def spec = {
 	.name = "promote",
 	.synopsis =
-	"usage: xpship promote [--verify-key PUB] [--require-verdict pass]\n"
+	"usage: xpship promote [--key PUB] [--require-verdict pass] [--json]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
 	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
-	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --verify-key,\n"
+	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --key,\n"
 	"every blob against its digest and a cosign signature by PUB (as 'xpship\n"
 	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
 	"PUB with that verdict. Nothing is moved unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
-	"Prints REPO:TAG@sha256:<digest>.\n",
+	"Prints REPO:TAG@sha256:<digest>; with --json one object with the checks,\n"
+	"also when a check failed (docs/json-output.md).\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.notes =
-	"Without --verify-key the tag is moved unverified, with a warning.\n"
+	"Without --key the tag is moved unverified, with a warning.\n"
 	"\n"
 	"Exit codes: 0 promoted, 1 verification failed or no such tag (nothing moved),\n"
 	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n",
@@ -59,6 +64,22 @@ static void print_checks(const char *ref, const struct verify_report *rep)
 	}
 }
 
+/* The --json result (docs/json-output.md). */
+static int print_json(const char *shown, const char *to, const struct oci_desc *m,
+		      int verified, int promoted, const struct verify_report *rep)
+{
+	json_t *o = jsonout_new("promote");
+
+	json_object_set_new(o, "reference", json_string(shown));
+	json_object_set_new(o, "tag", json_string(to));
+	json_object_set_new(o, "digest", json_string(m->digest));
+	json_object_set_new(o, "promoted", json_boolean(promoted));
+	json_object_set_new(o, "verified", json_boolean(verified && !rep->failed));
+	json_object_set_new(o, "verdict", jsonout_str(rep->verdict));
+	json_object_set_new(o, "checks", jsonout_checks(rep));
+	return jsonout_print(o);
+}
+
 int cmd_promote(int argc, char **argv)
 {
 	struct store_opts opts = {0};
@@ -71,7 +92,7 @@ int cmd_promote(int argc, char **argv)
 	struct xp_error err;
 	struct xp_ref shown = {0};
 	char *out;
-	int c, ret;
+	int c, ret, json = 0;
 
 	xp_error_clear(&err);
 	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
@@ -86,6 +107,9 @@ int cmd_promote(int argc, char **argv)
 			break;
 		case 'V':
 			verdict = optarg;
+			break;
+		case JSONOUT_VAL:
+			json = 1;
 			break;
 		default:
 			return XP_EXIT_USAGE;
@@ -106,7 +130,7 @@ int cmd_promote(int argc, char **argv)
 		return cmd_usage_error("promote", "invalid --require-verdict '%s' (expected pass or fail)",
 				       verdict);
 	if (verdict && !key_spec)
-		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+		return cmd_usage_error("promote", "--require-verdict needs --key: a verdict counts only when signed");
 	if (key_spec && key_read_public(key_spec, &key, &err))
 		return cmd_fail(&err);
 	opts.progress = cmd_progress();
@@ -114,23 +138,27 @@ int cmd_promote(int argc, char **argv)
 	if (ret)
 		goto out;
 	if (!key)
-		diag_warning("promoting '%s' without verification (no --verify-key)", argv[optind]);
+		diag_warning("promoting '%s' without verification (no --key)", argv[optind]);
 	po.to = to;
 	po.key = key;
 	po.require_verdict = verdict;
-	if (promote_run(s, &m, &po, &rep, &err)) {
-		print_checks(argv[optind], &rep);
-		ret = rep.failed ? XP_EXIT_NO : cmd_fail(&err);
-		goto out;
-	}
-	print_checks(argv[optind], &rep);
 	shown = *store_ref(s);
 	shown.tag = (char *)to;
 	shown.digest = m.digest;
 	out = ref_format(&shown);
-	printf("%s\n", out);
+	if (promote_run(s, &m, &po, &rep, &err)) {
+		print_checks(argv[optind], &rep);
+		ret = rep.failed ? XP_EXIT_NO : cmd_fail(&err);
+		if (json && rep.failed && print_json(out, to, &m, key != NULL, 0, &rep))
+			ret = XP_EXIT_SYSTEM;
+		free(out);
+		goto out;
+	}
+	print_checks(argv[optind], &rep);
+	ret = json ? print_json(out, to, &m, key != NULL, 1, &rep) : XP_EXIT_OK;
+	if (!json)
+		printf("%s\n", out);
 	free(out);
-	ret = XP_EXIT_OK;
 out:
 	verify_report_release(&rep);
 	key_free(key);

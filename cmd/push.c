@@ -2,6 +2,7 @@
  * push.c — `xpship push`: a local bundle and its signatures to a registry.
  */
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "cmd/transfer.h"
@@ -11,6 +12,8 @@
 #include <string.h>
 
 static const struct cmd_opt options[] = {
+	TRANSFER_FORCE_OPTION,
+	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -18,19 +21,22 @@ static const struct cmd_def spec = {
 	.name = "push",
 	.synopsis =
 	"usage: xpship push [--plain-http] [--insecure] [--ca-file F] [--jobs N]\n"
-	"                   [--chunk-size S] BUNDLE REF\n"
+	"                   [--chunk-size S] [--force] [--json] BUNDLE REF\n"
 	"\n"
 	"Push a bundle (oci:DIR[:TAG], oci-archive:FILE[:TAG] or a path) to a registry\n"
 	"repository REF = [docker://]HOST[:PORT]/REPO[:TAG]. Blobs go first (those the\n"
 	"registry has are skipped), then the manifest, then the bundle's signature and\n"
 	"attestation tags (sha256-<hex>.sig/.att), and the tag last. The tag is REF's,\n"
 	"else the bundle's; without either the manifest is pushed by digest only.\n"
-	"Prints HOST/REPO@sha256:<digest>.\n",
+	"A tag the repository has on another manifest is not moved (exit 1, nothing\n"
+	"pushed) unless --force: a champion tag moves with 'xpship promote'. The same\n"
+	"tag on the same digest is fine. Prints HOST/REPO@sha256:<digest>.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS | CMD_REG_TRANSFER,
 	.notes =
-	"Exit codes: 0 pushed, 1 the bundle's content does not match its digests,\n"
-	"2 usage, 3 malformed bundle, 4 local error, 5 registry error.\n",
+	"Exit codes: 0 pushed, 1 the bundle's content does not match its digests or\n"
+	"the tag names another manifest, 2 usage, 3 malformed bundle, 4 local error,\n"
+	"5 registry error.\n",
 };
 
 /* The bundle's tag when it has exactly one besides its signature and
@@ -45,14 +51,14 @@ static char *only_tag(struct store *s)
 
 int cmd_push(int argc, char **argv)
 {
-	struct transfer t = {"push", "pushed", {0}, NULL, {0}};
+	struct transfer t = {.cmd = "push", .verb = "pushed"};
 	struct xp_ref bref = {0}, rref = {0};
 	struct xp_error err;
-	char *tag = NULL;
+	char *tag = NULL, *shown;
 	int ret;
 
 	xp_error_clear(&err);
-	ret = cmd_parse_all(&spec, argc, argv, &t.opts);
+	ret = transfer_parse(&t, &spec, argc, argv);
 	if (ret >= 0)
 		return ret;
 	if (argc - optind != 2)
@@ -73,8 +79,11 @@ int cmd_push(int argc, char **argv)
 	tag = rref.tag ? xstrdup(rref.tag) : bref.tag ? xstrdup(bref.tag)
 			 : bref.digest ? NULL : only_tag(t.src);
 	ret = transfer_copy(&t, &rref, tag);
-	if (ret == XP_EXIT_OK)
-		printf("%s/%s@%s\n", rref.host, rref.repo, t.desc.digest);
+	if (ret == XP_EXIT_OK) {
+		shown = xasprintf("%s/%s@%s", rref.host, rref.repo, t.desc.digest);
+		ret = transfer_print(&t, shown, argv[optind], argv[optind + 1], tag);
+		free(shown);
+	}
 out:
 	transfer_release(&t);
 	ref_release(&bref);

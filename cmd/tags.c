@@ -2,6 +2,7 @@
  * tags.c — `xpship tags`: list a repository's (or a local bundle's) tags.
  */
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "packager/ref.h"
 
@@ -12,17 +13,19 @@ static const struct cmd_opt options[] = {
 	{"all", 'a', NULL, 'a',
 	 "also the companion tags: signatures (sha256-<hex>.sig),\n"
 	 "attestations (.att) and referrers fallbacks (sha256-<hex>)"},
+	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
 
 static const struct cmd_def spec = {
 	.name = "tags",
 	.synopsis =
-	"usage: xpship tags [--all] [--plain-http] [--insecure] [--ca-file F] REF\n"
+	"usage: xpship tags [--all] [--json] [--plain-http] [--insecure] [--ca-file F] REF\n"
 	"\n"
 	"List the release tags of the registry repository REF =\n"
 	"[docker://]HOST[:PORT]/REPO (or of a local bundle: oci:DIR, oci-archive:FILE),\n"
-	"sorted, one per line; --all lists the companion tags too.\n",
+	"sorted, one per line; --all lists the companion tags too. With --json:\n"
+	"{\"schema\": \"https://xpship.dev/cli/tags/v1\", \"repository\", \"tags\": [...]}.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.notes =
@@ -38,15 +41,18 @@ int cmd_tags(int argc, char **argv)
 	struct xp_error err;
 	char **tags = NULL;
 	size_t n = 0, i;
-	int c, all = 0, ret;
+	int c, all = 0, json = 0, ret;
 
 	xp_error_clear(&err);
 	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
 		if (c == CMD_OPT_HELP)
 			return XP_EXIT_OK;
-		if (c != 'a')
+		if (c == 'a')
+			all = 1;
+		else if (c == JSONOUT_VAL)
+			json = 1;
+		else
 			return XP_EXIT_USAGE;
-		all = 1;
 	}
 	if (argc - optind != 1)
 		return cmd_usage_error("tags", "expected one repository reference");
@@ -55,6 +61,15 @@ int cmd_tags(int argc, char **argv)
 	regopt_prepare();
 	if (store_open(&ref, &opts, &s, &err) || store_tags(s, &tags, &n, &err)) {
 		ret = cmd_fail(&err);
+	} else if (json) {
+		json_t *o = jsonout_new("tags"), *a = json_array();
+
+		for (i = 0; i < n; i++)
+			if (all || !ref_is_companion_tag(tags[i]))
+				json_array_append_new(a, json_string(tags[i]));
+		json_object_set_new(o, "repository", json_string(store_name(s)));
+		json_object_set_new(o, "tags", a);
+		ret = jsonout_print(o);
 	} else {
 		for (i = 0; i < n; i++)
 			if (all || !ref_is_companion_tag(tags[i]))

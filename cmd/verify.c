@@ -3,6 +3,7 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "packager/sign.h"
 
@@ -17,6 +18,7 @@ static const struct cmd_opt options[] = {
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a valid gate-decision attestation whose\n"
 	 "verdict is VERDICT (pass or fail)"},
+	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -24,7 +26,7 @@ static const struct cmd_def spec = {
 	.name = "verify",
 	.synopsis =
 	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass]\n"
-	"                     BUNDLE\n"
+	"                     [--json] BUNDLE\n"
 	"\n"
 	"Verify a bundle against a public key: every blob and manifest against its\n"
 	"digest; the cosign signatures under tag sha256-<hex>.sig (at least one by PUB\n"
@@ -33,7 +35,8 @@ static const struct cmd_def spec = {
 	"options require. Prints one line per check; each failure is also reported on\n"
 	"stderr, naming what failed. The configs and layers are read last, and only\n"
 	"when everything else verified: a refused bundle is refused without reading\n"
-	"them (their check then says 'skip').\n",
+	"them (their check then says 'skip'). With --json the checks and the result\n"
+	"are one JSON object on stdout instead, also when verification fails.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (BUNDLE a registry reference):",
@@ -53,7 +56,7 @@ int cmd_verify(int argc, char **argv)
 	struct oci_desc m = {0};
 	struct xp_error err;
 	size_t i;
-	int c, ret;
+	int c, ret, json = 0;
 
 	xp_error_clear(&err);
 	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
@@ -61,6 +64,7 @@ int cmd_verify(int argc, char **argv)
 		case 'k': key_spec = optarg; break;
 		case 'A': vo.require_attestation = 1; break;
 		case 'V': vo.require_verdict = optarg; break;
+		case JSONOUT_VAL: json = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
 			return XP_EXIT_USAGE;
@@ -86,19 +90,27 @@ int cmd_verify(int argc, char **argv)
 		ret = cmd_fail(&err);
 		goto out;
 	}
-	for (i = 0; i < rep.n; i++)
+	for (i = 0; !json && i < rep.n; i++)
 		printf("%-14s %-6s %s\n", rep.v[i].name,
 		       rep.v[i].ok ? "ok" : rep.v[i].skipped ? "skip" : "FAILED", rep.v[i].detail);
 	for (i = 0; i < rep.n; i++)
 		if (!rep.v[i].ok && !rep.v[i].skipped)
 			diag_error("verification failed for '%s': %s: %s", bundle, rep.v[i].name,
 				   rep.v[i].detail);
-	if (rep.failed) {
-		ret = XP_EXIT_NO;
-		goto out;
+	ret = rep.failed ? XP_EXIT_NO : XP_EXIT_OK;
+	if (json) {
+		json_t *o = jsonout_new("verify");
+
+		json_object_set_new(o, "bundle", json_string(bundle));
+		json_object_set_new(o, "digest", json_string(m.digest));
+		json_object_set_new(o, "verified", json_boolean(!rep.failed));
+		json_object_set_new(o, "verdict", jsonout_str(rep.verdict));
+		json_object_set_new(o, "checks", jsonout_checks(&rep));
+		if (jsonout_print(o))
+			ret = XP_EXIT_SYSTEM;
+	} else if (!rep.failed) {
+		printf("Verified %s (%s)\n", bundle, m.digest);
 	}
-	printf("Verified %s (%s)\n", bundle, m.digest);
-	ret = XP_EXIT_OK;
 out:
 	verify_report_release(&rep);
 	oci_desc_release(&m);

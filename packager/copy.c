@@ -344,7 +344,9 @@ int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc
 	c.src = src;
 	c.dst = dst;
 	c.o = opts ? opts : &none;
-	ret = copy_node(&c, desc, 0, !c.o->no_companions, err);
+	ret = tag && c.o->keep_tag ? store_tag_check(dst, tag, desc, err) : 0;
+	if (ret == 0)
+		ret = copy_node(&c, desc, 0, !c.o->no_companions, err);
 	if (ret == 0 && tag)
 		ret = store_tag(dst, desc, tag, err);
 	if (c.o->stats)

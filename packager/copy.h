@@ -40,11 +40,14 @@ struct copy_opts {
 	int jobs;                   /* parallel blob transfers; 0 means 3 */
 	int no_companions;          /* do not copy .sig/.att tags and referrers */
 	int no_mount;               /* never mount across repositories */
+	int keep_tag;               /* refuse (XP_ERR_REFUSED, before anything is
+				       copied) when `tag` names another manifest
+				       in dst (store_tag_check); 0: move it */
 	struct copy_stats *stats;   /* optional: filled on return (also on failure) */
 };
 
 /* Copy the graph of manifest or index `desc` from src to dst, then tag it
- * `tag` in dst (NULL: no tag). */
+ * `tag` in dst (NULL: no tag; see opts->keep_tag for a tag that exists). */
 int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc,
 	       const char *tag, const struct copy_opts *opts, struct xp_error *err);
 

@@ -199,6 +199,42 @@ int store_resolve_ref(struct store *s, const struct xp_ref *ref, struct oci_desc
 	return store_resolve(s, ref->digest ? ref->digest : ref->tag, out, err);
 }
 
+int store_tag_target(struct store *s, const char *name, char out[XP_DIGEST_SIZE],
+		     struct xp_error *err)
+{
+	struct oci_desc d;
+	struct xp_error e;
+
+	memset(&d, 0, sizeof(d));
+	xp_error_clear(&e);
+	if (store_resolve(s, name, &d, &e) == 0) {
+		snprintf(out, XP_DIGEST_SIZE, "%s", d.digest);
+		oci_desc_release(&d);
+		return 0;
+	}
+	if (e.cls == XP_ERR_NOT_FOUND) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (err)
+		*err = e;
+	return -1;
+}
+
+int store_tag_check(struct store *s, const char *name, const struct oci_desc *d,
+		    struct xp_error *err)
+{
+	char cur[XP_DIGEST_SIZE];
+
+	if (store_tag_target(s, name, cur, err))
+		return -1;
+	if (!cur[0] || strcmp(cur, d->digest) == 0)
+		return 0;
+	return xp_error_set(err, XP_ERR_REFUSED,
+			    "tag '%s' in '%s' names %s, not %s", name,
+			    store_name(s), cur, d->digest);
+}
+
 int store_exists(struct store *s, const struct oci_desc *d, int *present,
 		 struct xp_error *err)
 {

@@ -129,6 +129,16 @@ int store_release_tag(struct store *s, char **out, struct xp_error *err);
  * NULL (the only tag). */
 int store_resolve_ref(struct store *s, const struct xp_ref *ref, struct oci_desc *out,
 		      struct xp_error *err);
+/* The digest tag `name` names, into out; out[0] is '\0' when the store has no
+ * such tag (or no such repository or layout yet). -1 only when the store
+ * cannot answer. */
+int store_tag_target(struct store *s, const char *name, char out[XP_DIGEST_SIZE],
+		     struct xp_error *err);
+/* 0 when tag `name` is absent or already names manifest `d` (writing it is
+ * safe: nothing is moved); -1 with XP_ERR_REFUSED naming both digests when
+ * it names another manifest, or the store's error. */
+int store_tag_check(struct store *s, const char *name, const struct oci_desc *d,
+		    struct xp_error *err);
 int store_exists(struct store *s, const struct oci_desc *d, int *present,
 		 struct xp_error *err);
 /* A verifying reader over the content (the caller closes it). */

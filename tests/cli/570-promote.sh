@@ -86,7 +86,7 @@ expect_out <<END
 $R/team/model:canary@$IX
 END
 expect_err <<END
-xpship: warning: promoting '$R/team/model:cand2' without verification (no --verify-key)
+xpship: warning: promoting '$R/team/model:cand2' without verification (no --key)
 END
 
 # absent and unreachable
@@ -109,7 +109,7 @@ END
 run xp promote --require-verdict pass "$R/team/model:cand" --to prod
 expect_rc 2
 expect_err <<'END'
-xpship: error: --require-verdict needs --verify-key: a verdict counts only when signed
+xpship: error: --require-verdict needs --key: a verdict counts only when signed
 Run 'xpship promote --help' for usage.
 END
 run xp promote --verify-key k.pub "$R/team/model:cand" --to 'bad tag'
