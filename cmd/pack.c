@@ -25,6 +25,9 @@ static const struct cmd_opt options[] = {
 	 "created when missing, its other tags are kept"},
 	{"tag", 't', "TAG", 't',
 	 "the tag to set or move"},
+	{"force", 'f', NULL, 'f',
+	 "move TAG even when the bundle it names is signed or\n"
+	 "attested (refused otherwise)"},
 	{"experiment", 0, "FILE", 'E',
 	 "experiment record: metadata annotations (model name,\n"
 	 "version, code revision, experiment id, objective,\n"
@@ -69,15 +72,18 @@ static const struct cmd_def spec = {
 	"SOURCE_DATE_EPOCH, uid/gid 0, modes 0644/0755). Symbolic links are stored as\n"
 	"links and must stay inside their input; special files are refused. File names\n"
 	"are kept byte for byte as UTF-8 in any locale; a name that is not valid UTF-8\n"
-	"is refused (exit 3). A file that changes while it is packed fails (exit 4).\n",
+	"is refused (exit 3). A file that changes while it is packed fails (exit 4).\n"
+	"A TAG in OUT that names a signed or attested bundle is not replaced (exit 1,\n"
+	"OUT's tags unchanged) unless --force.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options, for a --base in a registry (HOST[:PORT]/REPO[:TAG]):",
 	.notes =
 	"Environment: SOURCE_DATE_EPOCH sets the entries' mtime and the created time.\n"
 	"Output: the manifest digest on stdout; progress on stderr (none with -q).\n"
-	"Exit codes: 0 packed, 1 the base has no such tag, 2 usage, 3 malformed record\n"
-	"or base, 4 local system error, 5 registry error (a --base in a registry).\n",
+	"Exit codes: 0 packed, 1 the base has no such tag or TAG names a signed bundle,\n"
+	"2 usage, 3 malformed record or base, 4 local system error, 5 registry error\n"
+	"(a --base in a registry).\n",
 };
 
 struct args {
@@ -87,6 +93,7 @@ struct args {
 	int allow_unlisted;
 	struct oci_annots labels;
 	struct store_opts base_opts;
+	int force;
 };
 
 static int parse_enum(const char *opt, const char *v, const char *const *names, int *out)
@@ -113,6 +120,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		switch (c) {
 		case 'o': a->out = optarg; break;
 		case 't': a->tag = optarg; break;
+		case 'f': a->force = 1; break;
 		case 'E': a->experiment = optarg; break;
 		case 'U': a->allow_unlisted = 1; break;
 		case 'D': a->decision = optarg; break;
@@ -231,6 +239,7 @@ int cmd_pack(int argc, char **argv)
 	o.annotations = &in.annots;
 	o.base = a.base ? &base : NULL;
 	o.base_opts = &a.base_opts;
+	o.force = a.force;
 	a.base_opts.progress = o.progress = cmd_progress();
 	if (a.base && base.kind == REF_REGISTRY)
 		regopt_prepare();
@@ -238,7 +247,12 @@ int cmd_pack(int argc, char **argv)
 	if (ref_archive_tag_caveat(&out, a.tag))
 		diag_warning("tag '%s': %s", a.tag, ref_archive_tag_caveat(&out, a.tag));
 	if (pack_run(&out, a.tag, &o, &m, &err)) {
-		ret = cmd_fail(&err);
+		if (err.cls == XP_ERR_REFUSED) {
+			diag_error("%s: not replaced without --force", err.msg);
+			ret = XP_EXIT_NO;
+		} else {
+			ret = cmd_fail(&err);
+		}
 		goto done;
 	}
 	printf("%s\n", m.digest);

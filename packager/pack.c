@@ -336,6 +336,45 @@ static int layout_fresh(const struct xp_ref *out)
 	return S_ISDIR(st.st_mode) && dir_is_empty(out->path) ? 2 : 0;
 }
 
+/* 0 when tag `tag` of s may point at m: absent, already m, or its manifest
+ * carries no signature, attestation or referrer; else XP_ERR_REFUSED. */
+static int check_signed_tag(struct store *s, const char *tag, const struct oci_desc *m,
+			    struct xp_error *err)
+{
+	static const char *const suffix[] = {".sig", ".att"};
+	char cur[XP_DIGEST_SIZE], on[XP_DIGEST_SIZE];
+	struct oci_desc d, *refs = NULL;
+	size_t i, n = 0;
+	int ret;
+
+	if (store_tag_target(s, tag, cur, err))
+		return -1;
+	if (!cur[0] || strcmp(cur, m->digest) == 0)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "sha256-%s%s", digest_hex(cur), suffix[i]);
+		if (store_tag_target(s, name, on, err))
+			return -1;
+		if (on[0])
+			return xp_error_set(err, XP_ERR_REFUSED,
+					    "tag '%s' in '%s' names %s, which is %s (%s)", tag,
+					    store_name(s), cur, i ? "attested" : "signed", name);
+	}
+	memset(&d, 0, sizeof(d));
+	if (store_resolve(s, tag, &d, err))
+		return -1;
+	ret = store_referrers(s, &d, &refs, &n, err);
+	oci_desc_release(&d);
+	oci_descs_free(refs, n);
+	if (ret == 0 && n)
+		return xp_error_set(err, XP_ERR_REFUSED,
+				    "tag '%s' in '%s' names %s, which has %zu referrer%s (signatures or attestations)",
+				    tag, store_name(s), cur, n, n == 1 ? "" : "s");
+	return ret;
+}
+
 int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *o,
 	     struct oci_desc *manifest, struct xp_error *err)
 {
@@ -369,8 +408,9 @@ int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *
 	for (i = 0; i < npl; i++)
 		if (write_layer(&pk, &t, &pl[i], err))
 			goto out;
-	if (write_manifest(&pk, &m, err) || store_tag(pk.out, &m, tag, err) ||
-	    store_commit(pk.out, err))
+	if (write_manifest(&pk, &m, err) ||
+	    (!o->force && check_signed_tag(pk.out, tag, &m, err)) ||
+	    store_tag(pk.out, &m, tag, err) || store_commit(pk.out, err))
 		goto out;
 	*manifest = m;
 	memset(&m, 0, sizeof(m));

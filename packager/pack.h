@@ -71,11 +71,15 @@ struct pack_opts {
 	const struct xp_ref *base;       /* NULL: FROM scratch */
 	const struct store_opts *base_opts;
 	uint64_t large;                  /* 0: PACK_LARGE_DEFAULT */
+	int force;                       /* replace a tag whose bundle is signed */
 	const struct xp_progress *progress;
 };
 
 /* Pack into the layout or archive `out` (created when missing), tag `tag` and
- * commit. `manifest` receives the manifest's descriptor. */
+ * commit. `manifest` receives the manifest's descriptor. When `tag` names
+ * another manifest that is signed or attested (a `sha256-<hex>.sig` or `.att`
+ * tag, or a referrer), the tag is not moved unless o->force: XP_ERR_REFUSED,
+ * and an archive is left as it was. */
 int pack_run(const struct xp_ref *out, const char *tag, const struct pack_opts *o,
 	     struct oci_desc *manifest, struct xp_error *err);
 

@@ -97,7 +97,9 @@ else
 	where="OCI layout store store/"
 fi
 champion=$repo:prod
-tag=rc-$(date -u +%Y%m%dt%H%M%Sz)   # lowercase: podman load refuses uppercase archive tags
+# lowercase: podman load refuses uppercase archive tags; to the millisecond:
+# a release tag is never moved (push and copy refuse), so each run needs its own
+tag=rc-$(date -u +%Y%m%dt%H%M%S%3Nz)
 bundle=oci:$out/bundle:$tag
 step "champion store: $where"
 [ "$first_copy" = 1 ] && echo "working copy of the example: work/ (experiment.yaml, gate.yaml, example/)"

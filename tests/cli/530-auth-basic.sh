@@ -21,7 +21,7 @@ no_secret() { ! grep -qF -- "$P" "$T/.out" "$T/.err" || fail "password printed";
 run xp push --plain-http "oci:$B:v1" "$A/team/model:v1"
 expect_rc 5
 expect_err <<END
-xpship: error: cannot check blob 'sha256:$CONFIG_HASH' in '$A/team/model': HTTP 401; no credentials for '$A' (set XPSHIP_REGISTRY_USERNAME and XPSHIP_REGISTRY_PASSWORD, or run 'xpship login $A')
+xpship: error: cannot resolve 'v1' in '$A/team/model': HTTP 401; no credentials for '$A' (set XPSHIP_REGISTRY_USERNAME and XPSHIP_REGISTRY_PASSWORD, or run 'xpship login $A')
 END
 
 # environment

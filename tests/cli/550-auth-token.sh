@@ -73,7 +73,7 @@ reg_token_ctl expired=-1 >/dev/null
 run xp push --plain-http "oci:$B:v1" "$A/team/expired:v1"
 expect_rc 5
 expect_err <<END
-xpship: error: cannot check blob '$CFG' in '$A/team/expired': HTTP 401; the registry refused the token from '$REALM' (invalid_token)
+xpship: error: cannot resolve 'v1' in '$A/team/expired': HTTP 401; the registry refused the token from '$REALM' (invalid_token)
 END
 reg_token_ctl expired=0 >/dev/null
 run reg_skopeo_digest "$A/team/expired:v1"
