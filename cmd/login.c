@@ -15,13 +15,18 @@
 #include <openssl/crypto.h>
 
 #define PASS_MAX 4096
+#define PASSWORD_REFUSED \
+	"-p/--password is not accepted (it would show in the process list): use --password-stdin"
 
 static const struct cmd_opt options[] = {
 	{"username", 'u', "USER", 'u',
 	 "the user name"},
 	{"password-stdin", 0, NULL, 'S',
 	 "read the password from stdin (required)"},
-	{"password", 'p', "P", 'p', NULL},   /* refused: never on argv; not listed */
+	{"password", 'p', "P", 'p',
+	 "not accepted: a password on the command line shows in\n"
+	 "the process list and the shell history (refused, exit 2;\n"
+	 "use --password-stdin, as 'docker login' advises)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -86,6 +91,25 @@ static char *parse_host(const char *arg)
 	return host;
 }
 
+/* 1 when argv holds -p or --password, with or without a value (before
+ * "--"): refused whatever follows, before a missing value is complained of. */
+static int password_on_argv(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-u") || !strcmp(a, "--username")) {
+			i++;
+			continue;
+		}
+		if (!strncmp(a, "-p", 2) || !strcmp(a, "--password") || !strncmp(a, "--password=", 11))
+			return 1;
+	}
+	return 0;
+}
+
 int cmd_login(int argc, char **argv)
 {
 	struct store_opts opts = {0};
@@ -95,6 +119,8 @@ int cmd_login(int argc, char **argv)
 	int c, from_stdin = 0, too_long = 0, ret;
 
 	xp_error_clear(&err);
+	if (password_on_argv(argc, argv))
+		return cmd_usage_error("login", PASSWORD_REFUSED);
 	while ((c = cmd_parse(&spec, argc, argv, &opts)) != -1) {
 		switch (c) {
 		case CMD_OPT_HELP:
@@ -106,7 +132,7 @@ int cmd_login(int argc, char **argv)
 			from_stdin = 1;
 			break;
 		case 'p':
-			return cmd_usage_error("login", "-p/--password is not accepted (it would show in the process list): use --password-stdin");
+			return cmd_usage_error("login", PASSWORD_REFUSED);
 		default:
 			return XP_EXIT_USAGE;
 		}
