@@ -98,8 +98,8 @@ static int is_bundle(const char *s)
 	int yes;
 
 	if (!strncmp(s, "oci:", 4) || !strncmp(s, "oci-archive:", 12) ||
-	    !strncmp(s, "docker://", 9))
-		return 1;
+	    !strncmp(s, "docker://", 9) || ref_check_scheme(s, &err))
+		return 1;  /* a URL: ref_parse says how to write it */
 	if (stat(s, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			return n > 4 && strcmp(s + n - 4, ".tar") == 0;

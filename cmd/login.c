@@ -143,6 +143,9 @@ int cmd_login(int argc, char **argv)
 		return cmd_usage_error("login", "missing user name (-u USER)");
 	if (!from_stdin)
 		return cmd_usage_error("login", "the password is read from stdin only: add --password-stdin");
+	if (ref_check_scheme(argv[optind], &err) ||
+	    (!strncmp(argv[optind], "docker://", 9) && ref_check_scheme(argv[optind] + 9, &err)))
+		return cmd_usage_error("login", "%s", err.msg);
 	host = parse_host(argv[optind]);
 	if (!host)
 		return cmd_usage_error("login", "invalid registry host '%s': expected HOST[:PORT]",

@@ -47,6 +47,8 @@ int cmd_registry(int argc, char **argv)
 				       argv[optind]);
 	if (optind + 2 != argc)
 		return cmd_usage_error("registry", "ping takes one registry (HOST[:PORT][/REPO])");
+	if (ref_check_scheme(argv[optind + 1], &err))
+		return cmd_usage_error("registry", "%s", err.msg);
 	/* a bare host is allowed: ping needs no repository */
 	target = strchr(argv[optind + 1], '/') ? xstrdup(argv[optind + 1])
 					       : xasprintf("%s/ping", argv[optind + 1]);

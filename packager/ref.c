@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 static int tag_char(int c, int first)
@@ -266,6 +267,19 @@ static int ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+int ref_check_scheme(const char *s, struct xp_error *err)
+{
+	if (strncasecmp(s, "http://", 7) == 0)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "'%s' is a URL, not a reference: write '%s' and add --plain-http "
+				    "(or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)", s, s + 7);
+	if (strncasecmp(s, "https://", 8) == 0)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "'%s' is a URL, not a reference: write '%s' (https is the default)",
+				    s, s + 8);
+	return 0;
+}
+
 int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err)
 {
 	struct stat st;
@@ -274,16 +288,10 @@ int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err
 	memset(out, 0, sizeof(*out));
 	if (!s || !*s)
 		return xp_error_set(err, XP_ERR_USAGE, "empty reference");
+	if (ref_check_scheme(s, err))
+		return -1;
 	if (strncmp(s, "docker://", 9) == 0)
-		return parse_registry(s, s + 9, out, err);
-	if (strncmp(s, "http://", 7) == 0)
-		return xp_error_set(err, XP_ERR_USAGE,
-				    "'%s' is a URL, not a reference: write '%s' and add --plain-http "
-				    "(or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)", s, s + 7);
-	if (strncmp(s, "https://", 8) == 0)
-		return xp_error_set(err, XP_ERR_USAGE,
-				    "'%s' is a URL, not a reference: write '%s' (https is the default)",
-				    s, s + 8);
+		return ref_check_scheme(s + 9, err) ? -1 : parse_registry(s, s + 9, out, err);
 	if (!(flags & REF_REGISTRY_ONLY)) {
 		if (strncmp(s, "oci:", 4) == 0)
 			return parse_local(s, s + 4, REF_LAYOUT, out, err);

@@ -32,6 +32,10 @@ struct xp_ref {
 };
 
 int ref_parse(const char *s, int flags, struct xp_ref *out, struct xp_error *err);
+/* 0 unless s (a reference or a registry host) starts with http:// or
+ * https://: then an XP_ERR_USAGE error saying how to write it (without the
+ * scheme; --plain-http for http). */
+int ref_check_scheme(const char *s, struct xp_error *err);
 void ref_release(struct xp_ref *r);
 /* The canonical text form (caller frees). */
 char *ref_format(const struct xp_ref *r);

@@ -2,7 +2,7 @@
  * registry.c — talking to an OCI registry over libcurl (see registry.h).
  */
 #include "packager/registry.h"
-#include "packager/registry_impl.h"
+#include "packager/registry_http_impl.h"
 #include "common/error.h"
 #include "common/strbuf.h"
 
@@ -60,7 +60,7 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 	const char *pass = getenv("XPSHIP_REGISTRY_PASSWORD");
 	struct store_opts none = {0};
 	struct hdrs h;
-	char *url = NULL;
+	char *url = NULL, errbuf[CURL_ERROR_SIZE], cause[512];
 	CURL *c = NULL;
 	CURLcode rc;
 	long status = 0;
@@ -87,6 +87,8 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
 		curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		errbuf[0] = '\0';
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 		if (opts->insecure) {
 			curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
 			curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -100,8 +102,9 @@ int registry_ping(const struct xp_ref *ref, const struct store_opts *opts,
 		}
 		rc = curl_easy_perform(c);
 		if (rc != CURLE_OK) {
+			reg_curl_cause(rc, errbuf, opts->plain_http, cause, sizeof(cause));
 			xp_error_set(err, XP_ERR_REMOTE, "cannot reach registry '%s': %s", ref->host,
-				     curl_easy_strerror(rc));
+				     cause);
 			goto out;
 		}
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);

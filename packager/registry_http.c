@@ -421,7 +421,23 @@ void reg_xfer_cause(const struct reg_xfer *x, char *buf, size_t n)
 	else if (x->stalled && x->rc == CURLE_ABORTED_BY_CALLBACK)
 		snprintf(buf, n, "no data moved for %ld s", rt->stall_s);
 	else
-		snprintf(buf, n, "%s", curl_easy_strerror(reg_xfer_rc(x)));
+		reg_curl_cause(reg_xfer_rc(x), x->errbuf, x->c->opts->plain_http, buf, n);
+}
+
+void reg_curl_cause(CURLcode rc, const char *detail, int plain_http, char *buf, size_t n)
+{
+	const char *what = curl_easy_strerror(rc);
+
+	if (rc != CURLE_SSL_CONNECT_ERROR || plain_http) {
+		snprintf(buf, n, "%s", what);
+		return;
+	}
+	/* a TLS client hello answered in plain HTTP: OpenSSL's "wrong version
+	 * number", GnuTLS's "unexpected TLS packet" */
+	if (detail && *detail)
+		snprintf(buf, n, "%s (%s): %s", what, detail, REG_PLAIN_HTTP_HINT);
+	else
+		snprintf(buf, n, "%s: %s", what, REG_PLAIN_HTTP_HINT);
 }
 
 /* ---- driving transfers ---- */

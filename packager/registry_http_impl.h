@@ -73,6 +73,11 @@ CURLcode reg_xfer_rc(const struct reg_xfer *x);
 /* What went wrong with x, in words (curl's, or the stall or low-speed rule
  * that aborted it) into buf. */
 void reg_xfer_cause(const struct reg_xfer *x, char *buf, size_t n);
+/* curl's text for rc (detail: its error buffer, may be empty); a failed TLS
+ * handshake without plain_http also says what to do: */
+#define REG_PLAIN_HTTP_HINT \
+	"the registry may speak plain HTTP: use --plain-http (or XPSHIP_REGISTRY_PLAIN_HTTP=HOST)"
+void reg_curl_cause(CURLcode rc, const char *detail, int plain_http, char *buf, size_t n);
 /* The most of an answer's body kept for a request with this max_body. */
 size_t reg_body_cap(size_t max_body);
 /* Cut an answer's body at `cap`: 1 (the transfer is to be aborted; x and rs

@@ -73,6 +73,8 @@ static void rejects(void **state)
 		{"h.io/m@sha256:abc", 0, "invalid digest in reference 'h.io/m@sha256:abc'"},
 		{"http://h:5000/m:v1", 0, "'http://h:5000/m:v1' is a URL, not a reference: write 'h:5000/m:v1' and add --plain-http (or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)"},
 		{"https://h.io/m", REF_REGISTRY_ONLY, "'https://h.io/m' is a URL, not a reference: write 'h.io/m' (https is the default)"},
+		{"docker://http://h:5000/m", 0, "'http://h:5000/m' is a URL, not a reference: write 'h:5000/m' and add --plain-http (or set XPSHIP_REGISTRY_PLAIN_HTTP=HOST)"},
+		{"Https://h.io/m", REF_LOCAL_ONLY, "'Https://h.io/m' is a URL, not a reference: write 'h.io/m' (https is the default)"},
 	};
 	size_t i;
 
