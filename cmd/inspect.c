@@ -4,10 +4,10 @@
  */
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
+#include "cmd/jsonout.h"
 #include "cmd/regopts.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
-#include "pipeline/jsonw.h"
 #include "pipeline/metrics.h"
 
 #include <jansson.h>
@@ -170,11 +170,10 @@ static json_t *desc_json(const struct oci_desc *d)
 	return o;
 }
 
-static void print_json(const char *name, const struct bundle_info *b)
+static int print_json(const char *name, const struct bundle_info *b)
 {
 	const struct oci_manifest *m = &b->manifest;
-	json_t *o = json_object(), *a = json_array(), *meta = json_object();
-	struct strbuf sb = STRBUF_INIT;
+	json_t *o = jsonout_new("inspect"), *a = json_array(), *meta = json_object();
 	struct metrics mx;
 	size_t i;
 
@@ -213,7 +212,7 @@ static void print_json(const char *name, const struct bundle_info *b)
 	if (load_metrics(b, &mx)) {
 		json_t *mo = json_object();
 
-		/* reals written in their shortest exact form by jsonw_tree */
+		/* reals written in their shortest exact form (jsonout_print) */
 		for (i = 0; i < mx.n; i++)
 			set(mo, mx.items[i].key, json_real(mx.items[i].value));
 		set(o, "metrics", mo);
@@ -221,10 +220,7 @@ static void print_json(const char *name, const struct bundle_info *b)
 		set(o, "metrics", json_null());
 	}
 	metrics_release(&mx);
-	jsonw_tree(&sb, o, 2);
-	printf("%s\n", sb.buf);
-	strbuf_release(&sb);
-	json_decref(o);
+	return jsonout_print(o);
 }
 
 int cmd_inspect(int argc, char **argv)
@@ -258,13 +254,13 @@ int cmd_inspect(int argc, char **argv)
 
 		bare.tag = bare.digest = NULL;
 		name = ref_format(&bare);
+		ret = XP_EXIT_OK;
 		if (as_json)
-			print_json(name, &b);
+			ret = print_json(name, &b);
 		else
 			print_text(name, &b);
 		free(name);
 		bundle_info_release(&b);
-		ret = XP_EXIT_OK;
 	}
 	oci_desc_release(&m);
 	store_close(s);

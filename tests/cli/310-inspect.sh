@@ -51,6 +51,7 @@ expect_rc 0
 python3 - "$T/.out" "$digest" "$1" "$2" <<'PY' || fail "inspect --json"
 import json, sys
 j = json.load(open(sys.argv[1]))
+assert list(j)[0] == "schema" and j["schema"] == "https://xpship.dev/cli/inspect/v1", j
 assert j["bundle"] == "oci:out" and j["tags"] == ["latest", "v1"], j
 assert j["digest"] == sys.argv[2] and j["mediaType"] == "application/vnd.oci.image.manifest.v1+json"
 assert j["artifactType"] is None and j["platform"] == {"os": "linux", "architecture": "amd64"}
