@@ -218,6 +218,49 @@ static void resolve_errors(const char *name)
 	oci_desc_release(&m2);
 }
 
+/* store_tag_target / store_tag_check: absent and same-digest tags may be
+ * written, a tag on another manifest is refused naming both digests. */
+static void tag_check(const char *name)
+{
+	struct store *s = must_open(name, 1);
+	struct oci_desc m1, m2;
+	struct xp_error err;
+	char cur[XP_DIGEST_SIZE], *msg;
+
+	assert_int_equal(store_tag_target(s, "v1", cur, &err), 0);  /* nothing there yet */
+	assert_string_equal(cur, "");
+	push_image(s, "{\"c\":1}", &m1);
+	push_image(s, "{\"c\":2}", &m2);
+	assert_int_equal(store_tag_check(s, "v1", &m1, &err), 0);
+	assert_int_equal(store_tag(s, &m1, "v1", &err), 0);
+	assert_int_equal(store_tag_target(s, "v1", cur, &err), 0);
+	assert_string_equal(cur, m1.digest);
+	assert_int_equal(store_tag_check(s, "v1", &m1, &err), 0);
+	assert_int_equal(store_tag_check(s, "v2", &m2, &err), 0);
+	assert_int_equal(store_tag_check(s, "v1", &m2, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_REFUSED);
+	msg = xasprintf("tag 'v1' in '%s' names %s, not %s", store_name(s), m1.digest, m2.digest);
+	assert_string_equal(err.msg, msg);
+	free(msg);
+	assert_int_equal(store_tag_check(s, "-bad", &m2, &err), -1);
+	assert_int_equal(err.cls, XP_ERR_USAGE);
+	store_close(s);
+	oci_desc_release(&m1);
+	oci_desc_release(&m2);
+}
+
+static void dir_tag_check(void **state)
+{
+	(void)state;
+	tag_check("lay");
+}
+
+static void archive_tag_check(void **state)
+{
+	(void)state;
+	tag_check("m.tar");
+}
+
 static void dir_resolve_errors(void **state)
 {
 	(void)state;
@@ -579,6 +622,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(archive_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(dir_resolve_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(archive_resolve_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(dir_tag_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(archive_tag_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(dir_forged_push, setup, teardown),
 		cmocka_unit_test_setup_teardown(archive_forged_push, setup, teardown),
 		cmocka_unit_test_setup_teardown(dir_tampered_blob, setup, teardown),
