@@ -133,7 +133,7 @@ push)
 promote)
 	need ref "${XP_REF:-}"; need tag "${XP_TAG:-}"
 	args=(promote)
-	[ -n "$pub" ] && args+=(--verify-key "$pub")
+	[ -n "$pub" ] && args+=(--key "$pub")
 	args+=(--to "$XP_TAG" "${extra[@]}" "$XP_REF")
 	;;
 *)

@@ -154,7 +154,7 @@ else
 fi
 
 step "7. promote: verify what the store holds, then move 'prod'"
-show "$xp" promote "${net[@]}" --verify-key keys/demo.pub --require-verdict pass \
+show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
 	"$candidate" --to prod
 
 previous=$(decision baseline)

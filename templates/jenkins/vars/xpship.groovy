@@ -27,7 +27,7 @@
 //   tag          pack -t; promote --to
 //   paths        pack: model files and directories
 //   key          sign/attest --key: a file (bind it with withCredentials) or env://VAR
-//   publicKey    verify --key; promote --verify-key
+//   publicKey    verify --key; promote --key
 //   ref          push destination; promote source
 //
 // Every value is single-quoted for the shell, so nothing is interpolated.
@@ -93,7 +93,7 @@ def call(Map args = [:]) {
             argv.addAll([required(args, 'bundle'), required(args, 'ref')])
             break
         case 'promote':
-            option(argv, '--verify-key', args.publicKey)
+            option(argv, '--key', args.publicKey)
             argv.addAll(['--to', required(args, 'tag')])
             argv.addAll(words(args.args))
             argv.add(required(args, 'ref'))
