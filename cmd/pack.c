@@ -247,12 +247,7 @@ int cmd_pack(int argc, char **argv)
 	if (ref_archive_tag_caveat(&out, a.tag))
 		diag_warning("tag '%s': %s", a.tag, ref_archive_tag_caveat(&out, a.tag));
 	if (pack_run(&out, a.tag, &o, &m, &err)) {
-		if (err.cls == XP_ERR_REFUSED) {
-			diag_error("%s: not replaced without --force", err.msg);
-			ret = XP_EXIT_NO;
-		} else {
-			ret = cmd_fail(&err);
-		}
+		ret = cmd_fail(&err);
 		goto done;
 	}
 	printf("%s\n", m.digest);

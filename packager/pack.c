@@ -359,8 +359,9 @@ static int check_signed_tag(struct store *s, const char *tag, const struct oci_d
 			return -1;
 		if (on[0])
 			return xp_error_set(err, XP_ERR_REFUSED,
-					    "tag '%s' in '%s' names %s, which is %s (%s)", tag,
-					    store_name(s), cur, i ? "attested" : "signed", name);
+					    "tag '%s' in '%s' names %s, which is %s (%s): "
+					    "not replaced without --force", tag, store_name(s), cur,
+					    i ? "attested" : "signed", name);
 	}
 	memset(&d, 0, sizeof(d));
 	if (store_resolve(s, tag, &d, err))
@@ -370,7 +371,8 @@ static int check_signed_tag(struct store *s, const char *tag, const struct oci_d
 	oci_descs_free(refs, n);
 	if (ret == 0 && n)
 		return xp_error_set(err, XP_ERR_REFUSED,
-				    "tag '%s' in '%s' names %s, which has %zu referrer%s (signatures or attestations)",
+				    "tag '%s' in '%s' names %s, which has %zu referrer%s (signatures or "
+				    "attestations): not replaced without --force",
 				    tag, store_name(s), cur, n, n == 1 ? "" : "s");
 	return ret;
 }
