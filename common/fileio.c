@@ -269,9 +269,19 @@ int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char *dir = dir_of(path), *prefix;
+	char *dir, *prefix;
+	struct stat st;
 	sigset_t old;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		af->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (af->fd < 0)
+			return xp_error_errno(err, XP_ERR_LOCAL, "cannot open '%s'", path);
+		af->path = xstrdup(path);
+		af->tmp = NULL;
+		return 0;
+	}
+	dir = dir_of(path);
 	af->path = xstrdup(path);
 	prefix = xasprintf(".%s.tmp-", base);
 	temp_sweep(dir, prefix);
@@ -310,6 +320,16 @@ int atomic_commit(struct atomic_file *af, struct xp_error *err)
 {
 	char *dir;
 
+	if (!af->tmp) {   /* written directly: a device or FIFO */
+		int r = close(af->fd);
+
+		af->fd = -1;
+		if (r < 0)
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", af->path);
+		free(af->path);
+		af->path = NULL;
+		return r < 0 ? -1 : 0;
+	}
 	if (fsync(af->fd) < 0) {
 		xp_error_errno(err, XP_ERR_LOCAL, "cannot write '%s'", af->path);
 		atomic_abort(af);

@@ -22,9 +22,14 @@
 struct atomic_file {
 	int fd;
 	char *path;   /* final name */
-	char *tmp;    /* temporary name, NULL once committed or aborted */
+	char *tmp;    /* temporary name, NULL once committed or aborted, and for
+	                 a path that is not a regular file (written directly) */
 };
 
+/* Open a temporary file next to path, to be renamed over it at commit. A
+ * path that exists and is not a regular file or directory (/dev/null,
+ * /dev/stdout, a FIFO) is opened and written directly: renaming over it would
+ * replace the device with a file. */
 int atomic_open(struct atomic_file *af, const char *path, mode_t mode,
 		struct xp_error *err);
 int atomic_write(struct atomic_file *af, const void *data, size_t len,

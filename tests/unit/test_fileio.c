@@ -5,6 +5,7 @@
 #include "common/strbuf.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +97,31 @@ static void abort_leaves_old_content(void **state)
 	free(path);
 }
 
+/* A path that is a FIFO (or /dev/null, /dev/stdout) is written through, never
+ * renamed over: the FIFO stays, its reader gets the bytes, no file appears. */
+static void special_file_written_through(void **state)
+{
+	struct xp_error err;
+	char *fifo = xasprintf("%s/pipe", dir), buf[16] = "";
+	struct stat st;
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	fd = open(fifo, O_RDONLY | O_NONBLOCK);   /* a reader, so the writer's open succeeds */
+	assert_true(fd >= 0);
+	assert_int_equal(file_write_atomic(fifo, "hello", 5, 0644, &err), 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	assert_int_equal(n, 5);
+	assert_string_equal(buf, "hello");
+	close(fd);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(entries(), 1);   /* no temporary file next to it */
+	free(fifo);
+}
+
 static void errors_name_the_file(void **state)
 {
 	struct xp_error err;
@@ -177,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(write_then_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(abort_leaves_old_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(special_file_written_through, setup, teardown),
 		cmocka_unit_test_setup_teardown(errors_name_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(mkdir_p_nested, setup, teardown),
 		cmocka_unit_test_setup_teardown(rm_tree_follows_no_link, setup, teardown),
