@@ -36,7 +36,7 @@ static const struct cmd_def spec = {
 
 int cmd_copy(int argc, char **argv)
 {
-	struct transfer t = {"copy", "copied", {0}, NULL, {0}};
+	struct transfer t = {"copy", "copied", {0}, NULL, {0}, NULL};
 	struct xp_ref sref = {0}, dref = {0};
 	struct xp_error err;
 	const char *tag;

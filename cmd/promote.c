@@ -18,20 +18,23 @@ static const struct cmd_opt options[] = {
 	 "the public key (a PKIX PEM file or env://VAR)"},
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a gate decision with this verdict (pass)"},
+	{"identity", 0, "REPO", 'i',
+	 "require a signature whose docker-reference is REPO"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
 static const struct cmd_def spec = {
 	.name = "promote",
 	.synopsis =
-	"usage: xpship promote [--verify-key PUB] [--require-verdict pass]\n"
+	"usage: xpship promote [--verify-key PUB] [--require-verdict pass] [--identity REPO]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
 	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
 	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --verify-key,\n"
 	"every blob against its digest and a cosign signature by PUB (as 'xpship\n"
 	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
-	"PUB with that verdict. Nothing is moved unless everything verifies. The\n"
+	"PUB with that verdict; with --identity, a signature by PUB naming REPO as its\n"
+	"docker-reference. Nothing is moved unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
 	"Prints REPO:TAG@sha256:<digest>.\n",
 	.opts = options,
@@ -62,7 +65,7 @@ static void print_checks(const char *ref, const struct verify_report *rep)
 int cmd_promote(int argc, char **argv)
 {
 	struct store_opts opts = {0};
-	const char *to = NULL, *key_spec = NULL, *verdict = NULL;
+	const char *to = NULL, *key_spec = NULL, *verdict = NULL, *identity = NULL;
 	struct store *s = NULL;
 	struct oci_desc m = {0};
 	struct promote_opts po = {0};
@@ -87,6 +90,9 @@ int cmd_promote(int argc, char **argv)
 		case 'V':
 			verdict = optarg;
 			break;
+		case 'i':
+			identity = optarg;
+			break;
 		default:
 			return XP_EXIT_USAGE;
 		}
@@ -107,6 +113,10 @@ int cmd_promote(int argc, char **argv)
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --verify-key: a verdict counts only when signed");
+	if (identity && ref_check_identity(identity, &err))
+		return cmd_usage_error("promote", "%s", err.msg);
+	if (identity && !key_spec)
+		return cmd_usage_error("promote", "--identity needs --verify-key: an identity counts only when signed");
 	if (key_spec && key_read_public(key_spec, &key, &err))
 		return cmd_fail(&err);
 	opts.progress = cmd_progress();
@@ -118,6 +128,7 @@ int cmd_promote(int argc, char **argv)
 	po.to = to;
 	po.key = key;
 	po.require_verdict = verdict;
+	po.identity = identity;
 	if (promote_run(s, &m, &po, &rep, &err)) {
 		print_checks(argv[optind], &rep);
 		ret = rep.failed ? XP_EXIT_NO : cmd_fail(&err);

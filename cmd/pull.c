@@ -34,7 +34,7 @@ static const struct cmd_def spec = {
 
 int cmd_pull(int argc, char **argv)
 {
-	struct transfer t = {"pull", "pulled", {0}, NULL, {0}};
+	struct transfer t = {"pull", "pulled", {0}, NULL, {0}, NULL};
 	struct xp_ref rref = {0}, oref = {0};
 	struct xp_error err;
 	const char *tag;

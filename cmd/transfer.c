@@ -33,6 +33,10 @@ int transfer_copy(struct transfer *t, const struct xp_ref *dst, const char *tag)
 		diag_warning("tag '%s': %s", tag, ref_archive_tag_caveat(dst, tag));
 	co.jobs = opts.jobs;
 	co.stats = &st;
+	if (t->sign) {
+		co.before_tag = sign_on_copy_hook;
+		co.before_tag_ctx = t->sign;
+	}
 	opts.create = 1;
 	if (store_open(dst, &opts, &s, &err) || copy_graph(t->src, s, &t->desc, tag, &co, &err) ||
 	    store_commit(s, &err))

@@ -6,6 +6,7 @@
 #ifndef XPSHIP_CMD_TRANSFER_H
 #define XPSHIP_CMD_TRANSFER_H
 
+#include "packager/sign.h"
 #include "packager/store.h"
 
 struct transfer {
@@ -14,13 +15,15 @@ struct transfer {
 	struct store_opts opts;     /* from the command line */
 	struct store *src;          /* set by transfer_source */
 	struct oci_desc desc;       /* the source manifest */
+	struct sign_on_copy *sign;  /* optional: sign in the destination before tagging */
 };
 
 /* Open the store `ref` names and resolve its manifest into t->desc. 0, or
  * an exit code after printing the error. */
 int transfer_source(struct transfer *t, const struct xp_ref *ref);
 /* Copy t->desc with its companions into the store `dst` names (created when
- * local), tag it `tag` (NULL: none) and commit. 0, or an exit code after
+ * local), sign it there when t->sign is set, tag it `tag` (NULL: none) and
+ * commit. 0, or an exit code after
  * printing the error. */
 int transfer_copy(struct transfer *t, const struct xp_ref *dst, const char *tag);
 void transfer_release(struct transfer *t);

@@ -345,6 +345,8 @@ int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc
 	c.dst = dst;
 	c.o = opts ? opts : &none;
 	ret = copy_node(&c, desc, 0, !c.o->no_companions, err);
+	if (ret == 0 && c.o->before_tag)
+		ret = c.o->before_tag(dst, desc, c.o->before_tag_ctx, err);
 	if (ret == 0 && tag)
 		ret = store_tag(dst, desc, tag, err);
 	if (c.o->stats)
