@@ -153,7 +153,7 @@ fi
 
 step "7. promote: verify what the store holds, then move 'prod'"
 show "$xp" promote "${net[@]}" --verify-key keys/demo.pub --require-verdict pass \
-	"$candidate" --to prod
+	--identity "$identity" "$candidate" --to prod
 
 previous=$(decision baseline)
 printf '\n'
