@@ -32,8 +32,9 @@ static const struct cmd_opt options[] = {
 	{"decision", 'd', "FILE", 'd',
 	 "the gate decision record ('xpship gate --decision')"},
 	{"identity", 'i', "REPO", 'i',
-	 "the statements' subject name (default: the bundle's\n"
-	 "reference without tag)"},
+	 "the statements' subject name (default: BUNDLE's\n"
+	 "registry repository, else its tag name; never a\n"
+	 "local path)"},
 	{"output", 'o', "FILE", 'o',
 	 "also write the envelopes, one JSON per line"},
 	{"replace", 0, NULL, 'R',

@@ -160,6 +160,13 @@ int keyarg_load_private(const char *spec, int pass_stdin, struct sign_key **out)
 				goto out;
 			ret = -1;
 		}
+		if (!pass.buf && key_pem_is_cosign(pem, len)) {
+			/* cosign keys may be encrypted under an empty passphrase */
+			ret = key_load_private(pem, len, spec, "", 0, out, &err);
+			if (ret == 0 || err.cls != XP_ERR_USAGE)
+				goto out;
+			xp_error_clear(&err);
+		}
 		if (!pass.buf) {
 			xp_error_set(&err, XP_ERR_USAGE,
 				     "cannot load key '%s': it is encrypted; give the passphrase in "

@@ -8,10 +8,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const struct cmd_opt options[] = {
 	{"type", 't', "TYPE", 't',
 	 "ecdsa-p256 (default, cosign's default), ed25519 or rsa-3072"},
+	{"format", 0, "FORMAT", 'F',
+	 "pkcs8 (default: PKCS#8 PEM) or cosign (cosign's\n"
+	 "encrypted key file, what 'cosign generate-key-pair'\n"
+	 "writes and 'cosign sign --key' reads)"},
 	{"output", 'o', "PREFIX", 'o',
 	 "write PREFIX.key and PREFIX.pub (default: cosign, as\n"
 	 "cosign generate-key-pair names them)"},
@@ -25,8 +30,8 @@ static const struct cmd_opt options[] = {
 static const struct cmd_def spec = {
 	.name = "keygen",
 	.synopsis =
-	"usage: xpship keygen [--type ecdsa-p256|ed25519|rsa-3072] [--password-stdin]\n"
-	"                     [--force] [-o PREFIX]\n"
+	"usage: xpship keygen [--type ecdsa-p256|ed25519|rsa-3072] [--format pkcs8|cosign]\n"
+	"                     [--password-stdin] [--force] [-o PREFIX]\n"
 	"\n"
 	"Create a signing key pair: PREFIX.key, the private key (PKCS#8 PEM, mode 0600)\n"
 	"and PREFIX.pub, the public key (PKIX PEM, what 'verify', 'verify-blob',\n"
@@ -35,8 +40,11 @@ static const struct cmd_def spec = {
 	"The private key is encrypted (AES-256-CBC, PBKDF2) when a passphrase is given:\n"
 	"the first line of standard input with --password-stdin, else the environment\n"
 	"variable XPSHIP_KEY_PASSWORD, else (on a terminal only) a prompt, where an empty\n"
-	"answer leaves the key unencrypted. Keys given to other commands may also be\n"
-	"env://VAR: the PEM text in an environment variable.\n",
+	"answer leaves the key unencrypted. With --format cosign the key is cosign's\n"
+	"file (-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----: scrypt N=65536, r=8,\n"
+	"p=1 and NaCl secretbox over PKCS#8), always encrypted, an empty passphrase\n"
+	"included, as cosign does; every command reads both formats. Keys given to\n"
+	"other commands may also be env://VAR: the PEM text in an environment variable.\n",
 	.opts = options,
 	.notes =
 	"Exit codes: 0 written, 2 usage (existing files, unknown type), 4 cannot write.\n",
@@ -44,7 +52,8 @@ static const struct cmd_def spec = {
 
 int cmd_keygen(int argc, char **argv)
 {
-	const char *prefix = "cosign", *type_name = "ecdsa-p256";
+	const char *prefix = "cosign", *type_name = "ecdsa-p256", *format = "pkcs8";
+	enum key_format fmt = KEY_FORMAT_PKCS8;
 	struct passphrase pass = {NULL, 0};
 	struct sign_key *key = NULL;
 	enum key_type type = KEY_ECDSA_P256;
@@ -56,6 +65,7 @@ int cmd_keygen(int argc, char **argv)
 		switch (c) {
 		case 't': type_name = optarg; break;
 		case 'o': prefix = optarg; break;
+		case 'F': format = optarg; break;
 		case 'P': pass_stdin = 1; break;
 		case 'f': force = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
@@ -66,6 +76,11 @@ int cmd_keygen(int argc, char **argv)
 		return cmd_usage_error("keygen",
 				       "unknown key type '%s' (expected ecdsa-p256, ed25519 or rsa-3072)",
 				       type_name);
+	if (strcmp(format, "cosign") == 0)
+		fmt = KEY_FORMAT_COSIGN;
+	else if (strcmp(format, "pkcs8") != 0)
+		return cmd_usage_error("keygen", "unknown key format '%s' (expected pkcs8 or cosign)",
+				       format);
 	if (!*prefix)
 		return cmd_usage_error("keygen", "empty -o PREFIX");
 	if (optind < argc)
@@ -76,14 +91,16 @@ int cmd_keygen(int argc, char **argv)
 	    keyarg_prompt("Enter a passphrase for the new key (empty for none): ", 1, &pass, &err))
 		return cmd_fail(&err);
 	ret = key_generate(type, &key, &err) ||
-	      key_write_pair(key, prefix, pass.buf, pass.len, force, &err);
+	      key_write_pair_as(key, prefix, fmt, pass.buf, pass.len, force, &err);
 	if (ret) {
 		keyarg_passphrase_release(&pass);
 		key_free(key);
 		return cmd_fail(&err);
 	}
 	printf("Private key written to %s.key (%s, %s)\n", prefix, key_type_name(key),
-	       pass.len ? "encrypted" : "not encrypted");
+	       fmt == KEY_FORMAT_COSIGN ? (pass.len ? "cosign format, encrypted"
+						     : "cosign format, empty passphrase")
+					: pass.len ? "encrypted" : "not encrypted");
 	printf("Public key written to %s.pub (keyid %s)\n", prefix, key_id(key));
 	keyarg_passphrase_release(&pass);
 	key_free(key);

@@ -22,20 +22,24 @@ static const struct cmd_opt options[] = {
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a gate decision with this verdict (pass)"},
 	JSONOUT_OPTION,
+	{"identity", 0, "REPO", 'i',
+	 "require a signature whose docker-reference is REPO"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
 static const struct cmd_def spec = {
 	.name = "promote",
 	.synopsis =
-	"usage: xpship promote [--key PUB] [--require-verdict pass] [--json]\n"
+	"usage: xpship promote [--key PUB] [--require-verdict pass] [--identity REPO]\n"
+	"                      [--json]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
 	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
 	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --key,\n"
 	"every blob against its digest and a cosign signature by PUB (as 'xpship\n"
 	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
-	"PUB with that verdict. Nothing is moved unless everything verifies. The\n"
+	"PUB with that verdict; with --identity, a signature by PUB naming REPO as its\n"
+	"docker-reference. Nothing is moved unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
 	"Prints REPO:TAG@sha256:<digest>; with --json one object with the checks,\n"
 	"also when a check failed (docs/json-output.md).\n",
@@ -83,7 +87,7 @@ static int print_json(const char *shown, const char *to, const struct oci_desc *
 int cmd_promote(int argc, char **argv)
 {
 	struct store_opts opts = {0};
-	const char *to = NULL, *key_spec = NULL, *verdict = NULL;
+	const char *to = NULL, *key_spec = NULL, *verdict = NULL, *identity = NULL;
 	struct store *s = NULL;
 	struct oci_desc m = {0};
 	struct promote_opts po = {0};
@@ -111,6 +115,9 @@ int cmd_promote(int argc, char **argv)
 		case JSONOUT_VAL:
 			json = 1;
 			break;
+		case 'i':
+			identity = optarg;
+			break;
 		default:
 			return XP_EXIT_USAGE;
 		}
@@ -131,6 +138,10 @@ int cmd_promote(int argc, char **argv)
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --key: a verdict counts only when signed");
+	if (identity && ref_check_identity(identity, &err))
+		return cmd_usage_error("promote", "%s", err.msg);
+	if (identity && !key_spec)
+		return cmd_usage_error("promote", "--identity needs --key: an identity counts only when signed");
 	if (key_spec && key_read_public(key_spec, &key, &err))
 		return cmd_fail(&err);
 	opts.progress = cmd_progress();
@@ -142,6 +153,7 @@ int cmd_promote(int argc, char **argv)
 	po.to = to;
 	po.key = key;
 	po.require_verdict = verdict;
+	po.identity = identity;
 	shown = *store_ref(s);
 	shown.tag = (char *)to;
 	shown.digest = m.digest;

@@ -14,9 +14,11 @@ static const struct cmd_opt options[] = {
 	{"key", 'k', "KEY", 'k', "the private key: a PEM file or env://VAR"},
 	{"identity", 'i', "REPO", 'i',
 	 "the docker-reference the payload names: the\n"
-	 "repository the bundle will live in, such as\n"
-	 "registry.example/team/model (default: the bundle's\n"
-	 "reference without tag, e.g. 'oci:DIR')"},
+	 "registry repository the bundle will live in, such\n"
+	 "as registry.example/team/model (lowercase path, as\n"
+	 "cosign requires). Default: BUNDLE's repository when\n"
+	 "BUNDLE is a registry reference; required for a\n"
+	 "local bundle (or sign at push time: push --sign)"},
 	{"password-stdin", 0, NULL, 'P',
 	 "read the key's passphrase from standard input\n"
 	 "(else XPSHIP_KEY_PASSWORD, else a prompt on a terminal)"},
@@ -34,7 +36,11 @@ static const struct cmd_def spec = {
 	"subject), so pushing or copying the bundle carries its signature along.\n"
 	"Signing again with another key adds a signature; with the same key it changes\n"
 	"nothing. BUNDLE is oci:DIR[:TAG], oci-archive:FILE[:TAG], a layout directory or\n"
-	".tar with one tag, or a registry reference.\n",
+	".tar with one tag, or a registry reference.\n"
+	"\n"
+	"The payload names the registry repository the signature is for (its\n"
+	"docker-reference), which 'cosign verify' and 'xpship verify --identity' check:\n"
+	"a local bundle needs --identity, or is signed when pushed ('xpship push --sign').\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (BUNDLE a registry reference):",
@@ -70,15 +76,19 @@ int cmd_sign(int argc, char **argv)
 		return cmd_usage_error("sign", optind < argc ? "too many arguments" : "missing BUNDLE");
 	if (identity && !*identity)
 		return cmd_usage_error("sign", "empty --identity");
+	if (identity && ref_check_identity(identity, &err))
+		return cmd_usage_error("sign", "%s", err.msg);
 	ret = bundlearg_open("sign", argv[optind], &sopts, &s, &m);
 	if (ret)
 		return ret;
+	if (!identity && sign_identity(s, NULL, &def, &err)) {
+		ret = cmd_usage_error("sign", "%s", err.msg);
+		goto out;
+	}
 	ret = keyarg_load_private(key_spec, pass_stdin, &key);
 	if (ret)
 		goto out;
-	if (!identity)
-		identity = def = sign_default_identity(s);
-	if (sign_bundle(s, &m, key, identity, &res, &err) || store_commit(s, &err)) {
+	if (sign_bundle(s, &m, key, identity ? identity : def, &res, &err) || store_commit(s, &err)) {
 		ret = cmd_fail(&err);
 		goto out;
 	}

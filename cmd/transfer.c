@@ -21,6 +21,10 @@ int transfer_parse(struct transfer *t, const struct cmd_def *spec, int argc, cha
 			t->json = 1;
 		else if (c == 'o')
 			t->output = optarg;
+		else if (c == 'k')
+			t->sign_key = optarg;
+		else if (c == 'P')
+			t->pass_stdin = 1;
 		else
 			return XP_EXIT_USAGE;
 	}
@@ -55,6 +59,10 @@ int transfer_copy(struct transfer *t, const struct xp_ref *dst, const char *tag)
 	co.jobs = opts.jobs;
 	co.stats = st;
 	co.keep_tag = !t->force;
+	if (t->sign) {
+		co.before_tag = sign_on_copy_hook;
+		co.before_tag_ctx = t->sign;
+	}
 	opts.create = 1;
 	if (store_open(dst, &opts, &s, &err) || copy_graph(t->src, s, &t->desc, tag, &co, &err) ||
 	    store_commit(s, &err)) {

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "packager/copy.h"
+#include "packager/sign.h"
 #include "packager/store.h"
 
 struct cmd_def;
@@ -24,6 +25,9 @@ struct transfer {
 	int json;                   /* --json */
 	const char *output;         /* pull: -o/--output OUT */
 	struct copy_stats stats;    /* filled by transfer_copy */
+	struct sign_on_copy *sign;  /* push --sign: optional: sign in the destination before tagging */
+	const char *sign_key;       /* push: --sign KEY */
+	int pass_stdin;             /* push: --password-stdin */
 };
 
 /* The option values of --force and --json, and the options themselves
@@ -43,9 +47,10 @@ int transfer_parse(struct transfer *t, const struct cmd_def *spec, int argc, cha
  * an exit code after printing the error. */
 int transfer_source(struct transfer *t, const struct xp_ref *ref);
 /* Copy t->desc with its companions into the store `dst` names (created when
- * local), tag it `tag` (NULL: none) and commit. A tag that names another
- * manifest there is refused (exit 1) unless t->force; the same tag on the
- * same digest is fine. 0, or an exit code after printing the error. */
+ * local), sign it there when t->sign is set, tag it `tag` (NULL: none) and
+ * commit. A tag that names another manifest there is refused (exit 1) unless
+ * t->force; the same tag on the same digest is fine. 0, or an exit code after
+ * printing the error. */
 int transfer_copy(struct transfer *t, const struct xp_ref *dst, const char *tag);
 /* The result on stdout: `shown` (the reference printed) as a line, or with
  * t->json the object {"schema", "reference": shown, "digest", "mediaType",

@@ -13,6 +13,9 @@
 static const struct cmd_opt options[] = {
 	{"key", 'k', "PUB", 'k',
 	 "the public key: a PKIX PEM file or env://VAR"},
+	{"identity", 'i', "REPO", 'i',
+	 "require a signature whose docker-reference is REPO\n"
+	 "(HOST[:PORT]/REPO, compared exactly)"},
 	{"require-attestation", 0, NULL, 'A',
 	 "require a valid SLSA provenance attestation"},
 	{"require-verdict", 0, "VERDICT", 'V',
@@ -25,18 +28,19 @@ static const struct cmd_opt options[] = {
 static const struct cmd_def spec = {
 	.name = "verify",
 	.synopsis =
-	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass]\n"
-	"                     [--json] BUNDLE\n"
+	"usage: xpship verify --key PUB [--identity REPO] [--require-attestation]\n"
+	"                     [--require-verdict pass] [--json] BUNDLE\n"
 	"\n"
 	"Verify a bundle against a public key: every blob and manifest against its\n"
 	"digest; the cosign signatures under tag sha256-<hex>.sig (at least one by PUB\n"
-	"whose payload names this manifest); every attestation under sha256-<hex>.att\n"
-	"(its DSSE signature by PUB, its in-toto subject this manifest); and what the\n"
-	"options require. Prints one line per check; each failure is also reported on\n"
-	"stderr, naming what failed. The configs and layers are read last, and only\n"
-	"when everything else verified: a refused bundle is refused without reading\n"
-	"them (their check then says 'skip'). With --json the checks and the result\n"
-	"are one JSON object on stdout instead, also when verification fails.\n",
+	"whose payload names this manifest and, with --identity, that repository);\n"
+	"every attestation under sha256-<hex>.att (its DSSE signature by PUB, its\n"
+	"in-toto subject this manifest); and what the options require. Prints one\n"
+	"line per check; each failure is also reported on stderr, naming what failed.\n"
+	"The configs and layers are read last, and only when everything else\n"
+	"verified: a refused bundle is refused without reading them (their check then\n"
+	"says 'skip'). With --json the checks and the result are one JSON object on\n"
+	"stdout instead, also when verification fails.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (BUNDLE a registry reference):",
@@ -62,6 +66,7 @@ int cmd_verify(int argc, char **argv)
 	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
 		case 'k': key_spec = optarg; break;
+		case 'i': vo.identity = optarg; break;
 		case 'A': vo.require_attestation = 1; break;
 		case 'V': vo.require_verdict = optarg; break;
 		case JSONOUT_VAL: json = 1; break;
@@ -76,6 +81,8 @@ int cmd_verify(int argc, char **argv)
 	    strcmp(vo.require_verdict, "fail"))
 		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass or fail)",
 				       vo.require_verdict);
+	if (vo.identity && ref_check_identity(vo.identity, &err))
+		return cmd_usage_error("verify", "%s", err.msg);
 	if (optind + 1 != argc)
 		return cmd_usage_error("verify", optind < argc ? "too many arguments" : "missing BUNDLE");
 	bundle = argv[optind];

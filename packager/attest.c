@@ -235,6 +235,23 @@ static int has_layer(const struct oci_manifest *am, const char *digest)
 	return 0;
 }
 
+char *attest_subject_name(struct store *s, const struct oci_desc *m, const char *identity)
+{
+	const struct xp_ref *r = store_ref(s);
+	struct xp_error ignored;
+	char *t = NULL;
+
+	if (identity)
+		return xstrdup(identity);
+	if (r->kind == REF_REGISTRY)
+		return sign_default_identity(s);
+	if (r->tag)
+		return xstrdup(r->tag);
+	if (!r->digest && store_release_tag(s, &t, &ignored) == 0 && t)
+		return t;
+	return xstrdup(m->digest);
+}
+
 int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_key *k,
 		  const struct attest_opts *o, struct attest_result *out, struct xp_error *err)
 {
@@ -269,7 +286,7 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 		res.predicate_types[1] = (char *)XP_PREDICATE_DECISION;
 		res.n = 2;
 	}
-	ident = o->identity ? xstrdup(o->identity) : sign_default_identity(s);
+	ident = attest_subject_name(s, m, o->identity);
 	for (i = 0; i < res.n; i++) {
 		char *st = attest_statement(ident, m->digest, res.predicate_types[i], preds[i]);
 		size_t len;

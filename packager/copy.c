@@ -347,6 +347,8 @@ int copy_graph(struct store *src, struct store *dst, const struct oci_desc *desc
 	ret = tag && c.o->keep_tag ? store_tag_check(dst, tag, desc, err) : 0;
 	if (ret == 0)
 		ret = copy_node(&c, desc, 0, !c.o->no_companions, err);
+	if (ret == 0 && c.o->before_tag)
+		ret = c.o->before_tag(dst, desc, c.o->before_tag_ctx, err);
 	if (ret == 0 && tag)
 		ret = store_tag(dst, desc, tag, err);
 	if (c.o->stats)

@@ -14,8 +14,9 @@
  * signature and attestation tags) and the manifests the source lists as its
  * referrers (a registry's referrers API or fallback index). The tag `tag`
  * (optional) is written last, once everything it reaches is confirmed
- * present in the destination. Every byte read from the source is verified
- * against its digest before the destination makes it visible.
+ * present in the destination and opts->before_tag (when set) has run. Every
+ * byte read from the source is verified against its digest before the
+ * destination makes it visible.
  *
  * A destination archive must be committed by the caller (store_commit).
  */
@@ -44,6 +45,11 @@ struct copy_opts {
 				       copied) when `tag` names another manifest
 				       in dst (store_tag_check); 0: move it */
 	struct copy_stats *stats;   /* optional: filled on return (also on failure) */
+	/* optional: run on the destination once the graph and its companions
+	 * are there, before the tag is written (push --sign signs here) */
+	int (*before_tag)(struct store *dst, const struct oci_desc *desc, void *ctx,
+			  struct xp_error *err);
+	void *before_tag_ctx;
 };
 
 /* Copy the graph of manifest or index `desc` from src to dst, then tag it

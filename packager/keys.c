@@ -11,9 +11,11 @@
 #include "common/error.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
+#include "packager/keys_cosign.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,10 +207,43 @@ static int write_private(const struct sign_key *k, const char *path, const char 
 	return 0;
 }
 
-/* Both files are written in full before either replaces anything, so a failure
- * (a full disk, a read-only directory) leaves an existing pair as it was. */
+/* The private key in cosign's format (keys_cosign.h), into a 0600 temporary
+ * file for `path` as write_private does. */
+static int write_private_cosign(const struct sign_key *k, const char *path, const char *pass,
+				size_t pass_len, struct atomic_file *af, struct xp_error *err)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(k->pkey);
+	unsigned char *der = NULL;
+	char *pem = NULL;
+	size_t pem_len = 0;
+	int der_len = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8, &der) : -1, ret;
+
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	if (der_len <= 0)
+		return xp_error_openssl(err, XP_ERR_LOCAL, "cannot encode key '%s'", path);
+	ret = cosign_key_encrypt(der, (size_t)der_len, pass, pass_len, &pem, &pem_len, err);
+	OPENSSL_clear_free(der, (size_t)der_len);
+	if (ret)
+		return -1;
+	ret = atomic_open(af, path, 0600, err) || atomic_write(af, pem, pem_len, err);
+	free(pem);
+	if (ret) {
+		atomic_abort(af);
+		return -1;
+	}
+	return 0;
+}
+
 int key_write_pair(const struct sign_key *k, const char *prefix, const char *pass,
 		   size_t pass_len, int force, struct xp_error *err)
+{
+	return key_write_pair_as(k, prefix, KEY_FORMAT_PKCS8, pass, pass_len, force, err);
+}
+
+/* Both files are written in full before either replaces anything, so a failure
+ * (a full disk, a read-only directory) leaves an existing pair as it was. */
+int key_write_pair_as(const struct sign_key *k, const char *prefix, enum key_format fmt,
+		      const char *pass, size_t pass_len, int force, struct xp_error *err)
 {
 	char *priv = xasprintf("%s.key", prefix), *pub = xasprintf("%s.pub", prefix);
 	struct atomic_file kf = {-1, NULL, NULL}, pf = {-1, NULL, NULL};
@@ -221,7 +256,8 @@ int key_write_pair(const struct sign_key *k, const char *prefix, const char *pas
 	}
 	if (refuse_existing(priv, force, err) || refuse_existing(pub, force, err))
 		goto out;
-	if (write_private(k, priv, pass, pass_len, &kf, err))
+	if (fmt == KEY_FORMAT_COSIGN ? write_private_cosign(k, priv, pass, pass_len, &kf, err)
+				     : write_private(k, priv, pass, pass_len, &kf, err))
 		goto out;
 	pem = key_public_pem(k);
 	if (atomic_open(&pf, pub, 0644, err) || atomic_write(&pf, pem, strlen(pem), err))
@@ -317,7 +353,36 @@ static int has(const char *pem, size_t len, const char *needle)
 int key_pem_is_encrypted(const char *pem, size_t len)
 {
 	return has(pem, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----") ||
-	       has(pem, len, "Proc-Type: 4,ENCRYPTED");
+	       has(pem, len, "Proc-Type: 4,ENCRYPTED") || cosign_key_is(pem, len);
+}
+
+int key_pem_is_cosign(const char *pem, size_t len)
+{
+	return cosign_key_is(pem, len);
+}
+
+/* A cosign key file: decrypted to PKCS#8 DER, then loaded. */
+static int load_cosign(const char *pem, size_t len, const char *what, const char *pass,
+		       size_t pass_len, struct sign_key **out, struct xp_error *err)
+{
+	PKCS8_PRIV_KEY_INFO *p8;
+	EVP_PKEY *pkey = NULL;
+	unsigned char *der;
+	const unsigned char *p;
+	size_t der_len;
+
+	if (cosign_key_decrypt(pem, len, what, pass, pass_len, &der, &der_len, err))
+		return -1;
+	p = der;
+	p8 = der_len <= LONG_MAX ? d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)der_len) : NULL;
+	if (p8)
+		pkey = EVP_PKCS82PKEY(p8);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	key_secret_free((char *)der, der_len);
+	if (!pkey)
+		return xp_error_openssl(err, XP_ERR_MALFORMED,
+					"cannot load key '%s': the decrypted key is not PKCS#8", what);
+	return wrap(pkey, 1, what, out, err);
 }
 
 /* Refuse PEM text that is not the kind wanted, saying what it is instead. */
@@ -374,6 +439,8 @@ int key_load_private(const char *pem, size_t len, const char *what, const char *
 		return xp_error_set(err, XP_ERR_USAGE,
 				    "cannot load key '%s': it is encrypted and no passphrase was given",
 				    what);
+	if (cosign_key_is(pem, len))
+		return load_cosign(pem, len, what, pass, pass_len, out, err);
 	b = BIO_new_mem_buf(pem, (int)len);
 	if (!b)
 		abort();

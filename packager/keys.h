@@ -10,7 +10,10 @@
  * PBKDF2-derived key (PKCS#5 v2) when a passphrase is given, created with mode
  * 0600 under a temporary name and renamed into place (never readable by
  * others, not even briefly); the public key is PKIX PEM ("PUBLIC KEY").
- * Traditional "EC/RSA PRIVATE KEY" PEM is read as well.
+ * Traditional "EC/RSA PRIVATE KEY" PEM is read as well, and so are cosign's
+ * key files ("ENCRYPTED SIGSTORE PRIVATE KEY" / "ENCRYPTED COSIGN PRIVATE
+ * KEY": scrypt and NaCl secretbox over PKCS#8, packager/keys_cosign.h), which
+ * KEY_FORMAT_COSIGN also writes.
  *
  * Key sources: a file path, or "env://VAR" — the PEM text in an environment
  * variable (the usual CI secret). Secrets (PEM text, passphrases, decoded key
@@ -29,6 +32,10 @@
 #include "common/error.h"
 
 enum key_type { KEY_ECDSA_P256, KEY_ED25519, KEY_RSA };
+/* How PREFIX.key is written: PKCS#8 PEM (encrypted with PBES2 when a
+ * passphrase is given), or cosign's encrypted key file (always encrypted;
+ * the passphrase may be empty, as cosign allows). */
+enum key_format { KEY_FORMAT_PKCS8, KEY_FORMAT_COSIGN };
 
 /* Largest key source read (PEM text). */
 #define KEY_SOURCE_MAX (64 * 1024)
@@ -47,6 +54,9 @@ int key_generate(enum key_type type, struct sign_key **out, struct xp_error *err
  * and PREFIX.pub. Existing files are refused unless `force`. */
 int key_write_pair(const struct sign_key *k, const char *prefix, const char *pass,
 		   size_t pass_len, int force, struct xp_error *err);
+/* key_write_pair in format `fmt`. */
+int key_write_pair_as(const struct sign_key *k, const char *prefix, enum key_format fmt,
+		      const char *pass, size_t pass_len, int force, struct xp_error *err);
 
 /* A key source's text, read into a buffer the caller releases with
  * key_secret_free (which wipes it). `spec` is a path or "env://VAR". */
@@ -54,6 +64,9 @@ int key_source_read(const char *spec, char **out, size_t *len, struct xp_error *
 void key_secret_free(char *buf, size_t len);
 /* 1 when PEM text holds an encrypted private key (a passphrase is needed). */
 int key_pem_is_encrypted(const char *pem, size_t len);
+/* 1 when PEM text holds a cosign key file (encrypted, possibly under an
+ * empty passphrase). */
+int key_pem_is_cosign(const char *pem, size_t len);
 
 /* Load a private key from PEM text (`what` names the source in errors).
  * pass may be NULL for an unencrypted key. */

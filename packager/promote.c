@@ -16,6 +16,7 @@ static int promote_verify(struct store *s, const struct oci_desc *m,
 		return 0;
 	vo.key = o->key;
 	vo.require_verdict = o->require_verdict;
+	vo.identity = o->identity;
 	if (sign_verify_bundle(s, m, &vo, r, err))
 		return -1;
 	if (r->failed)
@@ -33,6 +34,9 @@ int promote_run(struct store *s, const struct oci_desc *m, const struct promote_
 	if (o->require_verdict && !o->key)
 		return xp_error_set(err, XP_ERR_USAGE,
 				    "a required verdict needs a key: a verdict counts only when signed");
+	if (o->identity && !o->key)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "a required identity needs a key: an identity counts only when signed");
 	if (promote_verify(s, m, o, r, err))
 		return -1;
 	if (store_tag(s, m, o->to, err) || store_commit(s, err))

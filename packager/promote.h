@@ -19,6 +19,7 @@ struct promote_opts {
 	const char *to;                  /* the tag to move (required) */
 	const struct sign_key *key;      /* verify with this key; NULL: unverified */
 	const char *require_verdict;     /* with key: the signed gate verdict required */
+	const char *identity;            /* with key: the docker-reference a signature must name */
 };
 
 /* Promote manifest m of store s to o->to. r receives the verification's

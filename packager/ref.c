@@ -91,35 +91,82 @@ const char *ref_only_release_tag(char *const *tags, size_t n)
 	return rel == 1 ? only : NULL;
 }
 
-/* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* */
-int ref_valid_repo(const char *r)
+static int repo_alnum(int c)
 {
-	const char *p = r;
+	return islower(c) || isdigit(c);
+}
 
-	if (!r || !*r || strlen(r) > 255)
-		return 0;
+/* [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*
+ * (the distribution spec's repository grammar), saying which part breaks. */
+int ref_check_repo(const char *r, struct xp_error *err)
+{
+	const char *p = r, *comp = r;
+
+	if (!r || !*r)
+		return xp_error_set(err, XP_ERR_USAGE, "empty repository");
+	if (strlen(r) > 255)
+		return xp_error_set(err, XP_ERR_USAGE, "repository '%.40s...' is longer than 255 characters", r);
 	for (;;) {
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p)))
+		unsigned char c = (unsigned char)*p;
+
+		if (isupper(c))
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "repository '%s': uppercase '%c' at position %zu (repository path components are lowercase)",
+					    r, c, (size_t)(p - r) + 1);
+		if (!repo_alnum(c)) {
+			if (c == '/' || c == '\0')
+				return xp_error_set(err, XP_ERR_USAGE,
+						    "repository '%s': empty path component at position %zu",
+						    r, (size_t)(p - r) + 1);
+			if (c == '.' || c == '_' || c == '-')
+				return xp_error_set(err, XP_ERR_USAGE,
+						    "repository '%s': separator '%c' at position %zu (a path component starts and ends with a lowercase letter or digit)",
+						    r, c, (size_t)(p - r) + 1);
+			goto bad_char;
+		}
+		while (repo_alnum((unsigned char)*p))
+			p++;
+		c = (unsigned char)*p;
+		if (c == '\0')
 			return 0;
-		while (islower((unsigned char)*p) || isdigit((unsigned char)*p))
-			p++;
-		if (*p == '\0')
-			return 1;
-		if (*p == '/') {
-			p++;
+		if (c == '/') {
+			comp = ++p;
 			continue;
 		}
-		if (*p == '.' || (*p == '_' && p[1] != '_')) {
+		if (isupper(c))
+			continue;   /* reported at the top of the loop */
+		if (c == '.' || (c == '_' && p[1] != '_'))
 			p++;
-		} else if (*p == '_' && p[1] == '_') {
+		else if (c == '_')
 			p += 2;
-		} else if (*p == '-') {
+		else if (c == '-')
 			while (*p == '-')
 				p++;
-		} else {
-			return 0;
+		else
+			goto bad_char;
+		if (!repo_alnum((unsigned char)*p) && !isupper((unsigned char)*p)) {
+			if (*p == '\0' || *p == '/')
+				return xp_error_set(err, XP_ERR_USAGE,
+						    "repository '%s': path component '%.*s' ends with a separator",
+						    r, (int)(p - comp), comp);
+			return xp_error_set(err, XP_ERR_USAGE,
+					    "repository '%s': '%c' at position %zu (separators are '.', '_', '__' or dashes, between letters or digits)",
+					    r, *p, (size_t)(p - r) + 1);
 		}
 	}
+bad_char:
+	if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "repository '%s': byte 0x%02x at position %zu (a repository holds lowercase letters, digits, '.', '_', '-' and '/')",
+				    r, (unsigned char)*p, (size_t)(p - r) + 1);
+	return xp_error_set(err, XP_ERR_USAGE,
+			    "repository '%s': '%c' at position %zu (a repository holds lowercase letters, digits, '.', '_', '-' and '/')",
+			    r, *p, (size_t)(p - r) + 1);
+}
+
+int ref_valid_repo(const char *r)
+{
+	return ref_check_repo(r, NULL) == 0;
 }
 
 void ref_release(struct xp_ref *r)
@@ -341,4 +388,40 @@ char *ref_format(const struct xp_ref *r)
 	if (r->digest)
 		strbuf_addf(&sb, "@%s", r->digest);
 	return strbuf_detach(&sb, NULL);
+}
+
+int ref_check_identity(const char *id, struct xp_error *err)
+{
+	struct xp_error why;
+	size_t first;
+	char *host;
+	int ok;
+
+	if (!id || !*id)
+		return xp_error_set(err, XP_ERR_USAGE, "empty identity");
+	if (strstr(id, "://") || strncmp(id, "oci:", 4) == 0 || strncmp(id, "oci-archive:", 12) == 0)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid identity '%s': a registry repository HOST[:PORT]/REPO, without scheme or transport",
+				    id);
+	first = strcspn(id, "/");
+	if (!id[first] || !id[first + 1])
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid identity '%s': expected HOST[:PORT]/REPO", id);
+	if (!looks_like_host(id, first))
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid identity '%s': no registry host (the first component must be a host: it holds a '.' or ':' or is 'localhost'), e.g. registry.example.com/%s",
+				    id, id);
+	host = xstrndup(id, first);
+	ok = valid_host(host);
+	free(host);
+	if (!ok)
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid identity '%s': invalid registry host '%.*s' (a DNS name, IPv4 address or [IPv6] address, then an optional :PORT)",
+				    id, (int)first, id);
+	if (strchr(id + first, '@') || strchr(id + first, ':'))
+		return xp_error_set(err, XP_ERR_USAGE,
+				    "invalid identity '%s': a repository without tag or digest", id);
+	if (ref_check_repo(id + first + 1, &why))
+		return xp_error_set(err, XP_ERR_USAGE, "invalid identity '%s': %s", id, why.msg);
+	return 0;
 }

@@ -57,5 +57,14 @@ int ref_is_companion_tag(const char *tag);
 const char *ref_only_release_tag(char *const *tags, size_t n);
 /* 1 when a repository name is valid per the distribution spec. */
 int ref_valid_repo(const char *repo);
+/* 0 for a valid repository name, else -1 with an XP_ERR_USAGE error saying
+ * which rule it breaks (lowercase path components, separators between
+ * letters or digits, no empty component, at most 255 characters). */
+int ref_check_repo(const char *repo, struct xp_error *err);
+/* 0 when `id` is a registry repository HOST[:PORT]/REPO as a signature's
+ * docker-reference names it (the grammar cosign and go-containerregistry
+ * parse it with: a host, then a repository per ref_check_repo, no tag or
+ * digest); else -1 with an XP_ERR_USAGE error naming the rule broken. */
+int ref_check_identity(const char *id, struct xp_error *err);
 
 #endif

@@ -20,10 +20,29 @@ char *sign_companion_tag(const char *digest, const char *suffix)
 
 char *sign_default_identity(struct store *s)
 {
-	struct xp_ref bare = *store_ref(s);
+	const struct xp_ref *r = store_ref(s);
 
-	bare.tag = bare.digest = NULL;
-	return ref_format(&bare);
+	if (r->kind != REF_REGISTRY)
+		return NULL;
+	return xasprintf("%s/%s", r->host, r->repo);
+}
+
+int sign_identity(struct store *s, const char *identity, char **out, struct xp_error *err)
+{
+	if (identity) {
+		if (ref_check_identity(identity, err))
+			return -1;
+		*out = xstrdup(identity);
+		return 0;
+	}
+	*out = sign_default_identity(s);
+	if (*out)
+		return 0;
+	return xp_error_set(err, XP_ERR_USAGE,
+			    "cannot sign '%s': a local bundle, whose registry repository is not known yet; "
+			    "name it with --identity HOST/REPO (where the bundle will be pushed), "
+			    "or sign when pushing: xpship push --sign KEY BUNDLE HOST/REPO",
+			    store_name(s));
 }
 
 int companion_load(struct store *s, const char *tag, struct oci_manifest *out,
@@ -151,14 +170,17 @@ int sign_bundle(struct store *s, const struct oci_desc *m, const struct sign_key
 	struct oci_entry layer;
 	struct oci_desc sd;
 	unsigned char *sig = NULL;
-	char *tag, *payload, *b64, pd[XP_DIGEST_SIZE];
+	char *tag, *payload, *b64, *id, pd[XP_DIGEST_SIZE];
 	size_t len, sig_len;
 	int found, ret = -1;
 
+	if (sign_identity(s, identity, &id, err))
+		return -1;
 	memset(&layer, 0, sizeof(layer));
 	memset(&sd, 0, sizeof(sd));
 	tag = sign_companion_tag(m->digest, ".sig");
-	payload = cosign_payload(identity, m->digest, &len);
+	payload = cosign_payload(id, m->digest, &len);
+	free(id);
 	digest_buf(payload, len, pd);
 	if (companion_load(s, tag, &sm, &sd, &found, err))
 		goto out;
@@ -191,4 +213,12 @@ out:
 	free(payload);
 	free(tag);
 	return ret;
+}
+
+int sign_on_copy_hook(struct store *dst, const struct oci_desc *m, void *ctx,
+		      struct xp_error *err)
+{
+	struct sign_on_copy *sc = ctx;
+
+	return sign_bundle(dst, m, sc->key, sc->identity, &sc->result, err);
 }

@@ -42,9 +42,13 @@
 char *sign_companion_tag(const char *digest, const char *suffix);
 
 /* The docker-reference a signature names when none is given: a registry
- * store's "host/repo"; for a local bundle its location without tag
- * ("oci:DIR", "oci-archive:FILE"). Caller frees. */
+ * store's "host/repo"; NULL for a local bundle (a layout directory or an
+ * archive), whose repository is not known. Caller frees. */
 char *sign_default_identity(struct store *s);
+/* The docker-reference to sign with: `identity` when given (checked with
+ * ref_check_identity), else sign_default_identity; a local bundle without
+ * one is an XP_ERR_USAGE error saying how to name it. *out: caller frees. */
+int sign_identity(struct store *s, const char *identity, char **out, struct xp_error *err);
 
 struct sign_result {
 	char tag[96];              /* sha256-<hex>.sig */
@@ -54,14 +58,27 @@ struct sign_result {
 };
 
 /* Sign manifest `m` of store s with key k (cosign simple signing), naming
- * `identity` as docker-reference. */
+ * `identity` as docker-reference (NULL: the registry repository of s; see
+ * sign_identity). */
 int sign_bundle(struct store *s, const struct oci_desc *m, const struct sign_key *k,
 		const char *identity, struct sign_result *out, struct xp_error *err);
+
+/* Signing while copying (`push --sign`): a copy_opts.before_tag hook
+ * (packager/copy.h), ctx a struct sign_on_copy. It signs the manifest in the
+ * destination once its graph is there and before its tag is written, naming
+ * `identity` (NULL: the destination's registry repository). */
+struct sign_on_copy {
+	const struct sign_key *key;
+	const char *identity;
+	struct sign_result result;     /* filled by the hook */
+};
+int sign_on_copy_hook(struct store *dst, const struct oci_desc *m, void *ctx,
+		      struct xp_error *err);
 
 /* ---- attestations ---- */
 
 struct attest_opts {
-	const char *identity;          /* subject name (NULL: sign_default_identity) */
+	const char *identity;          /* subject name (NULL: attest_subject_name) */
 	/* {"externalParameters":{...},"resolvedDependencies":[...]} from the
 	 * experiment record (compact JSON), or NULL */
 	const char *provenance_json;
@@ -88,6 +105,11 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 		  const struct attest_opts *o, struct attest_result *out, struct xp_error *err);
 void attest_result_release(struct attest_result *r);
 
+/* The statements' subject name: `identity` when given, else the registry
+ * repository "host/repo" of a registry store, else the bundle's tag (the
+ * reference's, else its only release tag), else m's digest — never a local
+ * path, which would leak build paths (caller frees). */
+char *attest_subject_name(struct store *s, const struct oci_desc *m, const char *identity);
 /* The in-toto Statement v1 for one predicate (compact JSON, caller frees). */
 char *attest_statement(const char *subject_name, const char *digest,
 		       const char *predicate_type, const char *predicate_json);
@@ -100,6 +122,8 @@ struct verify_opts {
 	const struct sign_key *key;    /* the public key */
 	int require_attestation;       /* a valid SLSA provenance attestation */
 	const char *require_verdict;   /* "pass": a valid gate decision with that verdict */
+	const char *identity;          /* a signature counts only when its docker-reference
+					* is exactly this repository (NULL: any) */
 };
 
 struct verify_check {
@@ -123,7 +147,7 @@ struct verify_report {
  * before held, else that check is reported skipped, so a refused bundle is
  * refused without reading its layers. The checks are: every blob
  * against its digest, the signatures (at least one by o->key whose payload
- * names m), every attestation (DSSE signature by o->key, in-toto subject is
+ * names m and, with o->identity, that repository), every attestation (DSSE signature by o->key, in-toto subject is
  * m), and what o requires. Returns 0 when the verification ran — r->failed
  * says whether it held — and -1 when it could not run (a store that cannot be
  * read: the error's code says why). */

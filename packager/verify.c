@@ -199,9 +199,10 @@ static int fetch_layer(struct store *s, const char *tag, size_t i, const struct 
 }
 
 static int check_signatures(struct store *s, const struct oci_desc *m,
-			    const struct sign_key *k, struct verify_report *r,
+			    const struct verify_opts *o, struct verify_report *r,
 			    struct xp_error *err)
 {
+	const struct sign_key *k = o->key;
 	struct strbuf why = STRBUF_INIT;
 	struct oci_manifest sm;
 	char *tag = sign_companion_tag(m->digest, ".sig"), *identity = NULL;
@@ -245,6 +246,9 @@ static int check_signatures(struct store *s, const struct oci_desc *m,
 			xp_error_clear(err);
 		} else if (key_verify(k, payload, len, sig, sig_len, NULL)) {
 			strbuf_addf(&why, "; layer %zu: signature does not match", i + 1);
+		} else if (o->identity && strcmp(id, o->identity) != 0) {
+			strbuf_addf(&why, "; layer %zu: docker-reference '%.200s', not '%s'", i + 1, id,
+				    o->identity);
 		} else if (!valid++) {
 			identity = id;
 			id = NULL;
@@ -472,7 +476,7 @@ int sign_verify_bundle(struct store *s, const struct oci_desc *m, const struct v
 	if (walk(s, m, 0, "manifest", &later, &rep, err))
 		goto fail;
 	walked = rep.blobs;
-	if (check_signatures(s, m, o->key, &rep, err) || check_attestations(s, m, o, &rep, err) ||
+	if (check_signatures(s, m, o, &rep, err) || check_attestations(s, m, o, &rep, err) ||
 	    check_later(s, &later, walked, &rep, err))
 		goto fail;
 	later_release(&later);

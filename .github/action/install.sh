@@ -13,7 +13,7 @@ set -euo pipefail
 root=${GITHUB_ACTION_PATH:?not running as a GitHub action}
 bin="$root/build/xpship"
 # The Makefile's PKGS as Debian packages, plus the tools the build runs.
-build_pkgs="make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev libssl-dev libjansson-dev"
+build_pkgs="make gcc pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev libssl-dev libjansson-dev libsodium-dev"
 
 if [ "${1:-}" = key ]; then
 	cd "$root"

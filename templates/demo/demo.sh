@@ -155,7 +155,7 @@ fi
 
 step "7. promote: verify what the store holds, then move 'prod'"
 show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
-	"$candidate" --to prod
+	--identity "$identity" "$candidate" --to prod
 
 previous=$(decision baseline)
 printf '\n'

@@ -13,7 +13,7 @@ for t in ecdsa-p256 ed25519 rsa-3072; do
 	xp keygen -t "$t" -o "$t" >/dev/null || fail "keygen $t"
 done
 
-run xp sign --key ecdsa-p256.key b
+run xp sign --key ecdsa-p256.key --identity registry.example/team/model b
 expect_rc 0
 expect_err_empty
 expect_out <<END
@@ -35,9 +35,9 @@ assert l["mediaType"] == "application/vnd.dev.cosign.simplesigning.v1+json"
 open("payload.digest", "w").write(l["digest"])
 open("sig.b64", "w").write(l["annotations"]["dev.cosignproject.cosign/signature"])
 PY
-# the payload: exactly cosign's bytes, default identity the bundle's location
+# the payload: exactly cosign's bytes, naming the --identity repository
 PAYLOAD="b/blobs/sha256/$(cut -d: -f2 payload.digest)"
-printf '{"critical":{"identity":{"docker-reference":"oci:b"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' "$D" >expected.payload
+printf '{"critical":{"identity":{"docker-reference":"registry.example/team/model"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' "$D" >expected.payload
 expect_file_same expected.payload "$PAYLOAD"
 base64 -d sig.b64 >sig.der
 openssl dgst -sha256 -verify ecdsa-p256.pub -signature sig.der "$PAYLOAD" >/dev/null ||
@@ -45,7 +45,7 @@ openssl dgst -sha256 -verify ecdsa-p256.pub -signature sig.der "$PAYLOAD" >/dev/
 
 # the same key again: nothing changes (index.json byte for byte)
 cp b/index.json index.before
-run xp sign --key ecdsa-p256.key oci:b:v1
+run xp sign --key ecdsa-p256.key --identity registry.example/team/model oci:b:v1
 expect_rc 0
 expect_out <<END
 Already signed by this key: $D (tag sha256-$HEX.sig, 1 signature)
@@ -55,7 +55,7 @@ expect_file_same index.before b/index.json
 run xp sign --key ed25519.key --identity registry.example/team/model b
 expect_rc 0
 expect_out_has "(tag sha256-$HEX.sig, 2 signatures)"
-run xp sign --key rsa-3072.key oci:b@$D
+run xp sign --key rsa-3072.key --identity registry.example/team/model oci:b@$D
 expect_rc 0
 expect_out_has "3 signatures)"
 skopeo inspect --raw "oci:b:sha256-$HEX.sig" >sig.json
@@ -94,7 +94,7 @@ cmp -s unpacked/rootfs/model/weights.bin <(printf 'weights of v1\n') || fail "co
 make_bundle arch v2 || fail "umoci"
 (cd arch && tar cf ../model.tar oci-layout index.json blobs) || fail "tar"
 AD=$(oci_edit digest arch v2)
-run xp sign --key ed25519.key model.tar
+run xp sign --key ed25519.key --identity registry.example/team/model model.tar
 expect_rc 0
 expect_out_has "Signed $AD (tag sha256-${AD#sha256:}.sig, 1 signature)"
 tar tf model.tar | grep -q "^index.json$" || fail "archive lost index.json"
@@ -121,7 +121,7 @@ expect_rc 4
 expect_err <<'END'
 xpship: error: cannot open OCI layout 'nowhere': No such file or directory
 END
-run xp sign --key ecdsa-p256.pub b
+run xp sign --key ecdsa-p256.pub --identity registry.example/team/model b
 expect_rc 2
 expect_err <<'END'
 xpship: error: cannot load key 'ecdsa-p256.pub': it is a public key (signing needs the private key)

@@ -13,7 +13,7 @@ fresh() { # a signed copy of the pristine bundle in DIR
 	rm -rf "$1" && cp -r pristine "$1"
 }
 make_bundle pristine v1 || fail "umoci"
-xp sign --key k.key pristine >/dev/null || fail "sign"
+xp sign --key k.key --identity registry.example/team/model pristine >/dev/null || fail "sign"
 D=$(oci_edit digest pristine v1)
 HEX=${D#sha256:}
 SIG=sha256-$HEX.sig
@@ -27,7 +27,7 @@ run xp verify --key k.pub pristine
 expect_rc 0
 expect_out <<END
 blobs          ok     3 of 3 match their digests
-signature      ok     1 of 1 by ecdsa-p256 key $KID (docker-reference 'oci:pristine')
+signature      ok     1 of 1 by ecdsa-p256 key $KID (docker-reference 'registry.example/team/model')
 attestations   ok     none (not required)
 Verified pristine ($D)
 END
@@ -86,7 +86,7 @@ expect_err_has "verification failed for 't5': signature: '$SIG': manifest '$SIGM
 # identity; the signature annotation truncated; a signature moved from
 # another image
 fresh t6
-oci_edit blob t6 "$SIG" 0 'b[:] = b.replace(b"oci:pristine", b"evil.example/x")'
+oci_edit blob t6 "$SIG" 0 'b[:] = b.replace(b"registry.example/team/model", b"evil.example/x")'
 run xp verify --key k.pub t6
 expect_rc 1
 expect_err_has "verification failed for 't6': signature: no valid signature by ecdsa-p256 key $KID in '$SIG' (layer 1: signature does not match)"

@@ -56,7 +56,7 @@ PY
 	run xp verify --key "$t.pub" --require-verdict pass "b-$t"
 	expect_rc 1     # attested but not signed
 	expect_err_has "signature: not signed"
-	xp sign --key "$t.key" "b-$t" >/dev/null || fail "sign"
+	xp sign --key "$t.key" --identity registry.example/team/churn "b-$t" >/dev/null || fail "sign"
 	run xp verify --key "$t.pub" --require-attestation --require-verdict pass "b-$t"
 	expect_rc 0
 	expect_out_has "attestation 2  ok     https://xpship.dev/gate-decision/v1, signed by $t key $(keyid "$t.pub")"
@@ -114,7 +114,7 @@ assert rd["builder"]["id"] == "https://ci.example/", rd
 assert rd["metadata"]["invocationId"] == "https://ci.example/job/churn/17/", rd
 assert st["predicate"]["buildDefinition"]["externalParameters"] == {}
 assert st["predicate"]["buildDefinition"]["resolvedDependencies"] == []
-assert st["subject"][0]["name"] == "oci:j"
+assert st["subject"][0]["name"] == "v1", st["subject"]  # the tag, never a local path
 PY
 run xp attest --key ed25519.key -o l.jsonl j
 expect_rc 0
@@ -140,7 +140,7 @@ run xp attest --key ed25519.key --decision "$DATA/sign/decision-fail.json" j
 expect_rc 0
 expect_out_has "3 attestations)"
 # the newest decision counts: it says fail
-xp sign --key ed25519.key j >/dev/null || fail "sign j"
+xp sign --key ed25519.key --identity registry.example/team/churn j >/dev/null || fail "sign j"
 run xp verify --key ed25519.pub --require-verdict pass j
 expect_rc 1
 expect_err <<'END'

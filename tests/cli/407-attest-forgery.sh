@@ -10,7 +10,7 @@ export SOURCE_DATE_EPOCH=1764064800
 xp keygen -o k >/dev/null && xp keygen -o other >/dev/null || fail "keygen"
 KID=$(keyid k.pub)
 make_bundle pristine v1 || fail "umoci"
-xp sign --key k.key pristine >/dev/null || fail "sign"
+xp sign --key k.key --identity registry.example/team/model pristine >/dev/null || fail "sign"
 D=$(oci_edit digest pristine v1)
 ATT=sha256-${D#sha256:}.att
 
@@ -107,7 +107,7 @@ xpship: error: verification failed for 't8': attestation 3: '$ATT' layer 3 (http
 END
 # a valid envelope about another image, moved into this one's .att
 make_bundle t9 v1 && make_bundle t9 v2 || fail "umoci"
-xp sign --key k.key oci:t9:v2 >/dev/null && xp attest --key k.key oci:t9:v1 >/dev/null &&
+xp sign --key k.key --identity registry.example/team/model oci:t9:v2 >/dev/null && xp attest --key k.key oci:t9:v1 >/dev/null &&
 	xp attest --key k.key --decision "$DATA/sign/decision-pass.json" oci:t9:v2 >/dev/null || fail "t9"
 D1=$(oci_edit digest t9 v1) D2=$(oci_edit digest t9 v2)
 A1=sha256-${D1#sha256:}.att A2=sha256-${D2#sha256:}.att

@@ -49,7 +49,7 @@ END
 # a signed bundle's only tag: the signature's tag does not count as a second one
 cp -R "$B" "$T/signed"
 xp keygen -o "$T/k" </dev/null >/dev/null 2>&1 || fail "keygen"
-xp sign --key "$T/k.key" "$T/signed" >/dev/null 2>&1 || fail "sign"
+xp sign --key "$T/k.key" --identity "$A/team/signed" "$T/signed" >/dev/null 2>&1 || fail "sign"
 run xp push --plain-http "$T/signed" "$A/team/signed"
 expect_rc 0
 expect_out <<END
@@ -166,5 +166,5 @@ xpship: error: cannot reach registry '127.0.0.1:$port': Couldn't connect to serv
 END
 run xp push --help
 expect_rc 0
-expect_out_has "usage: xpship push [--plain-http] [--insecure] [--ca-file F] [--jobs N]"
+expect_out_has "usage: xpship push [--sign KEY [--password-stdin]] [--plain-http] [--insecure]"
 exit 0

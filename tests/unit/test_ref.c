@@ -102,6 +102,45 @@ static void names(void **state)
 	assert_false(ref_valid_tag(""));
 }
 
+/* A signature's docker-reference: cosign's grammar, each refusal naming its rule. */
+static void identities(void **state)
+{
+	static const char *ok[] = {
+		"registry.example.com/team/model", "127.0.0.1:5000/a/b-c/d__e.f", "[::1]:5000/m",
+		"localhost/m", "Registry.Example.com/team/model", "h.io/a---b/c.d_e",
+	};
+	static const struct { const char *id, *msg; } bad[] = {
+		{"", "empty identity"},
+		{"Registry.Example.com/Team/Model", "invalid identity 'Registry.Example.com/Team/Model': repository 'Team/Model': uppercase 'T' at position 1 (repository path components are lowercase)"},
+		{"h.io/team/modeL", "invalid identity 'h.io/team/modeL': repository 'team/modeL': uppercase 'L' at position 10 (repository path components are lowercase)"},
+		{"team/model", "invalid identity 'team/model': no registry host (the first component must be a host: it holds a '.' or ':' or is 'localhost'), e.g. registry.example.com/team/model"},
+		{"oci:b", "invalid identity 'oci:b': a registry repository HOST[:PORT]/REPO, without scheme or transport"},
+		{"h.io/m:v1", "invalid identity 'h.io/m:v1': a repository without tag or digest"},
+		{"h.io", "invalid identity 'h.io': expected HOST[:PORT]/REPO"},
+		{"h.io/", "invalid identity 'h.io/': expected HOST[:PORT]/REPO"},
+		{"h_x.io/m", "invalid identity 'h_x.io/m': invalid registry host 'h_x.io' (a DNS name, IPv4 address or [IPv6] address, then an optional :PORT)"},
+		{"h.io/a//b", "invalid identity 'h.io/a//b': repository 'a//b': empty path component at position 3"},
+		{"h.io/a/", "invalid identity 'h.io/a/': repository 'a/': empty path component at position 3"},
+		{"h.io/.a", "invalid identity 'h.io/.a': repository '.a': separator '.' at position 1 (a path component starts and ends with a lowercase letter or digit)"},
+		{"h.io/a.", "invalid identity 'h.io/a.': repository 'a.': path component 'a.' ends with a separator"},
+		{"h.io/a..b", "invalid identity 'h.io/a..b': repository 'a..b': '.' at position 3 (separators are '.', '_', '__' or dashes, between letters or digits)"},
+		{"h.io/a\x01", "invalid identity 'h.io/a\x01': repository 'a\x01': byte 0x01 at position 2 (a repository holds lowercase letters, digits, '.', '_', '-' and '/')"},
+	};
+	struct xp_error err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ref_check_identity(ok[i], &err))
+			fail_msg("%s: %s", ok[i], err.msg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (ref_check_identity(bad[i].id, &err) == 0)
+			fail_msg("%s: accepted", bad[i].id);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
+		assert_string_equal(err.msg, bad[i].msg);
+	}
+}
+
 /* The release tag among companion tags: exactly one, else none. */
 static void only_release_tag(void **state)
 {
@@ -127,6 +166,7 @@ int main(void)
 		cmocka_unit_test(parses),
 		cmocka_unit_test(rejects),
 		cmocka_unit_test(names),
+		cmocka_unit_test(identities),
 		cmocka_unit_test(only_release_tag),
 	};
 	return cmocka_run_group_tests_name("ref", tests, NULL, NULL);

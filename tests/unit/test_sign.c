@@ -8,6 +8,7 @@
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "packager/keys.h"
+#include "packager/keys_cosign.h"
 #include "packager/sign.h"
 #include "packager/ref.h"
 
@@ -385,6 +386,114 @@ static void statement_and_provenance(void **state)
 	free(st);
 }
 
+/* keygen --format cosign: written, recognised, loaded with the right
+ * passphrase (an empty one included), refused with a wrong one. */
+static void cosign_key_roundtrip(void **state)
+{
+	static const struct { enum key_type type; const char *pass; } v[] = {
+		{KEY_ECDSA_P256, "correct horse"}, {KEY_ED25519, ""}, {KEY_RSA, "x"},
+	};
+	char *dir = tmp_dir("cosign-keys");
+	size_t i;
+
+	(void)state;
+	assert_non_null(dir);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char *prefix = xasprintf("%s/c%zu", dir, i), *path = xasprintf("%s.key", prefix), *pem;
+		struct sign_key *k, *priv = NULL;
+		struct cosign_key_file f;
+		struct xp_error err;
+		struct stat st;
+		size_t len, plen = strlen(v[i].pass);
+
+		assert_int_equal(key_generate(v[i].type, &k, &err), 0);
+		assert_int_equal(key_write_pair_as(k, prefix, KEY_FORMAT_COSIGN, v[i].pass, plen, 0,
+						   &err), 0);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		assert_int_equal(key_source_read(path, &pem, &len, &err), 0);
+		assert_non_null(strstr(pem, "-----BEGIN " COSIGN_PEM_SIGSTORE "-----"));
+		assert_true(key_pem_is_cosign(pem, len));
+		assert_true(key_pem_is_encrypted(pem, len));
+		assert_int_equal(cosign_key_parse(pem, len, "k", &f, &err), 0);
+		assert_int_equal(f.n, COSIGN_SCRYPT_N);
+		assert_int_equal(f.salt_len, COSIGN_SALT_SIZE);
+		assert_int_equal(f.nonce_len, COSIGN_NONCE_SIZE);
+		cosign_key_file_release(&f);
+		assert_int_equal(key_load_private(pem, len, "k", NULL, 0, &priv, &err), -1);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
+		assert_int_equal(key_load_private(pem, len, "k", "wrong", 5, &priv, &err), -1);
+		assert_int_equal(err.cls, XP_ERR_USAGE);
+		assert_string_equal(err.msg, "cannot decrypt key 'k': wrong passphrase or damaged key");
+		assert_int_equal(key_load_private(pem, len, "k", v[i].pass, plen, &priv, &err), 0);
+		assert_string_equal(key_id(priv), key_id(k));
+		assert_string_equal(key_type_name(priv), key_type_name(k));
+		key_secret_free(pem, len);
+		key_free(k);
+		key_free(priv);
+		free(prefix);
+		free(path);
+	}
+	assert_int_equal(tmp_rm_rf(dir), 0);
+	free(dir);
+}
+
+/* What is not a cosign key file says why, as malformed input. */
+static void cosign_key_rejects(void **state)
+{
+	static const struct { const char *json, *msg; } v[] = {
+		{"[]", "malformed cosign key 'k': not a JSON object"},
+		{"{}", "malformed cosign key 'k': \"kdf\" must be an object"},
+		{"{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":65536,\"r\":8}}}",
+		 "malformed cosign key 'k': kdf.params needs integers \"N\", \"r\" and \"p\""},
+		{"{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":16,\"r\":8,\"p\":1}}}",
+		 "unsupported cosign key 'k': scrypt N=16 r=8 p=1 (cosign's are N=32768, 65536 or 131072 with r=8, p=1)"},
+		{"{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":32768,\"r\":8,\"p\":1},\"salt\":\"\"},"
+		 "\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"\"},\"ciphertext\":\"\"}",
+		 "malformed cosign key 'k': empty kdf.salt"},
+		{"{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":32768,\"r\":8,\"p\":1},\"salt\":\"c2FsdA==\"},"
+		 "\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIz\"},"
+		 "\"ciphertext\":\"c2hvcnQ=\"}",
+		 "malformed cosign key 'k': ciphertext of 5 bytes is too short"},
+	};
+	struct cosign_key_file f;
+	struct xp_error err;
+	size_t i, len;
+	char *b64, *pem;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		b64 = b64_encode(v[i].json, strlen(v[i].json), NULL);
+		pem = xasprintf("-----BEGIN %s-----\n%s\n-----END %s-----\n", COSIGN_PEM_COSIGN, b64,
+				COSIGN_PEM_COSIGN);
+		len = strlen(pem);
+		if (strlen(b64) > 64) {   /* PEM lines of 64 characters */
+			struct strbuf sb = STRBUF_INIT;
+			size_t j;
+
+			for (j = 0; j < strlen(b64); j += 64)
+				strbuf_addf(&sb, "%.64s\n", b64 + j);
+			free(pem);
+			pem = xasprintf("-----BEGIN %s-----\n%s-----END %s-----\n", COSIGN_PEM_COSIGN,
+					sb.buf, COSIGN_PEM_COSIGN);
+			strbuf_release(&sb);
+			len = strlen(pem);
+		}
+		assert_true(cosign_key_is(pem, len));
+		if (cosign_key_parse(pem, len, "k", &f, &err) == 0)
+			fail_msg("%zu: parsed", i);
+		assert_int_equal(err.cls, XP_ERR_MALFORMED);
+		assert_string_equal(err.msg, v[i].msg);
+		free(b64);
+		free(pem);
+	}
+	pem = xasprintf("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+	assert_false(cosign_key_is(pem, strlen(pem)));
+	assert_int_equal(cosign_key_parse(pem, strlen(pem), "k", &f, &err), -1);
+	assert_string_equal(err.msg, "cannot load key 'k': PEM type 'PRIVATE KEY' before the cosign key");
+	free(pem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +503,8 @@ int main(void)
 		cmocka_unit_test(key_roundtrip),
 		cmocka_unit_test(key_file_signatures),
 		cmocka_unit_test(key_sources),
+		cmocka_unit_test(cosign_key_roundtrip),
+		cmocka_unit_test(cosign_key_rejects),
 		cmocka_unit_test(pae_bytes),
 		cmocka_unit_test(cosign_payload_bytes),
 		cmocka_unit_test(dsse_roundtrip),
