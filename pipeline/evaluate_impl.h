@@ -84,6 +84,10 @@ void eval_multiclass(const struct eval_opts *o, const struct eval_data *d,
 void eval_regression(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
 		     const char *path, struct eval_result *r);
 
+/* The ROC and precision-recall curves' points of binary data with scores, as
+ * a JSON document into r->curves (eval_curves.c). */
+void eval_curves(const struct eval_data *d, struct eval_result *r);
+
 /* A path for notes: "<prefix>.<name>", or "<name>" when prefix is "". Caller
  * frees. */
 char *eval_path(const char *prefix, const char *name);

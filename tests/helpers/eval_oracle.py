@@ -488,6 +488,53 @@ def bootstrap():
         "p_value": stats.binomtest(min(nb, nc), nb + nc, 0.5).pvalue}, "mcnemar.")
     print("ok mcnemar (b=%d c=%d)" % (nb, nc))
 
+def check_curves(case, y, s, w=None):
+    """--curves against sklearn's roc_curve (drop_intermediate=True) and
+    precision_recall_curve: every point, to 1e-9."""
+    global checked
+    cols = {"label": list(y), "score": s}
+    args = ["--predictions", case + ".csv", "--score", "score", "--curves", "c.json"]
+    if w is not None:
+        cols["w"] = w
+        args += ["--weight", "w"]
+    write_csv(case + ".csv", cols)
+    if os.path.exists("c.json"):
+        os.remove("c.json")
+    run(args)
+    with open("c.json") as f:
+        got = json.load(f)
+    want = {}
+    if 0 < np.sum(y) < len(y) and (w is None or (np.sum(w * y) > 0 and np.sum(w * (1 - y)) > 0)):
+        want["roc"] = dict(zip(("fpr", "tpr", "thresholds"), skm.roc_curve(y, s, sample_weight=w)))
+    elif "roc" in got:
+        fail("%s: roc written for one class" % case)
+    want["precision_recall"] = dict(zip(("precision", "recall", "thresholds"),
+                                        skm.precision_recall_curve(y, s, sample_weight=w)))
+    for curve, arrays in want.items():
+        for name, v in arrays.items():
+            g = got[curve][name]
+            if len(g) != len(v):
+                fail("%s: %s.%s has %d points, sklearn %d" % (case, curve, name, len(g), len(v)))
+            for i, (a, b) in enumerate(zip(g, v)):
+                if not close(a, float(b)):
+                    fail("%s: %s.%s[%d] = %r, sklearn %r" % (case, curve, name, i, a, b))
+                checked += 1
+    print("ok curves %s (%d rows, %d roc points)" % (case, len(y), len(got.get("roc", {}).get("fpr", []))))
+
+
+def curves():
+    y = RNG.integers(0, 2, 2000)
+    check_curves("curves-balanced", y, np.clip(RNG.normal(0.35 + 0.3 * y, 0.2), 0, 1))
+    y = RNG.integers(0, 2, 1500)
+    s = np.round(np.clip(RNG.normal(0.4 + 0.2 * y, 0.25), 0, 1), 1)
+    check_curves("curves-ties", y, s)
+    check_curves("curves-ties-weighted", y, s, w=RNG.choice([0.0, 0.5, 1.0, 2.5], 1500))
+    check_curves("curves-weighted", y, RNG.random(1500), w=RNG.random(1500) * 3)
+    y = (RNG.random(3000) < 0.05).astype(int)
+    check_curves("curves-imbalanced", y, RNG.beta(1 + 3 * y, 4))
+    check_curves("curves-two-scores", np.array([0, 1, 0, 1]), np.array([0.2, 0.8, 0.2, 0.8]))
+    check_curves("curves-all-negative", np.zeros(50, dtype=int), RNG.random(50))
+
 
 if TASK == "binary":
     binary()
@@ -497,6 +544,8 @@ elif TASK == "regression":
     regression()
 elif TASK == "bootstrap":
     bootstrap()
+elif TASK == "curves":
+    curves()
 else:
     fail("unknown task " + TASK)
 print("%d values match scikit-learn" % checked)
