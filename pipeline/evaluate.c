@@ -516,7 +516,7 @@ static void subset(const struct eval_data *d, const uint32_t *rows, size_t n,
 static void by_task(const struct eval_opts *o, const struct eval_data *d,
 		    const char *const *classes, struct eval_result *r)
 {
-	json_t *by_group = NULL;
+	json_t *by_group = NULL, *fair = NULL;
 	size_t k, i;
 
 	eval_task(o, d, classes, r->metrics, r);
@@ -554,14 +554,24 @@ static void by_task(const struct eval_opts *o, const struct eval_data *d,
 			data_release(&sub);
 			free(path);
 		}
-		if (!by_group)
+		if (!by_group) {
 			by_group = json_object();
+			fair = json_object();
+		}
 		json_object_set_new(by_group, g->col, col);
+		{
+			json_t *f = json_object();
+
+			eval_task_fairness(o, g->col, col, f, r);
+			json_object_set_new(fair, g->col, f);
+		}
 		free(rows);
 		free(start);
 	}
-	if (by_group)
+	if (by_group) {
 		json_object_set_new(r->metrics, "by_group", by_group);
+		json_object_set_new(r->metrics, "fairness", fair);
+	}
 }
 
 void eval_task(const struct eval_opts *o, const struct eval_data *d,
