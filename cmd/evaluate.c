@@ -98,7 +98,10 @@ static const struct cmd_def spec = {
 	"  2  usage error\n"
 	"  3  malformed input: a missing or invalid value, a label outside the classes,\n"
 	"     a ragged row, broken quoting (reported as file:line:col)\n"
-	"  4  the predictions cannot be read, or the output cannot be written\n",
+	"  4  the predictions cannot be read, or the output cannot be written\n"
+	"\n"
+	"Under GITHUB_ACTIONS=true a Markdown report (the metrics, their intervals,\n"
+	"the per-group tables and disparities) is appended to $GITHUB_STEP_SUMMARY.\n",
 };
 
 static int parse_double(const char *s, double *out)
@@ -302,6 +305,12 @@ static int run(const struct args *a)
 	if (a->o.curves &&
 	    file_write_atomic(a->o.curves, r.curves.buf, r.curves.len, 0644, &err))
 		goto fail;
+	if (diag_github()) {
+		evaluate_to_markdown(&r, &sb);
+		if (file_append_env("GITHUB_STEP_SUMMARY", sb.buf, sb.len, &err))
+			goto fail;
+		strbuf_reset(&sb);
+	}
 	if (a->format == OUT_JSON)
 		free(file), file = evaluate_to_json(&r), fputs(file, stdout);
 	else if (a->format == OUT_YAML)

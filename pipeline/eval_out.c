@@ -7,6 +7,7 @@
 
 #include "pipeline/jsonw.h"
 #include "pipeline/metrics.h"
+#include "pipeline/report.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -105,11 +106,8 @@ static void text_value(struct strbuf *out, const json_t *v)
 		strbuf_addf(out, "%.6f", x);
 }
 
-/* The columns shown per group, when present. */
-static const char *const group_cols[] = {
-	"rows", "accuracy", "selection_rate", "tpr", "fpr", "precision", "f1", "roc_auc",
-	"mae", "rmse", "r2", NULL,
-};
+/* The columns shown per group, when present: the reports' own list. */
+#define group_cols report_group_metrics
 
 static void group_table(struct strbuf *out, const char *col, const json_t *groups)
 {
@@ -210,4 +208,75 @@ void evaluate_to_text(const struct eval_result *r, struct strbuf *out)
 		strbuf_adds(out, "\nfairness:\n");
 		flat(out, "", v);
 	}
+}
+
+/* ---- Markdown ---------------------------------------------------------- */
+
+static void md_cell(struct strbuf *out, const json_t *obj, const char *metric,
+		    const char *end)
+{
+	const json_t *v = json_object_get(json_object_get(obj, metric), end);
+	char num[METRICS_NUMBER_MAX];
+
+	if (v)
+		metrics_format_number(json_number_value(v), num);
+	strbuf_addf(out, " %s |", v ? num : "-");
+}
+
+void evaluate_to_markdown(const struct eval_result *r, struct strbuf *out)
+{
+	const json_t *ci = json_object_get(r->metrics, "ci");
+	const json_t *delta = json_object_get(r->metrics, "delta");
+	const json_t *dci = json_object_get(r->metrics, "delta_ci");
+	char num[METRICS_NUMBER_MAX], *json;
+	const char *key;
+	json_t *v;
+	struct metrics flat;
+	struct xp_error err;
+
+	strbuf_addf(out, "## xpship evaluate\n\n%zu rows evaluated, %zu skipped\n\n"
+			 "| Metric | Value |", r->rows, r->skipped);
+	if (ci)
+		strbuf_adds(out, " CI low | CI high |");
+	if (delta)
+		strbuf_adds(out, " Delta | Delta CI low | Delta CI high |");
+	strbuf_adds(out, "\n| --- | ---: |");
+	if (ci)
+		strbuf_adds(out, " ---: | ---: |");
+	if (delta)
+		strbuf_adds(out, " ---: | ---: | ---: |");
+	strbuf_addc(out, '\n');
+	json_object_foreach(r->metrics, key, v) {
+		if (json_is_object(v) || !strcmp(key, "rows") || !strcmp(key, "skipped_rows"))
+			continue;
+		metrics_format_number(json_number_value(v), num);
+		strbuf_addf(out, "| `%s` | %s |", key, num);
+		if (ci) {
+			md_cell(out, ci, key, "low");
+			md_cell(out, ci, key, "high");
+		}
+		if (delta) {
+			const json_t *d = json_object_get(delta, key);
+
+			if (d)
+				metrics_format_number(json_number_value(d), num);
+			strbuf_addf(out, " %s |", d ? num : "-");
+			md_cell(out, dci, key, "low");
+			md_cell(out, dci, key, "high");
+		}
+		strbuf_addc(out, '\n');
+	}
+	v = json_object_get(r->metrics, "mcnemar");
+	if (v && json_object_get(v, "p_value")) {
+		metrics_format_number(json_number_value(json_object_get(v, "p_value")), num);
+		strbuf_addf(out, "\nMcNemar's exact test against the baseline: p = %s\n", num);
+	}
+	/* the groups, as the gate's report shows them, from the flat metrics */
+	json = evaluate_to_json(r);
+	metrics_init(&flat);
+	xp_error_clear(&err);
+	if (metrics_load_buf(&flat, json, strlen(json), "metrics", &err) == 0)
+		report_groups_markdown(&flat, out);
+	metrics_release(&flat);
+	free(json);
 }

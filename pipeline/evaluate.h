@@ -87,6 +87,10 @@ char *evaluate_to_json(const struct eval_result *r);
  * exponent always after a '.'), which `gate --metrics` reads alike. Caller
  * frees. */
 char *evaluate_to_yaml(const struct eval_result *r);
+/* GitHub-flavoured Markdown (the job summary): the top-level metrics with
+ * their intervals and deltas, then the per-group tables and disparities as
+ * the gate's report shows them (report_groups_markdown). */
+void evaluate_to_markdown(const struct eval_result *r, struct strbuf *out);
 /* The human table: overall metrics, then one table per group column. */
 void evaluate_to_text(const struct eval_result *r, struct strbuf *out);
 
