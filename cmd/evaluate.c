@@ -50,10 +50,20 @@ static const struct cmd_opt options[] = {
 	 "the champion's predictions on the same rows, paired by\n"
 	 "order: delta.<metric>, with --bootstrap delta_ci.<metric>,\n"
 	 "and McNemar's exact test (mcnemar.p_value)"},
+	{"id", 0, "COL", 'i',
+	 "pair the baseline's rows with the candidate's by this column\n"
+	 "(unique in each file) instead of by their order"},
+	{"curves", 0, "FILE", 'K',
+	 "binary with --score: write the ROC and precision-recall\n"
+	 "curves' points to FILE (JSON, as scikit-learn's roc_curve and\n"
+	 "precision_recall_curve give them)"},
 	{"delimiter", 'd', "C", 'd', "CSV field delimiter (default ',')"},
 	{"input-format", 0, "FMT", 'I', "csv, tsv or jsonl (default: by the file's extension)"},
-	{"output", 'o', "FILE", 'o', "write the metrics JSON to FILE (atomically)"},
-	{"format", 'f', "FMT", 'f', "stdout: text (default, a table) or json (the metrics)"},
+	{"output", 'o', "FILE", 'o',
+	 "write the metrics to FILE (atomically): YAML when FILE ends\n"
+	 "in .yaml or .yml, else JSON"},
+	{"format", 'f', "FMT", 'f',
+	 "stdout: text (default, a table), json or yaml (the metrics)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -69,7 +79,8 @@ static const struct cmd_def spec = {
 	"                       [--label COL] [--threshold T] [--positive VALUE] [--beta B]\n"
 	"                       [--weight COL] [--group COL]... [--min-group-size N]\n"
 	"                       [--skip-invalid] [--bootstrap N [--seed S] [--confidence C]]\n"
-	"                       [--baseline-predictions FILE] [-o METRICS.json] [--format text|json]\n"
+	"                       [--baseline-predictions FILE] [-o METRICS.json] [--format text|json|yaml]\n"
+	"                       [--curves FILE] [--id COL]\n"
 	"\n"
 	"Compute a model's metrics from its predictions on an evaluation set, as\n"
 	"scikit-learn computes them: accuracy, balanced accuracy, precision, recall,\n"
@@ -87,7 +98,10 @@ static const struct cmd_def spec = {
 	"  2  usage error\n"
 	"  3  malformed input: a missing or invalid value, a label outside the classes,\n"
 	"     a ragged row, broken quoting (reported as file:line:col)\n"
-	"  4  the predictions cannot be read, or the output cannot be written\n",
+	"  4  the predictions cannot be read, or the output cannot be written\n"
+	"\n"
+	"Under GITHUB_ACTIONS=true a Markdown report (the metrics, their intervals,\n"
+	"the per-group tables and disparities) is appended to $GITHUB_STEP_SUMMARY.\n",
 };
 
 static int parse_double(const char *s, double *out)
@@ -157,7 +171,7 @@ struct args {
 	const char *groups[EVAL_MAX_GROUP_COLS];
 	char **scores, **classes;
 	const char *output;
-	int json;
+	enum { OUT_TEXT, OUT_JSON, OUT_YAML } format;
 };
 
 /* -1 when the command should run, else the exit code. */
@@ -223,6 +237,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return cmd_usage_error("evaluate", "invalid confidence '%s': expected a number in (0, 1)", optarg);
 			break;
 		case 'x': o->baseline = optarg; break;
+		case 'i': o->id = optarg; break;
+		case 'K': o->curves = optarg; break;
 		case 'd':
 			if (strlen(optarg) != 1 || optarg[0] == '"' || optarg[0] == '\n' || optarg[0] == '\r')
 				return cmd_usage_error("evaluate", "invalid delimiter '%s': expected one character", optarg);
@@ -235,11 +251,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'o': a->output = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "json") == 0)
-				a->json = 1;
+				a->format = OUT_JSON;
+			else if (strcmp(optarg, "yaml") == 0)
+				a->format = OUT_YAML;
 			else if (strcmp(optarg, "text") == 0)
-				a->json = 0;
+				a->format = OUT_TEXT;
 			else
-				return cmd_usage_error("evaluate", "invalid format '%s': expected text or json", optarg);
+				return cmd_usage_error("evaluate", "invalid format '%s': expected text, json or yaml", optarg);
 			break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
@@ -253,12 +271,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return -1;
 }
 
+static int is_yaml_name(const char *path)
+{
+	size_t n = strlen(path);
+
+	return (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+	       (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+}
+
 static int run(const struct args *a)
 {
 	struct eval_result r;
 	struct xp_error err;
 	struct strbuf sb = STRBUF_INIT;
-	char *text, *line, *nl;
+	char *file = NULL, *line, *nl;
 	int ret = XP_EXIT_OK;
 
 	xp_error_clear(&err);
@@ -271,19 +297,31 @@ static int run(const struct args *a)
 		nl = strchr(line, '\n');
 		diag_warning("%.*s", (int)(nl - line), line);
 	}
-	text = evaluate_to_json(&r);
-	if (a->output && file_write_atomic(a->output, text, strlen(text), 0644, &err)) {
-		ret = cmd_fail(&err);
-		goto out;
+	if (a->output) {
+		file = is_yaml_name(a->output) ? evaluate_to_yaml(&r) : evaluate_to_json(&r);
+		if (file_write_atomic(a->output, file, strlen(file), 0644, &err))
+			goto fail;
 	}
-	if (a->json) {
-		fputs(text, stdout);
-	} else {
-		evaluate_to_text(&r, &sb);
-		fputs(sb.buf, stdout);
+	if (a->o.curves &&
+	    file_write_atomic(a->o.curves, r.curves.buf, r.curves.len, 0644, &err))
+		goto fail;
+	if (diag_github()) {
+		evaluate_to_markdown(&r, &sb);
+		if (file_append_env("GITHUB_STEP_SUMMARY", sb.buf, sb.len, &err))
+			goto fail;
+		strbuf_reset(&sb);
 	}
+	if (a->format == OUT_JSON)
+		free(file), file = evaluate_to_json(&r), fputs(file, stdout);
+	else if (a->format == OUT_YAML)
+		free(file), file = evaluate_to_yaml(&r), fputs(file, stdout);
+	else
+		evaluate_to_text(&r, &sb), fputs(sb.buf, stdout);
+	goto out;
+fail:
+	ret = cmd_fail(&err);
 out:
-	free(text);
+	free(file);
 	strbuf_release(&sb);
 	eval_result_release(&r);
 	return ret;

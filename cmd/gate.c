@@ -216,28 +216,9 @@ struct outputs {
 	const char *decision, *junit, *summary;
 };
 
-/* Append to the file an environment variable names (GitHub's step files). */
-static int append_env_file(const char *var, const struct strbuf *sb, struct xp_error *err)
-{
-	const char *path = getenv(var);
-	int fd;
-
-	if (!path || !*path)
-		return 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || write_full(fd, sb->buf, sb->len) < 0) {
-		xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	if (close(fd) < 0)
-		return xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
-	return 0;
-}
-
 /* Files and CI outputs; the first failure is reported and ends the writing. */
-static int emit(const struct gate_decision *d, const struct outputs *o, struct xp_error *err)
+static int emit(const struct gate_decision *d, const struct metrics *cand,
+		const struct outputs *o, struct xp_error *err)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int ret = 0;
@@ -255,14 +236,15 @@ static int emit(const struct gate_decision *d, const struct outputs *o, struct x
 	}
 	strbuf_reset(&sb);
 	report_markdown(d, &sb);
+	report_groups_markdown(cand, &sb);
 	if (ret == 0 && o->summary)
 		ret = file_write_atomic(o->summary, sb.buf, sb.len, 0644, err);
 	if (ret == 0 && diag_github()) {
-		ret = append_env_file("GITHUB_STEP_SUMMARY", &sb, err);
+		ret = file_append_env("GITHUB_STEP_SUMMARY", sb.buf, sb.len, err);
 		strbuf_reset(&sb);
 		report_github_outputs(d, &sb);
 		if (ret == 0)
-			ret = append_env_file("GITHUB_OUTPUT", &sb, err);
+			ret = file_append_env("GITHUB_OUTPUT", sb.buf, sb.len, err);
 	}
 	strbuf_release(&sb);
 	return ret;
@@ -331,11 +313,12 @@ int cmd_gate(int argc, char **argv)
 			 &sopts, &sd, &err);
 	if (ret == 0)
 		ret = gate_run(&in, &d, &err);
-	metrics_release(&sd.cand);
 	metrics_release(&sd.base);
 	free(sd.absent);
-	if (ret)
+	if (ret) {
+		metrics_release(&sd.cand);
 		return cmd_fail(&err);
+	}
 	if (!json)
 		report_text(&d, &sb);
 	if (diag_github())
@@ -346,8 +329,9 @@ int cmd_gate(int argc, char **argv)
 	ret = d.pass ? XP_EXIT_OK : XP_EXIT_NO;
 	if (json && print_json(&d))
 		ret = XP_EXIT_SYSTEM;
-	if (emit(&d, &o, &err))
+	if (emit(&d, &sd.cand, &o, &err))
 		ret = cmd_fail(&err);
 	gate_decision_release(&d);
+	metrics_release(&sd.cand);
 	return ret;
 }

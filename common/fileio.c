@@ -456,3 +456,22 @@ int mkdir_p(const char *path, mode_t mode, struct xp_error *err)
 	free(p);
 	return ret;
 }
+
+int file_append_env(const char *var, const void *data, size_t len, struct xp_error *err)
+{
+	const char *path = getenv(var);
+	int fd;
+
+	if (!path || !*path)
+		return 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || write_full(fd, data, len) < 0) {
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0)
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot append to %s '%s'", var, path);
+	return 0;
+}

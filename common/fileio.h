@@ -39,6 +39,11 @@ int atomic_commit(struct atomic_file *af, struct xp_error *err);
 /* Remove the temporary file and release af; safe after commit (no-op). */
 void atomic_abort(struct atomic_file *af);
 
+/* Append data to the file the environment variable `var` names (a CI
+ * system's step files: $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT), created 0644
+ * when missing; nothing when var is unset or empty. */
+int file_append_env(const char *var, const void *data, size_t len, struct xp_error *err);
+
 int file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		      struct xp_error *err);
 

@@ -259,6 +259,12 @@ static const char *col_name(const struct table *t, size_t idx)
 	return idx < t->ncols ? t->cols[idx] : "?";
 }
 
+void table_field_pos(const struct table *t, size_t idx, unsigned *line, unsigned *col)
+{
+	*line = idx < t->nf ? t->f[idx].line : t->rec_line;
+	*col = idx < t->nf ? t->f[idx].col : 1;
+}
+
 int table_error_at(const struct table *t, size_t idx, struct xp_error *err,
 		   const char *fmt, ...)
 {

@@ -86,6 +86,9 @@ int table_number(const struct table *t, size_t idx, double *out, struct xp_error
 int table_error_at(const struct table *t, size_t idx, struct xp_error *err,
 		   const char *fmt, ...) XP_PRINTF(4, 5);
 
+/* The line and column where field `idx` of the current row starts. */
+void table_field_pos(const struct table *t, size_t idx, unsigned *line, unsigned *col);
+
 /* The line where the current row starts (1-based). */
 unsigned table_line(const struct table *t);
 

@@ -6,7 +6,6 @@
 #include "pipeline/evaluate.h"
 
 #include "pipeline/evaluate_impl.h"
-#include "pipeline/jsonw.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -163,6 +162,109 @@ static void group_sort(struct eval_group *g)
 	sort_ctx = g;
 	qsort(g->order, g->n, sizeof(*g->order), cmp_value);
 	sort_ctx = NULL;
+}
+
+/* ---- pairing by id (--id) --------------------------------------------- */
+
+/* The candidate's ids: each row's text, position, and the baseline row paired
+ * with it; an open-addressing hash of row + 1. */
+struct idmap {
+	const char *col;
+	struct strbuf text;     /* the ids, NUL-separated */
+	size_t *off;            /* per candidate row: its id in text */
+	unsigned *line, *fcol;  /* per candidate row: where its id is */
+	uint32_t *pair;         /* per candidate row: baseline row + 1, 0: none yet */
+	unsigned *pair_line;    /* per candidate row: that baseline row's line */
+	size_t n, cap, *slots, nslots;
+	char *name;             /* the candidate's file, for positions */
+	int baseline;           /* reading the baseline: look up, do not add */
+};
+
+static void idmap_rehash(struct idmap *m)
+{
+	size_t i, cap = m->nslots ? m->nslots * 2 : 1024;
+
+	free(m->slots);
+	m->slots = xcalloc(cap, sizeof(*m->slots));
+	m->nslots = cap;
+	for (i = 0; i < m->n; i++) {
+		size_t h = hash_str(m->text.buf + m->off[i]) & (cap - 1);
+
+		while (m->slots[h])
+			h = (h + 1) & (cap - 1);
+		m->slots[h] = i + 1;
+	}
+}
+
+/* The slot of id v: holding its row + 1, or 0 (where it would go). */
+static size_t *idmap_slot(const struct idmap *m, const char *v)
+{
+	size_t h = hash_str(v) & (m->nslots - 1);
+
+	for (; m->slots[h]; h = (h + 1) & (m->nslots - 1))
+		if (strcmp(m->text.buf + m->off[m->slots[h] - 1], v) == 0)
+			break;
+	return &m->slots[h];
+}
+
+/* The id of the current row (row `row` of its file): the candidate's are
+ * added, unique; the baseline's are paired with the candidate's, once each. */
+static int idmap_row(struct idmap *m, const struct table *t, size_t idx, size_t row,
+		     struct xp_error *err)
+{
+	size_t len, *slot, c;
+	const char *v = table_field(t, idx, &len);
+	unsigned line, col;
+
+	if (!v || !len)
+		return table_error_at(t, idx, err, "missing value");
+	if (strlen(v) != len)
+		return table_error_at(t, idx, err, "an id holds a NUL byte");
+	if (!m->nslots)
+		idmap_rehash(m);
+	slot = idmap_slot(m, v);
+	table_field_pos(t, idx, &line, &col);
+	if (m->baseline) {
+		if (!*slot)
+			return table_error_at(t, idx, err,
+					      "id '%.40s' is not among the candidate's predictions", v);
+		c = *slot - 1;
+		if (m->pair[c])
+			return table_error_at(t, idx, err, "id '%.40s' is also on line %u", v,
+					      m->pair_line[c]);
+		m->pair[c] = (uint32_t)(row + 1);
+		m->pair_line[c] = line;
+		return 0;
+	}
+	if (*slot)
+		return table_error_at(t, idx, err, "id '%.40s' is also on line %u", v,
+				      m->line[*slot - 1]);
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 4096;
+		m->off = xrealloc(m->off, m->cap * sizeof(*m->off));
+		m->line = xrealloc(m->line, m->cap * sizeof(*m->line));
+		m->fcol = xrealloc(m->fcol, m->cap * sizeof(*m->fcol));
+	}
+	m->off[m->n] = m->text.len;
+	m->line[m->n] = line;
+	m->fcol[m->n] = col;
+	strbuf_add(&m->text, v, len + 1);
+	*slot = ++m->n;
+	if (m->n * 2 > m->nslots)
+		idmap_rehash(m);
+	return 0;
+}
+
+static void idmap_release(struct idmap *m)
+{
+	strbuf_release(&m->text);
+	free(m->off);
+	free(m->line);
+	free(m->fcol);
+	free(m->pair);
+	free(m->pair_line);
+	free(m->slots);
+	free(m->name);
 }
 
 /* ---- rows -------------------------------------------------------------- */
@@ -348,6 +450,10 @@ static int check_opts(const struct eval_opts *o, struct xp_error *err)
 	}
 	if (!(o->confidence > 0 && o->confidence < 1))
 		return xp_error_set(err, XP_ERR_USAGE, "the confidence must be in (0, 1)");
+	if (o->curves && (o->task != EVAL_BINARY || !o->score))
+		return xp_error_set(err, XP_ERR_USAGE, "--curves takes a binary task with --score");
+	if (o->id && !o->baseline)
+		return xp_error_set(err, XP_ERR_USAGE, "--id pairs --baseline-predictions: give both");
 	if (o->baseline && o->skip_invalid)
 		return xp_error_set(err, XP_ERR_USAGE,
 				    "--skip-invalid cannot pair rows with --baseline-predictions");
@@ -410,7 +516,7 @@ static void subset(const struct eval_data *d, const uint32_t *rows, size_t n,
 static void by_task(const struct eval_opts *o, const struct eval_data *d,
 		    const char *const *classes, struct eval_result *r)
 {
-	json_t *by_group = NULL;
+	json_t *by_group = NULL, *fair = NULL;
 	size_t k, i;
 
 	eval_task(o, d, classes, r->metrics, r);
@@ -448,14 +554,24 @@ static void by_task(const struct eval_opts *o, const struct eval_data *d,
 			data_release(&sub);
 			free(path);
 		}
-		if (!by_group)
+		if (!by_group) {
 			by_group = json_object();
+			fair = json_object();
+		}
 		json_object_set_new(by_group, g->col, col);
+		{
+			json_t *f = json_object();
+
+			eval_task_fairness(o, g->col, col, f, r);
+			json_object_set_new(fair, g->col, f);
+		}
 		free(rows);
 		free(start);
 	}
-	if (by_group)
+	if (by_group) {
 		json_object_set_new(r->metrics, "by_group", by_group);
+		json_object_set_new(r->metrics, "fairness", fair);
+	}
 }
 
 void eval_task(const struct eval_opts *o, const struct eval_data *d,
@@ -471,14 +587,14 @@ void eval_task(const struct eval_opts *o, const struct eval_data *d,
 
 /* Read `path` into d (group columns only when with_groups). */
 static int load(const struct eval_opts *o, const char *path, int with_groups,
-		const char *const *classes, struct eval_data *d, size_t *skipped,
-		struct xp_error *err)
+		const char *const *classes, struct idmap *ids, struct eval_data *d,
+		size_t *skipped, struct xp_error *err)
 {
 	struct bin_labels bl = {0};
 	struct columns c = {0};
 	struct table *t = NULL;
 	struct row row;
-	size_t i;
+	size_t i, id_idx = 0;
 	int ret = -1, rc;
 
 	memset(&row, 0, sizeof(row));
@@ -499,6 +615,10 @@ static int load(const struct eval_opts *o, const char *path, int with_groups,
 	for (i = 0; i < o->n_scores; i++)
 		if (table_column(t, o->scores[i], &c.scores[i], err))
 			goto out;
+	if (ids && table_column(t, ids->col, &id_idx, err))
+		goto out;
+	if (ids && !ids->baseline)
+		ids->name = xstrdup(table_name(t));
 	d->ng = with_groups ? o->n_groups : 0;
 	for (i = 0; i < d->ng; i++) {
 		d->g[i].col = o->groups[i];
@@ -506,7 +626,8 @@ static int load(const struct eval_opts *o, const char *path, int with_groups,
 			goto out;
 	}
 	while ((rc = table_next(t, err)) == 1) {
-		if (read_row(o, d, t, &c, &bl, &row, classes, err) == 0) {
+		if (read_row(o, d, t, &c, &bl, &row, classes, err) == 0 &&
+		    (!ids || idmap_row(ids, t, id_idx, d->n, err) == 0)) {
 			append(o, d, &row);
 			continue;
 		}
@@ -544,9 +665,36 @@ out:
 	return ret;
 }
 
-/* The baseline pairs with the candidate row by row: same count, same labels. */
+/* The baseline rows in the candidate's order: by id, every candidate row has
+ * exactly one baseline row (duplicates and strangers were refused as the
+ * baseline was read). */
+static int align_by_id(struct idmap *m, struct eval_data *b, struct xp_error *err)
+{
+	struct eval_data aligned;
+	uint32_t *rows = xmalloc((m->n ? m->n : 1) * sizeof(*rows));
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (!m->pair[i]) {
+			xp_error_at(err, XP_ERR_MALFORMED, m->name, m->line[i], m->fcol[i],
+				    "column '%s': id '%.40s' has no row in the baseline predictions",
+				    m->col, m->text.buf + m->off[i]);
+			free(rows);
+			return -1;
+		}
+		rows[i] = m->pair[i] - 1;
+	}
+	subset(b, rows, m->n, &aligned);
+	free(rows);
+	data_release(b);
+	*b = aligned;
+	return 0;
+}
+
+/* The baseline pairs with the candidate row by row (in order, or aligned by
+ * id): same count, same labels and weights. */
 static int check_pairs(const struct eval_opts *o, const struct eval_data *d,
-		       const struct eval_data *b, struct xp_error *err)
+		       const struct eval_data *b, const struct idmap *m, struct xp_error *err)
 {
 	size_t i;
 
@@ -559,11 +707,17 @@ static int check_pairs(const struct eval_opts *o, const struct eval_data *d,
 			   : o->task == EVAL_MULTICLASS ? d->yc[i] == b->yc[i]
 			   : d->yr[i] == b->yr[i];
 
-		if (!same || eval_w(d, i) != eval_w(b, i))
-			return xp_error_set(err, XP_ERR_MALFORMED,
-					    "row %zu of the baseline predictions has another label or "
-					    "weight than the candidate's: rows are paired by their order",
-					    i + 1);
+		if (same && eval_w(d, i) == eval_w(b, i))
+			continue;
+		if (m)
+			return xp_error_at(err, XP_ERR_MALFORMED, o->baseline, m->pair_line[i], 1,
+					   "the row of id '%.40s' has another label or weight than "
+					   "the candidate's (%s:%u)", m->text.buf + m->off[i],
+					   m->name, m->line[i]);
+		return xp_error_set(err, XP_ERR_MALFORMED,
+				    "row %zu of the baseline predictions has another label or "
+				    "weight than the candidate's: rows are paired by their order",
+				    i + 1);
 	}
 	return 0;
 }
@@ -571,6 +725,7 @@ static int check_pairs(const struct eval_opts *o, const struct eval_data *d,
 int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_error *err)
 {
 	struct eval_data d, base;
+	struct idmap ids, *idp = NULL;
 	char **names = NULL;
 	const char *const *classes = o->classes;
 	size_t i, base_skipped = 0;
@@ -578,8 +733,11 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 
 	memset(&d, 0, sizeof(d));
 	memset(&base, 0, sizeof(base));
+	memset(&ids, 0, sizeof(ids));
+	strbuf_init(&ids.text);
 	memset(r, 0, sizeof(*r));
 	strbuf_init(&r->notes);
+	strbuf_init(&r->curves);
 	if (check_opts(o, err))
 		return -1;
 	if (o->task == EVAL_MULTICLASS) {
@@ -591,10 +749,20 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 			classes = (const char *const *)names;
 		}
 	}
-	if (load(o, o->predictions, 1, classes, &d, &r->skipped, err))
+	if (o->id) {
+		ids.col = o->id;
+		idp = &ids;
+	}
+	if (load(o, o->predictions, 1, classes, idp, &d, &r->skipped, err))
 		goto out;
-	if (o->baseline && (load(o, o->baseline, 0, classes, &base, &base_skipped, err) ||
-			    check_pairs(o, &d, &base, err)))
+	if (idp) {
+		ids.baseline = 1;
+		ids.pair = xcalloc(ids.n ? ids.n : 1, sizeof(*ids.pair));
+		ids.pair_line = xcalloc(ids.n ? ids.n : 1, sizeof(*ids.pair_line));
+	}
+	if (o->baseline && (load(o, o->baseline, 0, classes, idp, &base, &base_skipped, err) ||
+			    (idp && align_by_id(idp, &base, err)) ||
+			    check_pairs(o, &d, &base, idp, err)))
 		goto out;
 	r->rows = d.n;
 	r->metrics = json_object();
@@ -604,6 +772,8 @@ int evaluate_run(const struct eval_opts *o, struct eval_result *r, struct xp_err
 		eval_binary(o, &d, r->metrics, r);
 	else
 		by_task(o, &d, classes, r);
+	if (o->curves)
+		eval_curves(&d, r);
 	if (o->bootstrap || o->baseline)
 		eval_compare(o, &d, o->baseline ? &base : NULL, classes, r);
 	ret = 0;
@@ -612,7 +782,9 @@ out:
 		json_decref(r->metrics);
 		r->metrics = NULL;
 		strbuf_release(&r->notes);
+		strbuf_release(&r->curves);
 	}
+	idmap_release(&ids);
 	if (names)
 		for (i = 0; i < d.k; i++)
 			free(names[i]);
@@ -627,134 +799,5 @@ void eval_result_release(struct eval_result *r)
 	json_decref(r->metrics);
 	r->metrics = NULL;
 	strbuf_release(&r->notes);
-}
-
-/* ---- output ------------------------------------------------------------ */
-
-char *evaluate_to_json(const struct eval_result *r)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	jsonw_tree(&sb, r->metrics, 2);
-	strbuf_addc(&sb, '\n');
-	return strbuf_detach(&sb, NULL);
-}
-
-static void text_value(struct strbuf *out, const json_t *v)
-{
-	double x = json_number_value(v);
-
-	if (x == floor(x) && fabs(x) < 1e15)
-		strbuf_addf(out, "%.0f", x);
-	else if (fabs(x) >= 1e6)
-		strbuf_addf(out, "%.6g", x);
-	else
-		strbuf_addf(out, "%.6f", x);
-}
-
-/* The columns shown per group, when present. */
-static const char *const group_cols[] = {
-	"rows", "accuracy", "selection_rate", "tpr", "fpr", "precision", "f1", "roc_auc",
-	"mae", "rmse", "r2", NULL,
-};
-
-static void group_table(struct strbuf *out, const char *col, const json_t *groups)
-{
-	const char *value, *const *k;
-	json_t *g;
-	int first;
-
-	strbuf_addf(out, "\nby %s:\n  %-16s", col, "group");
-	/* heading from the first group's keys */
-	first = 1;
-	json_object_foreach((json_t *)groups, value, g) {
-		if (!first)
-			break;
-		first = 0;
-		for (k = group_cols; *k; k++)
-			if (json_object_get(g, *k))
-				strbuf_addf(out, " %14s", *k);
-	}
-	strbuf_addc(out, '\n');
-	json_object_foreach((json_t *)groups, value, g) {
-		const json_t *head = json_object_iter_value(json_object_iter((json_t *)groups));
-
-		strbuf_addf(out, "  %-16.16s", value);
-		for (k = group_cols; *k; k++) {
-			const json_t *v = json_object_get(g, *k);
-
-			if (!json_object_get(head, *k))
-				continue;
-			if (!v) {
-				strbuf_addf(out, " %14s", "-");
-				continue;
-			}
-			strbuf_adds(out, " ");
-			{
-				struct strbuf cell = STRBUF_INIT;
-
-				text_value(&cell, v);
-				strbuf_addf(out, "%14s", cell.buf);
-				strbuf_release(&cell);
-			}
-		}
-		if (json_object_get(g, "small"))
-			strbuf_adds(out, "  (small)");
-		strbuf_addc(out, '\n');
-	}
-}
-
-static void flat(struct strbuf *out, const char *prefix, const json_t *obj)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach((json_t *)obj, key, v) {
-		struct strbuf path = STRBUF_INIT;
-
-		strbuf_addf(&path, "%s%s%s", prefix, *prefix ? "." : "", key);
-		if (json_is_object(v)) {
-			flat(out, path.buf, v);
-		} else {
-			strbuf_addf(out, "  %-40s ", path.buf);
-			text_value(out, v);
-			strbuf_addc(out, '\n');
-		}
-		strbuf_release(&path);
-	}
-}
-
-void evaluate_to_text(const struct eval_result *r, struct strbuf *out)
-{
-	const char *key;
-	json_t *v;
-
-	strbuf_adds(out, "metrics:\n");
-	json_object_foreach(r->metrics, key, v) {
-		if (json_is_object(v))
-			continue;
-		strbuf_addf(out, "  %-26s ", key);
-		text_value(out, v);
-		strbuf_addc(out, '\n');
-	}
-	json_object_foreach(r->metrics, key, v) {
-		if (!json_is_object(v) || strcmp(key, "by_group") == 0 ||
-		    strcmp(key, "fairness") == 0)
-			continue;
-		strbuf_addf(out, "\n%s:\n", key);
-		flat(out, "", v);
-	}
-	v = json_object_get(r->metrics, "by_group");
-	if (v) {
-		const char *col;
-		json_t *groups;
-
-		json_object_foreach(v, col, groups)
-			group_table(out, col, groups);
-	}
-	v = json_object_get(r->metrics, "fairness");
-	if (v) {
-		strbuf_adds(out, "\nfairness:\n");
-		flat(out, "", v);
-	}
+	strbuf_release(&r->curves);
 }

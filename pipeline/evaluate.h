@@ -60,6 +60,9 @@ struct eval_opts {
 	uint64_t seed;                /* of the bootstrap */
 	double confidence;            /* of the intervals (default 0.95) */
 	const char *baseline;         /* the champion's predictions, paired by row */
+	const char *id;               /* pair the baseline by this column, not by order */
+	const char *curves;           /* binary: fill the result's curves (a path, for
+					 the caller; the library writes no file) */
 };
 
 /* Fill o with the defaults (binary, threshold 0.5, beta 1, min group size 30,
@@ -69,6 +72,7 @@ void eval_opts_init(struct eval_opts *o);
 struct eval_result {
 	json_t *metrics;              /* the metrics tree, owned */
 	struct strbuf notes;          /* "roc_auc: ...\n" for each undefined metric */
+	struct strbuf curves;         /* with opts.curves: the curves' JSON document */
 	size_t rows, skipped;
 };
 
@@ -78,6 +82,15 @@ void eval_result_release(struct eval_result *r);
 /* The metrics JSON (2-space indent, numbers in their shortest exact form,
  * trailing newline). Caller frees. */
 char *evaluate_to_json(const struct eval_result *r);
+/* The same tree as YAML (block style, two-space indent; keys plain when they
+ * cannot read as another type, else double-quoted; numbers as in the JSON, an
+ * exponent always after a '.'), which `gate --metrics` reads alike. Caller
+ * frees. */
+char *evaluate_to_yaml(const struct eval_result *r);
+/* GitHub-flavoured Markdown (the job summary): the top-level metrics with
+ * their intervals and deltas, then the per-group tables and disparities as
+ * the gate's report shows them (report_groups_markdown). */
+void evaluate_to_markdown(const struct eval_result *r, struct strbuf *out);
 /* The human table: overall metrics, then one table per group column. */
 void evaluate_to_text(const struct eval_result *r, struct strbuf *out);
 

@@ -84,6 +84,15 @@ void eval_multiclass(const struct eval_opts *o, const struct eval_data *d,
 void eval_regression(const struct eval_opts *o, const struct eval_data *d, json_t *obj,
 		     const char *path, struct eval_result *r);
 
+/* Multiclass and regression: the between-group disparities of the metrics
+ * in `groups` (the by_group object of column col) into out (eval_fair.c). */
+void eval_task_fairness(const struct eval_opts *o, const char *col, json_t *groups,
+			json_t *out, struct eval_result *r);
+
+/* The ROC and precision-recall curves' points of binary data with scores, as
+ * a JSON document into r->curves (eval_curves.c). */
+void eval_curves(const struct eval_data *d, struct eval_result *r);
+
 /* A path for notes: "<prefix>.<name>", or "<name>" when prefix is "". Caller
  * frees. */
 char *eval_path(const char *prefix, const char *name);

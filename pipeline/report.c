@@ -199,6 +199,129 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 	}
 }
 
+/* ---- per-group tables --------------------------------------------------- */
+
+const char *const report_group_metrics[] = {
+	"rows", "accuracy", "selection_rate", "tpr", "fpr", "precision", "f1", "roc_auc",
+	"mae", "rmse", "r2", NULL,
+};
+
+/* Key "by_group.<col>.<value>.rows": its column (up to the first '.') and
+ * value, or 0 for any other key. */
+static int group_entry(const char *key, const char **col, size_t *col_len,
+		       const char **value, size_t *value_len)
+{
+	size_t n = strlen(key);
+	const char *x, *dot;
+
+	if (strncmp(key, "by_group.", 9) != 0 || n < 9 + 5 || strcmp(key + n - 5, ".rows") != 0)
+		return 0;
+	x = key + 9;
+	dot = memchr(x, '.', (size_t)(key + n - 5 - x));
+	if (!dot || dot == x || dot + 1 == key + n - 5)
+		return 0;
+	*col = x;
+	*col_len = (size_t)(dot - x);
+	*value = dot + 1;
+	*value_len = (size_t)(key + n - 5 - *value);
+	return 1;
+}
+
+static const struct metric *group_metric(const struct metrics *m, const char *col,
+					 size_t col_len, const char *value, size_t value_len,
+					 const char *name)
+{
+	char *key = xasprintf("by_group.%.*s.%.*s.%s", (int)col_len, col, (int)value_len,
+			      value, name);
+	const struct metric *x = metrics_get(m, key);
+
+	free(key);
+	return x;
+}
+
+static void group_column(const struct metrics *m, const char *col, size_t col_len,
+			 struct strbuf *out)
+{
+	const char *value, *k, *const *name;
+	size_t i, value_len, k_len, cols = 0;
+	int shown[16] = {0};
+	char num[METRICS_NUMBER_MAX], *prefix;
+
+	for (i = 0; i < m->n; i++)
+		if (group_entry(m->items[i].key, &k, &k_len, &value, &value_len) &&
+		    k_len == col_len && !memcmp(k, col, col_len))
+			for (name = report_group_metrics; *name; name++)
+				if (group_metric(m, col, col_len, value, value_len, *name))
+					shown[name - report_group_metrics] = 1;
+	strbuf_addf(out, "\n### By group: `%.*s`\n\n| Group |", (int)col_len, col);
+	for (name = report_group_metrics; *name; name++)
+		if (shown[name - report_group_metrics])
+			strbuf_addf(out, " %s |", *name), cols++;
+	strbuf_adds(out, "\n| --- |");
+	for (i = 0; i < cols; i++)
+		strbuf_adds(out, " ---: |");
+	strbuf_addc(out, '\n');
+	for (i = 0; i < m->n; i++) {
+		const struct metric *small;
+		char *v;
+
+		if (!group_entry(m->items[i].key, &k, &k_len, &value, &value_len) ||
+		    k_len != col_len || memcmp(k, col, col_len))
+			continue;
+		v = xstrndup(value, value_len);
+		strbuf_adds(out, "| ");
+		md_code(out, v);
+		small = group_metric(m, col, col_len, value, value_len, "small");
+		if (small && small->value != 0)
+			strbuf_adds(out, " (small)");
+		strbuf_adds(out, " |");
+		for (name = report_group_metrics; *name; name++) {
+			const struct metric *x;
+
+			if (!shown[name - report_group_metrics])
+				continue;
+			x = group_metric(m, col, col_len, value, value_len, *name);
+			if (x)
+				metrics_format_number(x->value, num);
+			strbuf_addf(out, " %s |", x ? num : "-");
+		}
+		strbuf_addc(out, '\n');
+		free(v);
+	}
+	prefix = xasprintf("fairness.%.*s.", (int)col_len, col);
+	for (i = 0; i < m->n; i++) {
+		const char *key = m->items[i].key;
+
+		if (strncmp(key, prefix, strlen(prefix)) != 0 ||
+		    strncmp(key + strlen(prefix), "worst.", 6) == 0)
+			continue;
+		metrics_format_number(m->items[i].value, num);
+		strbuf_adds(out, cols ? "\n- " : "- ");
+		md_code(out, key);
+		strbuf_addf(out, ": %s\n", num);
+		cols = 0;
+	}
+	free(prefix);
+}
+
+void report_groups_markdown(const struct metrics *m, struct strbuf *out)
+{
+	const char *col, *value, *pc, *pv;
+	size_t i, j, col_len, value_len, pcl, pvl;
+
+	for (i = 0; i < m->n; i++) {
+		int seen = 0;
+
+		if (!group_entry(m->items[i].key, &col, &col_len, &value, &value_len))
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = group_entry(m->items[j].key, &pc, &pcl, &pv, &pvl) &&
+			       pcl == col_len && !memcmp(pc, col, col_len);
+		if (!seen)
+			group_column(m, col, col_len, out);
+	}
+}
+
 /* ---- JUnit -------------------------------------------------------------- */
 
 static void xml_escape(struct strbuf *out, const char *s)

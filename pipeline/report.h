@@ -16,6 +16,14 @@
 void report_text(const struct gate_decision *d, struct strbuf *out);
 /* GitHub-flavoured Markdown: verdict first, then the table and the messages. */
 void report_markdown(const struct gate_decision *d, struct strbuf *out);
+/* The metrics shown per group, in this order, where present. */
+extern const char *const report_group_metrics[];
+/* Per-group tables of flat metrics as `evaluate` writes them: for each group
+ * column (by_group.<column>.<value>.rows; the column is the key up to its
+ * first '.'), a Markdown table of the groups (flagged small) and the
+ * report_group_metrics they have, then the column's fairness.* disparities as
+ * a list. Nothing when there are no groups. */
+void report_groups_markdown(const struct metrics *m, struct strbuf *out);
 /* JUnit XML as Jenkins' junit step reads it: one testcase per check; fail is a
  * <failure>, skip a <skipped>, warn a passing case with the warning in
  * <system-out>. */

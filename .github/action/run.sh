@@ -6,8 +6,8 @@
 # with its stdout and stderr shown live, and then:
 #   - sets the step outputs: verdict (gate), digest (pack, push, promote),
 #     ref (push, promote);
-#   - appends a line per bundle operation to the job summary (gate writes its
-#     own report there);
+#   - appends a line per bundle operation to the job summary (gate and
+#     evaluate write their own reports there);
 #   - turns a failure that xpship did not already annotate into one ::error
 #     annotation, so the run's summary page says why the step failed.
 # Secrets (key PEM, passphrase, registry password) are masked before anything
@@ -86,6 +86,12 @@ fi
 
 sarif=()
 case "$cmd" in
+evaluate)
+	need predictions "${XP_PREDICTIONS:-}"
+	args=(evaluate --predictions "$XP_PREDICTIONS")
+	[ -n "${XP_METRICS:-}" ] && args+=(-o "$XP_METRICS")
+	args+=("${extra[@]}")
+	;;
 validate)
 	need experiment "${XP_EXPERIMENT:-}"
 	args=(validate "${extra[@]}" "$XP_EXPERIMENT")

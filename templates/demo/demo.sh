@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # templates/demo/demo.sh [XPSHIP] — the shipped example end to end:
 #
-#   validate → gate against the champion → pack → sign + attest → verify →
+#   evaluate + validate → gate against the champion → pack → sign + attest → verify →
 #   push → verify in the registry → promote to the production tag
 #
 # against a docker-registry the demo starts on loopback and stops when it ends
@@ -10,9 +10,11 @@
 # local OCI layout store ($XPSHIP_DEMO_DIR/store).
 #
 # The first run copies templates/experiment.yaml and templates/example/ to
-# $XPSHIP_DEMO_DIR/work/. Change the selected run's metrics there and run the
-# demo again: the gate compares the new candidate with the champion promoted
-# before, and only a passing candidate replaces it.
+# $XPSHIP_DEMO_DIR/work/. Change the selected run's metrics there (the
+# predictions in example/predictions.csv, and the accuracy the record states
+# for run-2, which must agree with what they evaluate to) and run the demo
+# again: the gate compares the new candidate with the champion promoted before,
+# and only a passing candidate replaces it.
 #
 # Environment:
 #   XPSHIP_DEMO_DIR        state directory (default: ./demo-out in the checkout)
@@ -104,7 +106,11 @@ bundle=oci:$out/bundle:$tag
 step "champion store: $where"
 [ "$first_copy" = 1 ] && echo "working copy of the example: work/ (experiment.yaml, gate.yaml, example/)"
 
-step "1. validate the experiment record"
+step "1. evaluate the candidate's predictions, validate the experiment record"
+# the selected run's metrics file is what evaluate computes from the model's
+# predictions on the evaluation set (per sex, with bootstrap intervals)
+show "$xp" evaluate --predictions work/example/predictions.csv --score score \
+	--group sex --bootstrap 1000 -o work/example/metrics/run-2.json
 show "$xp" validate work/experiment.yaml
 
 step "2. gate the candidate against the champion ($champion)"
@@ -168,4 +174,5 @@ echo "champion     ${previous:-none (first release)}"
 echo "promoted     $champion -> $digest"
 echo
 echo "Run 'make demo' again to gate the next candidate against this champion"
-echo "(change the metrics of the selected run in $work/experiment.yaml first)."
+echo "(change the predictions in $work/example/predictions.csv and the accuracy of"
+echo "the selected run in $work/experiment.yaml first)."

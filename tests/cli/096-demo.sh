@@ -14,7 +14,11 @@ run demo
 expect_rc 0
 expect_out_has "work/experiment.yaml: valid"
 expect_err_has "no champion at '127.0.0.1:"
-expect_out_has "verdict: pass (4 passed, 0 failed, 0 warned, 3 skipped)"
+expect_out_has "verdict: pass (6 passed, 0 failed, 0 warned, 3 skipped)"
+# the selected run's metrics are evaluated from the example's predictions
+expect_out_has "$ xpship evaluate --predictions work/example/predictions.csv"
+expect_out_has "fairness.sex.equalized_odds_difference  max "
+expect_file_same "$TESTS_DIR/../templates/example/metrics/run-2.json" "$T/d/work/example/metrics/run-2.json"
 expect_out_has "verdict        ok     pass"
 expect_out_has "champion     none (first release)"
 first=$(sed -n 's/^promoted .* -> \(sha256:[0-9a-f]\{64\}\)$/\1/p' "$T/.out")
@@ -32,7 +36,8 @@ grep -q '"verdict": "pass"' "$T/d/run/decision.json" || fail "no passing decisio
 run demo
 expect_rc 0
 expect_err_lacks "no champion"
-expect_out_has "accuracy         max_abs_regression  0.931      0.931     0.005      pass"
+expect_out_has "accuracy                                max_abs_regression  0.931                 0.931                 0.005      pass"
+expect_out_has "ci.accuracy.low                         min                 0.915                 0.915                 0.9        pass"
 expect_out_has "warn: f1 min_abs_change"
 expect_out_has "champion     $first"
 second=$(sed -n 's/^promoted .* -> \(sha256:[0-9a-f]\{64\}\)$/\1/p' "$T/.out")
@@ -44,11 +49,15 @@ assert d["baseline"]["digest"] == sys.argv[2], d["baseline"]
 PY
 
 # --- a worse candidate: the gate fails, nothing is promoted ------------------
+# ten positives fall below the threshold (no negative scores near them, so the
+# ROC AUC stays), and the record states the accuracy they evaluate to
 sed -i 's/^      accuracy: 0.931$/      accuracy: 0.921/' "$T/d/work/experiment.yaml"
 grep -q '^      accuracy: 0.921$' "$T/d/work/experiment.yaml" || fail "could not edit the metrics"
+sed -i 's/,0\.51\([0-9]\)0,/,0.49\10,/' "$T/d/work/example/predictions.csv"
+[ "$(grep -c ',0\.49[0-9]0,' "$T/d/work/example/predictions.csv")" = 10 ] || fail "could not edit the predictions"
 run demo
 expect_rc 1
-expect_out_has "accuracy         max_abs_regression  0.921      0.931     0.005      fail"
+expect_out_has "accuracy                                max_abs_regression  0.921                 0.931                 0.005      fail"
 expect_out_has "demo: the gate failed: the candidate is not released; the champion stays"
 expect_out_has "($second)"
 expect_out_lacks "== 3. pack"

@@ -12,7 +12,7 @@ sed -e 's/^  - id: run-2$/  - id: 3/' -e 's/^selected: run-2 /selected: 3 /' exp
 grep -q '^selected: 3 ' num.yaml && grep -q '^  - id: 3$' num.yaml || fail "fixture edit"
 run xp gate --policy gate.yaml --experiment num.yaml --decision d.json
 expect_rc 0
-expect_out_has "accuracy         min                 0.931"
+expect_out_has "accuracy                                min                 0.931 "
 want=sha256:$(sha256sum num.yaml | cut -d' ' -f1)
 grep -qF "\"candidate\": {\"source\": \"num.yaml\", \"digest\": \"$want\"}" d.json ||
 	fail "candidate in decision: $(grep candidate d.json)"

@@ -15,13 +15,31 @@ expect_rc 0
 expect_err_empty
 
 oci_json out v1 'json.dumps(m["annotations"], sort_keys=True, indent=1)' >annotations.json
+# the selected run's metrics, flat, in source order: inline, then its metrics
+# file (the evaluated metrics; keys already seen skipped), then the MLflow run
+metrics=$(/usr/bin/python3 - "$TESTS_DIR/../templates/example" <<'PY'
+import json, sys
+ex = sys.argv[1]
+flat = {"accuracy": 0.931, "latency.p95_ms": 84, "loss": 0.31}
+def walk(prefix, v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            walk(prefix + k + ".", x)
+    else:
+        flat.setdefault(prefix[:-1], v)
+walk("", json.load(open(ex + "/metrics/run-2.json")))
+flat.setdefault("roc_auc", 0.958)
+flat["train_time_s"] = 412.5
+print(json.dumps(json.dumps(flat, separators=(",", ":"))))
+PY
+)
 cat >expected.json <<END
 {
  "dev.xpship.decision.digest": "sha256:$(sha256sum "$dec" | cut -d' ' -f1)",
  "dev.xpship.experiment.digest": "sha256:$(sha256sum "$rec" | cut -d' ' -f1)",
  "dev.xpship.experiment.id": "exp-2026-11-churn-042",
  "dev.xpship.gate.verdict": "pass",
- "dev.xpship.metrics": "{\"accuracy\":0.931,\"latency.p95_ms\":84,\"loss\":0.31,\"f1\":0.874,\"precision\":0.889,\"recall\":0.86,\"calibration.brier\":0.061,\"calibration.ece\":0.018,\"roc_auc\":0.958,\"train_time_s\":412.5}",
+ "dev.xpship.metrics": $metrics,
  "dev.xpship.model.format": "onnx",
  "dev.xpship.model.framework": "scikit-learn",
  "dev.xpship.objective": "accuracy:maximize",

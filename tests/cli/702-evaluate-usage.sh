@@ -15,7 +15,7 @@ usage "xpship: error: a binary task takes one of --score and --pred" -p p.csv --
 usage "xpship: error: invalid threshold '1.5': expected a number in [0, 1]" -p p.csv --score score --threshold 1.5
 usage "xpship: error: invalid task 'ranking': expected binary, multiclass or regression" -p p.csv --task ranking
 usage "xpship: error: invalid beta '0': expected a positive number" -p p.csv --score score --beta 0
-usage "xpship: error: invalid format 'yml': expected text or json" -p p.csv --score score --format yml
+usage "xpship: error: invalid format 'yml': expected text, json or yaml" -p p.csv --score score --format yml
 usage "xpship: error: invalid delimiter ';;': expected one character" -p p.csv --score score -d ';;'
 usage "xpship: error: unexpected argument 'extra'" -p p.csv --score score extra
 usage "xpship: error: unknown option '--scroe' (did you mean '--score'?)" -p p.csv --scroe score

@@ -1,9 +1,11 @@
 # `evaluate --task multiclass` against scikit-learn 1.2 as the oracle: generated sets
 # (see tests/helpers/eval_oracle.py), every metric to 1e-9 relative, per group
-# on each group's rows.
+# on each group's rows, and the between-group disparities (Fairlearn's MetricFrame
+# difference and ratio) of the per-group values.
 . "$TESTS_DIR/lib.sh"
 
 run /usr/bin/python3 "$TESTS_DIR/helpers/eval_oracle.py" "$XPSHIP" multiclass
 expect_rc 0
 expect_out_has "ok mc-pred-named (800 rows)"
+expect_out_has "ok mc-groups-class-missing (1200 rows)"
 expect_out_has "values match scikit-learn"

@@ -279,12 +279,43 @@ def check_multiclass(case, y, S=None, pred=None, w=None, classes=None, group=Non
     check_multi_values(case, got, y, S, pred, wt, k, names, "")
     if group is not None:
         g = np.array(group)
+        per = {}
         for v in sorted(set(group)):
             m = g == v
-            check_multi_values(case, got["by_group"]["g"][v], y[m],
-                               None if S is None else S[m], pred[m], wt[m], k, names,
-                               "by_group.g.%s." % v)
+            per[v] = check_multi_values(case, got["by_group"]["g"][v], y[m],
+                                        None if S is None else S[m], pred[m], wt[m], k,
+                                        names, "by_group.g.%s." % v)
+        check_task_fairness(case, got, per, MC_FAIR)
     print("ok %s (%d rows)" % (case, len(y)))
+
+
+# (metric, lower is better, ratio written): docs/evaluate.md, "Other tasks"
+MC_FAIR = [("accuracy", 0, 1), ("balanced_accuracy", 0, 1), ("precision_macro", 0, 1),
+           ("recall_macro", 0, 1), ("f1_macro", 0, 1), ("roc_auc", 0, 1), ("log_loss", 1, 1)]
+REG_FAIR = [("mae", 1, 1), ("mse", 1, 1), ("rmse", 1, 1), ("mape", 1, 1), ("median_ae", 1, 1),
+            ("max_error", 1, 1), ("r2", 0, 0), ("explained_variance", 0, 0)]
+
+
+def check_task_fairness(case, got, per, table):
+    """Fairlearn's MetricFrame.difference / .ratio (between_groups) of each
+    metric over the groups' sklearn values, and the worst group."""
+    f = got["fairness"]["g"]
+    want = {}
+    for name, lower, ratio in table:
+        vals = {v: per[v].get(name) for v in per}
+        if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in vals.values()):
+            want[name + "_difference"] = None
+            continue
+        lo, hi = min(vals.values()), max(vals.values())
+        want[name + "_difference"] = hi - lo
+        if ratio and hi > 0:
+            want[name + "_ratio"] = lo / hi
+        keys = sorted(vals)
+        worst = (max if lower else min)(keys, key=lambda k: vals[k])
+        if list(f["worst"][name]) != [worst]:
+            fail("%s: fairness.g.worst.%s names %s, want %s" % (case, name, list(f["worst"][name]), worst))
+        compare(case, f["worst"][name], {worst: vals[worst]}, "fairness.g.worst.%s." % name)
+    compare(case, f, want, "fairness.g.")
 
 
 def check_multi_values(case, got, y, S, pred, w, k, names, prefix):
@@ -304,6 +335,7 @@ def check_multi_values(case, got, y, S, pred, w, k, names, prefix):
         except ValueError:
             want["roc_auc"] = None
     compare(case, got, want, prefix)
+    result = dict(want)
     p, r, f, sup = skm.precision_recall_fscore_support(
         y, pred, labels=labels, average=None, sample_weight=w, zero_division=0)
     cm = skm.confusion_matrix(y, pred, labels=labels, sample_weight=w)
@@ -314,6 +346,7 @@ def check_multi_values(case, got, y, S, pred, w, k, names, prefix):
         compare(case, got["confusion_matrix"][names[c]],
                 {names[j]: cm[c, j] for j in range(k)},
                 prefix + "confusion_matrix.%s." % names[c])
+    return result
 
 
 def probs(n, k, y, sharp):
@@ -342,6 +375,14 @@ def multiclass():
     pred = np.where(RNG.random(800) < 0.7, y, RNG.integers(0, 3, 800))
     check_multiclass("mc-pred-named", y, pred=pred, classes=["cat", "dog", "eel"],
                      group=list(RNG.choice(["x", "y"], 800)))
+    # scores and weights by group, a small group missing a class (its ROC AUC
+    # is undefined, and so is the disparity)
+    y = RNG.integers(0, 3, 1200)
+    g = RNG.choice(["p", "q", "r"], 1200, p=[0.5, 0.45, 0.05]).astype(object)
+    check_multiclass("mc-groups-scores", y, S=probs(1200, 3, y, 1.2),
+                     w=RNG.random(1200) * 2, classes=["a", "b", "c"], group=list(g))
+    g[(g == "r") & (y == 2)] = "q"
+    check_multiclass("mc-groups-class-missing", y, S=probs(1200, 3, y, 1.2), group=list(g))
 
 
 def check_regression(case, y, p, w=None, group=None):
@@ -360,10 +401,12 @@ def check_regression(case, y, p, w=None, group=None):
     check_reg_values(case, got, y, p, wt, "")
     if group is not None:
         g = np.array(group)
+        per = {}
         for v in sorted(set(group)):
             m = g == v
-            check_reg_values(case, got["by_group"]["g"][v], y[m], p[m],
-                             None if wt is None else wt[m], "by_group.g.%s." % v)
+            per[v] = check_reg_values(case, got["by_group"]["g"][v], y[m], p[m],
+                                      None if wt is None else wt[m], "by_group.g.%s." % v)
+        check_task_fairness(case, got, per, REG_FAIR)
     print("ok %s (%d rows)" % (case, len(y)))
 
 
@@ -379,6 +422,7 @@ def check_reg_values(case, got, y, p, w, prefix):
         "max_error": skm.max_error(y, p),
     }
     compare(case, got, want, prefix)
+    return want
 
 
 def regression():
@@ -392,6 +436,9 @@ def regression():
     y = np.round(RNG.normal(5, 2, 1000))
     check_regression("reg-even-ties", y[:1000], np.round(y[:1000] + RNG.normal(0, 1, 1000)),
                      group=list(RNG.choice(["a", "b", "c"], 1000)))
+    y = RNG.normal(100, 20, 1500)
+    check_regression("reg-groups-weighted", y, y + RNG.normal(0, 5, 1500) * (1 + (y > 100)),
+                     w=RNG.random(1500) * 2, group=list(RNG.choice(["lo", "mid", "hi"], 1500)))
     y = np.full(50, 3.0)
     check_regression("reg-constant-truth", y, y + RNG.normal(0, 1, 50))
     check_regression("reg-perfect-constant", y, y.copy())
@@ -488,6 +535,53 @@ def bootstrap():
         "p_value": stats.binomtest(min(nb, nc), nb + nc, 0.5).pvalue}, "mcnemar.")
     print("ok mcnemar (b=%d c=%d)" % (nb, nc))
 
+def check_curves(case, y, s, w=None):
+    """--curves against sklearn's roc_curve (drop_intermediate=True) and
+    precision_recall_curve: every point, to 1e-9."""
+    global checked
+    cols = {"label": list(y), "score": s}
+    args = ["--predictions", case + ".csv", "--score", "score", "--curves", "c.json"]
+    if w is not None:
+        cols["w"] = w
+        args += ["--weight", "w"]
+    write_csv(case + ".csv", cols)
+    if os.path.exists("c.json"):
+        os.remove("c.json")
+    run(args)
+    with open("c.json") as f:
+        got = json.load(f)
+    want = {}
+    if 0 < np.sum(y) < len(y) and (w is None or (np.sum(w * y) > 0 and np.sum(w * (1 - y)) > 0)):
+        want["roc"] = dict(zip(("fpr", "tpr", "thresholds"), skm.roc_curve(y, s, sample_weight=w)))
+    elif "roc" in got:
+        fail("%s: roc written for one class" % case)
+    want["precision_recall"] = dict(zip(("precision", "recall", "thresholds"),
+                                        skm.precision_recall_curve(y, s, sample_weight=w)))
+    for curve, arrays in want.items():
+        for name, v in arrays.items():
+            g = got[curve][name]
+            if len(g) != len(v):
+                fail("%s: %s.%s has %d points, sklearn %d" % (case, curve, name, len(g), len(v)))
+            for i, (a, b) in enumerate(zip(g, v)):
+                if not close(a, float(b)):
+                    fail("%s: %s.%s[%d] = %r, sklearn %r" % (case, curve, name, i, a, b))
+                checked += 1
+    print("ok curves %s (%d rows, %d roc points)" % (case, len(y), len(got.get("roc", {}).get("fpr", []))))
+
+
+def curves():
+    y = RNG.integers(0, 2, 2000)
+    check_curves("curves-balanced", y, np.clip(RNG.normal(0.35 + 0.3 * y, 0.2), 0, 1))
+    y = RNG.integers(0, 2, 1500)
+    s = np.round(np.clip(RNG.normal(0.4 + 0.2 * y, 0.25), 0, 1), 1)
+    check_curves("curves-ties", y, s)
+    check_curves("curves-ties-weighted", y, s, w=RNG.choice([0.0, 0.5, 1.0, 2.5], 1500))
+    check_curves("curves-weighted", y, RNG.random(1500), w=RNG.random(1500) * 3)
+    y = (RNG.random(3000) < 0.05).astype(int)
+    check_curves("curves-imbalanced", y, RNG.beta(1 + 3 * y, 4))
+    check_curves("curves-two-scores", np.array([0, 1, 0, 1]), np.array([0.2, 0.8, 0.2, 0.8]))
+    check_curves("curves-all-negative", np.zeros(50, dtype=int), RNG.random(50))
+
 
 if TASK == "binary":
     binary()
@@ -497,6 +591,8 @@ elif TASK == "regression":
     regression()
 elif TASK == "bootstrap":
     bootstrap()
+elif TASK == "curves":
+    curves()
 else:
     fail("unknown task " + TASK)
 print("%d values match scikit-learn" % checked)

@@ -125,12 +125,49 @@ static void no_champion_is_named(void **state)
 	strbuf_release(&sb);
 }
 
+/* Per-group tables from flat metrics: a value holding '.', '|' and a
+ * backtick stays one group, escaped; a column lacking a metric shows "-";
+ * worst.* is not listed; no groups, no output. */
+static void group_tables(void **state)
+{
+	static const char *const json =
+		"{\"accuracy\": 0.5, \"by_group\": {\"g\": {"
+		"\"1.5\": {\"rows\": 3, \"small\": 1, \"accuracy\": 0.25},"
+		"\"a|`b\": {\"rows\": 40, \"accuracy\": 1, \"f1\": 0.5}}},"
+		"\"fairness\": {\"g\": {\"accuracy_difference\": 0.75,"
+		"\"worst\": {\"accuracy\": {\"1.5\": 0.25}}}}}";
+	struct metrics m;
+	struct strbuf sb = STRBUF_INIT;
+	struct xp_error err;
+
+	(void)state;
+	metrics_init(&m);
+	assert_int_equal(metrics_load_buf(&m, json, strlen(json), "m.json", &err), 0);
+	report_groups_markdown(&m, &sb);
+	assert_string_equal(sb.buf,
+			    "\n### By group: `g`\n\n"
+			    "| Group | rows | accuracy | f1 |\n"
+			    "| --- | ---: | ---: | ---: |\n"
+			    "| `1.5` (small) | 3 | 0.25 | - |\n"
+			    "| a\\|\\`b | 40 | 1 | 0.5 |\n"
+			    "\n- `fairness.g.accuracy_difference`: 0.75\n");
+	metrics_release(&m);
+	metrics_init(&m);
+	strbuf_reset(&sb);
+	assert_int_equal(metrics_load_buf(&m, "{\"a\": 1}", 8, "m.json", &err), 0);
+	report_groups_markdown(&m, &sb);
+	assert_string_equal(sb.buf, "");
+	metrics_release(&m);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hostile_names_are_escaped),
 		cmocka_unit_test(github_outputs_and_annotation_kinds),
 		cmocka_unit_test(no_champion_is_named),
+		cmocka_unit_test(group_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

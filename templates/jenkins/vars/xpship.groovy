@@ -2,6 +2,8 @@
 // its exit status instead of failing the stage, so the pipeline can branch on it.
 //
 //   @Library('xpship') _
+//   xpship(command: 'evaluate', predictions: 'predictions.csv', metrics: 'metrics.json',
+//          args: '--score score --group sex --bootstrap 1000')
 //   int rc = xpship(command: 'gate', policy: 'gate.yaml', experiment: 'experiment.yaml',
 //                   baseline: "${env.MODEL_REPO}:production", decision: 'decision.json')
 //
@@ -16,7 +18,10 @@
 //   sarif        validate: also write SARIF 2.1.0 there (for Warnings NG:
 //                recordIssues(tool: sarif(pattern: FILE)))
 //   policy       gate --policy (required for gate)
-//   metrics      gate --metrics (instead of the experiment's selected run)
+//   predictions  evaluate --predictions (required for evaluate); the task and
+//                columns go in args: args: '--score score --group sex'
+//   metrics      gate --metrics (instead of the experiment's selected run);
+//                evaluate -o (the metrics file it writes)
 //   baseline     gate --baseline: metrics file, bundle or HOST/REPO:TAG
 //   decision     gate --decision (written); pack/attest --decision (read)
 //   junit        gate --junit FILE (default xpship-gate.xml), published with
@@ -44,6 +49,11 @@ def call(Map args = [:]) {
     String junitFile = null
     String sarifFile = null
     switch (command) {
+        case 'evaluate':
+            argv.addAll(['--predictions', required(args, 'predictions')])
+            option(argv, '-o', args.metrics)
+            argv.addAll(words(args.args))
+            break
         case 'validate':
             argv.addAll(words(args.args))
             argv.add(required(args, 'experiment'))
