@@ -1,10 +1,12 @@
 /*
  * verify.c — `xpship verify`: verify a bundle's digests, signature and attestations.
  */
+#include "cmd/approvalarg.h"
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
 #include "cmd/jsonout.h"
 #include "cmd/regopts.h"
+#include "common/decision_record.h"
 #include "packager/sign.h"
 
 #include <stdio.h>
@@ -17,7 +19,8 @@ static const struct cmd_opt options[] = {
 	 "require a valid SLSA provenance attestation"},
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a valid gate-decision attestation whose\n"
-	 "verdict is VERDICT (pass or fail)"},
+	 "verdict is VERDICT (pass, pass-with-waivers or fail)"},
+	APPROVALARG_OPTIONS,
 	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
@@ -26,6 +29,7 @@ static const struct cmd_def spec = {
 	.name = "verify",
 	.synopsis =
 	"usage: xpship verify --key PUB [--require-attestation] [--require-verdict pass]\n"
+	"                     [--approvers FILE [--require-approvals N] [--require-role R]]\n"
 	"                     [--json] BUNDLE\n"
 	"\n"
 	"Verify a bundle against a public key: every blob and manifest against its\n"
@@ -35,8 +39,10 @@ static const struct cmd_def spec = {
 	"options require. Prints one line per check; each failure is also reported on\n"
 	"stderr, naming what failed. The configs and layers are read last, and only\n"
 	"when everything else verified: a refused bundle is refused without reading\n"
-	"them (their check then says 'skip'). With --json the checks and the result\n"
-	"are one JSON object on stdout instead, also when verification fails.\n",
+	"them (their check then says 'skip'). Approvals ('xpship approve') are signed\n"
+	"by people, not PUB: with --approvers each is shown as counted or why not.\n"
+	"With --json the checks and the result are one JSON object on stdout instead,\n"
+	"also when verification fails.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (BUNDLE a registry reference):",
@@ -55,6 +61,7 @@ int cmd_verify(int argc, char **argv)
 	struct store *s = NULL;
 	struct oci_desc m = {0};
 	struct xp_error err;
+	struct approval_args aa = {0};
 	size_t i;
 	int c, ret, json = 0;
 
@@ -67,20 +74,25 @@ int cmd_verify(int argc, char **argv)
 		case JSONOUT_VAL: json = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
-			return XP_EXIT_USAGE;
+			ret = approvalarg_option(&aa, "verify", c, optarg);
+			if (ret <= 0)
+				return ret ? -ret : XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)
 		return cmd_usage_error("verify", "missing --key PUB");
-	if (vo.require_verdict && strcmp(vo.require_verdict, "pass") &&
-	    strcmp(vo.require_verdict, "fail"))
-		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass or fail)",
+	if (vo.require_verdict && !decision_verdict_valid(vo.require_verdict))
+		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass, pass-with-waivers or fail)",
 				       vo.require_verdict);
 	if (optind + 1 != argc)
 		return cmd_usage_error("verify", optind < argc ? "too many arguments" : "missing BUNDLE");
 	bundle = argv[optind];
-	if (key_read_public(key_spec, &key, &err))
+	if ((ret = approvalarg_load(&aa, "verify", &vo.approvals)))
+		return ret;
+	if (key_read_public(key_spec, &key, &err)) {
+		approvalarg_release(&aa);
 		return cmd_fail(&err);
+	}
 	vo.key = key;
 	sopts.progress = cmd_progress();
 	ret = bundlearg_open("verify", bundle, &sopts, &s, &m);
@@ -112,6 +124,7 @@ int cmd_verify(int argc, char **argv)
 		printf("Verified %s (%s)\n", bundle, m.digest);
 	}
 out:
+	approvalarg_release(&aa);
 	verify_report_release(&rep);
 	oci_desc_release(&m);
 	store_close(s);

@@ -16,6 +16,7 @@
 #include "common/base64.h"
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "packager/approval.h"
 #include "packager/dsse.h"
 #include "packager/store.h"
 #include "common/decision_record.h"
@@ -303,6 +304,7 @@ static const char *check_statement(json_t *st, const struct oci_desc *m, const c
 
 struct att_state {
 	int provenance;       /* a valid SLSA provenance seen */
+	size_t approvals;     /* approval layers, checked apart (approval.h) */
 };
 
 static int check_one_attestation(struct store *s, const struct oci_desc *m, const char *tag,
@@ -317,6 +319,10 @@ static int check_one_attestation(struct store *s, const struct oci_desc *m, cons
 	int f, ret = 0;
 
 	snprintf(name, sizeof(name), "attestation %zu", i + 1);
+	if (annotated && strcmp(annotated, XP_PREDICATE_APPROVAL) == 0) {
+		as->approvals++;
+		return 0;
+	}
 	if (strcmp(l->desc.media_type, DSSE_MT_ENVELOPE) != 0) {
 		add_check(r, name, 0, "'%s' layer %zu: media type '%.100s', not a DSSE envelope", tag,
 			  i + 1, l->desc.media_type);
@@ -396,6 +402,11 @@ static int check_attestations(struct store *s, const struct oci_desc *m,
 	} else if (r->verdict) {
 		add_check(r, "verdict", 1, "%.40s (not required)", r->verdict);
 	}
+	if (o->approvals)
+		ret = approvals_check(s, m, o->approvals, r, err);
+	else if (as.approvals)
+		add_check(r, "approvals", 1, "%zu attached, not checked (no approvers given)",
+			  as.approvals);
 out:
 	oci_manifest_release(&am);
 	free(tag);
