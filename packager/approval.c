@@ -165,6 +165,49 @@ static int bundle_decision(struct store *s, const struct oci_desc *m, char **out
 	return 0;
 }
 
+/* The policy digest of the bundle's gate-decision attestation, when it has
+ * one (caller frees; NULL otherwise). Read, not verified: the approver signs
+ * what the bundle says, and promote checks the decision by its digest. */
+static char *attested_policy(struct store *s, const struct oci_desc *m, struct xp_error *err)
+{
+	struct oci_manifest am;
+	char *tag = sign_companion_tag(m->digest, ".att"), *env = NULL, *out = NULL;
+	unsigned char *payload = NULL;
+	size_t i, len, plen;
+	int found;
+
+	memset(&am, 0, sizeof(am));
+	if (companion_load(s, tag, &am, NULL, &found, err))
+		xp_error_clear(err);
+	for (i = 0; found && !out && i < am.n_layers; i++) {
+		const char *pt = oci_annots_get(&am.layers[i].annotations, ATT_ANN_PREDICATE_TYPE);
+		const char *p64, *pd, *pp;
+		json_t *e = NULL, *st = NULL;
+
+		if (!pt || strcmp(pt, XP_PREDICATE_DECISION) != 0 ||
+		    store_fetch_all(s, &am.layers[i].desc, SIGN_BLOB_MAX, &env, &len, err)) {
+			xp_error_clear(err);
+			continue;
+		}
+		e = json_loadb(env, len, 0, NULL);
+		p64 = json_string_value(json_object_get(e, "payload"));
+		if (p64 && !b64_decode_loose(p64, strlen(p64), &payload, &plen))
+			st = json_loadb((const char *)payload, plen, 0, NULL);
+		decision_policy(json_object_get(st, "predicate"), &pd, &pp);
+		if (pd)
+			out = xstrdup(pd);
+		json_decref(st);
+		json_decref(e);
+		free(payload);
+		free(env);
+		payload = NULL;
+		env = NULL;
+	}
+	oci_manifest_release(&am);
+	free(tag);
+	return out;
+}
+
 /* The digests an approval names: the decision given, or the bundle's. */
 static int approved_decision(struct store *s, const struct oci_desc *m,
 			     const struct approve_opts *o, char **decision, char **policy,
@@ -176,8 +219,12 @@ static int approved_decision(struct store *s, const struct oci_desc *m,
 	json_t *d;
 
 	*policy = NULL;
-	if (!o->decision_json)
-		return bundle_decision(s, m, decision, err);
+	if (!o->decision_json) {
+		if (bundle_decision(s, m, decision, err))
+			return -1;
+		*policy = attested_policy(s, m, err);
+		return 0;
+	}
 	d = json_loadb(o->decision_json, o->decision_len, JSON_REJECT_DUPLICATES, &je);
 	if (!decision_verdict(d)) {
 		json_decref(d);
@@ -282,6 +329,7 @@ out:
 struct tally {
 	const struct approver **counted;   /* distinct keys counted so far */
 	size_t n;
+	struct strbuf why;                 /* "; approval N: why not", ... */
 };
 
 static void add_check(struct verify_report *r, const char *name, int ok, int skipped,
@@ -410,12 +458,14 @@ static int one_approval(struct store *s, const struct oci_desc *m, const struct 
 		    err->cls != XP_ERR_MALFORMED)
 			return -1;
 		add_check(r, name, 0, 1, "not counted: %s", err->msg);
+		strbuf_addf(&t->why, "; %s: %s", name, err->msg);
 		xp_error_clear(err);
 		return 0;
 	}
 	if (approval_statement_verify(env, len, q->approvers, XP_PREDICATE_APPROVAL, &who, &st,
 				      err)) {
 		add_check(r, name, 0, 1, "not counted: %s", err->msg);
+		strbuf_addf(&t->why, "; %s: %s", name, err->msg);
 		xp_error_clear(err);
 		free(env);
 		return 0;
@@ -424,6 +474,7 @@ static int one_approval(struct store *s, const struct oci_desc *m, const struct 
 	describe(&sb, st, who);
 	if (why) {
 		add_check(r, name, 0, 1, "not counted: %s; %s", why, sb.buf);
+		strbuf_addf(&t->why, "; %s: %s", name, why);
 	} else {
 		add_check(r, name, 1, 0, "%s", sb.buf);
 		t->counted = xrealloc(t->counted, (t->n + 1) * sizeof(*t->counted));
@@ -452,8 +503,9 @@ static void summarize(const struct approval_req *q, const struct tally *t, size_
 	}
 	if (t->n < q->required)
 		add_check(r, "approvals", 0, 0,
-			  "%zu of %zu required (%zu attached; approvers '%s' %s)", t->n, q->required,
-			  seen, q->approvers->path, q->approvers->digest);
+			  "%zu of %zu required (%zu attached, approvers '%s' %s)%s", t->n,
+			  q->required, seen, q->approvers->path, q->approvers->digest,
+			  t->why.len ? t->why.buf : "");
 	else if (missing.len)
 		add_check(r, "approvals", 0, 0, "role missing: no counted approval by a holder of %s",
 			  missing.buf);
@@ -467,7 +519,7 @@ static void summarize(const struct approval_req *q, const struct tally *t, size_
 int approvals_check(struct store *s, const struct oci_desc *m, const struct approval_req *q,
 		    struct verify_report *r, struct xp_error *err)
 {
-	struct tally t = {NULL, 0};
+	struct tally t = {NULL, 0, STRBUF_INIT};
 	struct oci_manifest am;
 	char *tag = sign_companion_tag(m->digest, ".att"), *decision = NULL;
 	size_t i, seen = 0;
@@ -488,6 +540,7 @@ int approvals_check(struct store *s, const struct oci_desc *m, const struct appr
 	summarize(q, &t, seen, r);
 	ret = 0;
 out:
+	strbuf_release(&t.why);
 	free(t.counted);
 	free(decision);
 	free(tag);
