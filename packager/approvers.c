@@ -60,7 +60,7 @@ static int load_key(const struct doc *d, const struct doc_node *e, struct approv
 		ret = key_read_public(spec, &ap->key, &why);
 		free(spec);
 	} else {
-		what = xasprintf("approver '%s'", ap->name);
+		what = xasprintf("pem of %s", ap->name);
 		ret = key_load_public(pem->str, pem->len, what, &ap->key, &why);
 		free(what);
 	}
