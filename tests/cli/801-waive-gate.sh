@@ -90,6 +90,9 @@ grep -qF '<property name="verdict" value="pass-with-waivers"/>' j.xml || fail "j
 grep -qF "<skipped type=\"waived\" message=\"waived by alice (key $KA): label noise in the new test set, until 2025-12-02T10:00:00Z: accuracy = 0.85 is below the minimum 0.9\"/>" j.xml ||
 	fail "junit waived case: $(cat j.xml)"
 grep -qF 'failures="0" errors="0" skipped="4"' j.xml || fail "junit counts"
+for xsd in "$DATA/gate/junit.xsd" "$DATA/schemas/junit-10.xsd"; do
+	xmllint --noout --schema "$xsd" j.xml 2>xsd.err || fail "JUnit report against $xsd: $(cat xsd.err)"
+done
 python3 - "$MD" <<'PY' || fail "decision record"
 import json, sys
 d = json.load(open("d.json"))
