@@ -407,6 +407,20 @@ void report_github_annotations(const struct gate_decision *d, struct strbuf *out
 		free(by);
 		free(msg);
 	}
+	for (i = 0; i < d->n_waivers; i++) {
+		const struct gate_waiver_use *u = &d->waivers[i];
+		char *msg;
+
+		if (u->applied)
+			continue;
+		strbuf_reset(&title);
+		strbuf_addf(&title, "waiver not applied: %s", u->w.check);
+		msg = xasprintf("waiver by %s for %s not applied: %s", u->w.approver, u->w.check,
+				u->why);
+		diag_github_annotation(out, DIAG_WARNING, u->w.source, 0, 0, title.buf, msg);
+		strbuf_addc(out, '\n');
+		free(msg);
+	}
 	strbuf_release(&title);
 }
 

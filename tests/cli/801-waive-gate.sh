@@ -137,8 +137,9 @@ expect_refused() { # WHY
 }
 # another rule
 waive alice.key roc_auc.min other-rule.json
-gate --waivers other-rule.json
+GITHUB_ACTIONS=true gate --waivers other-rule.json
 expect_refused "waiver 'other-rule.json' by alice for roc_auc.min not applied: check 'roc_auc.min' did not fail (pass)"
+expect_out_has "::warning file=other-rule.json,title=waiver not applied%3A roc_auc.min::waiver by alice for roc_auc.min not applied: check 'roc_auc.min' did not fail (pass)"
 # a warning-severity rule is never failed, so never waived
 waive alice.key f1.min_abs_change warn.json
 gate --waivers warn.json
