@@ -130,8 +130,12 @@ int cmd_approve(int argc, char **argv)
 	ret = bundlearg_open("approve", argv[optind], &sopts, &s, &m);
 	if (ret || (a.key && (ret = keyarg_load_private(a.key, a.pass_stdin, &key))))
 		goto out;
-	if ((a.attach ? approval_attach(s, &m, env, len, &err)
-		      : approve_bundle(s, &m, key, &a.ao, &env, &err)) ||
+	if (a.attach && approval_attach(s, &m, env, len, &err)) {
+		xp_error_prefix(&err, "cannot attach '%s'", a.attach);
+		ret = cmd_fail(&err);
+		goto out;
+	}
+	if ((!a.attach && approve_bundle(s, &m, key, &a.ao, &env, &err)) ||
 	    store_commit(s, &err) ||
 	    (a.output && file_write_atomic(a.output, env, strlen(env), 0644, &err))) {
 		ret = cmd_fail(&err);

@@ -267,15 +267,47 @@ static char *approval_predicate(const struct sign_key *k, const struct approve_o
 	return s;
 }
 
+/* 0 when envelope is a DSSE envelope of an in-toto approval statement
+ * (signatures not checked: whose they are is approvals_check's question). */
+static int approval_form(const char *envelope, size_t len, struct xp_error *err)
+{
+	const char *type, *p64, *pt;
+	unsigned char *payload = NULL;
+	size_t plen;
+	json_t *e, *st = NULL;
+	int ok;
+
+	e = json_loadb(envelope, len, JSON_REJECT_DUPLICATES, NULL);
+	type = json_string_value(json_object_get(e, "payloadType"));
+	p64 = json_string_value(json_object_get(e, "payload"));
+	if (type && strcmp(type, INTOTO_PAYLOAD_TYPE) == 0 && p64 &&
+	    !b64_decode_loose(p64, strlen(p64), &payload, &plen))
+		st = json_loadb((const char *)payload, plen, 0, NULL);
+	pt = json_string_value(json_object_get(st, "predicateType"));
+	ok = pt && strcmp(pt, XP_PREDICATE_APPROVAL) == 0 &&
+	     json_array_size(json_object_get(e, "signatures")) > 0;
+	free(payload);
+	json_decref(st);
+	json_decref(e);
+	if (!ok)
+		return xp_error_set(err, XP_ERR_MALFORMED,
+				    "not an approval: expected a signed DSSE envelope of an in-toto statement with predicateType %s",
+				    XP_PREDICATE_APPROVAL);
+	return 0;
+}
+
 int approval_attach(struct store *s, const struct oci_desc *m, const char *envelope,
 		    size_t len, struct xp_error *err)
 {
 	struct oci_manifest am;
 	struct oci_entry layer;
-	char *tag = sign_companion_tag(m->digest, ".att");
+	char *tag;
 	int found, ret = -1;
 	size_t i;
 
+	if (approval_form(envelope, len, err))
+		return -1;
+	tag = sign_companion_tag(m->digest, ".att");
 	memset(&am, 0, sizeof(am));
 	memset(&layer, 0, sizeof(layer));
 	if (companion_load(s, tag, &am, NULL, &found, err) ||

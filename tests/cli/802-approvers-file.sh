@@ -67,3 +67,11 @@ expect_err_has "xpship: error: missing --key KEY (or --attach FILE)"
 run xp approve --key alice.key --expires 7y oci:lay:cand
 expect_rc 2
 expect_err_has "xpship: error: invalid --expires '7y' (expected e.g. 12h, 7d, 2w)"
+# --attach takes approvals only
+xp keygen -t ed25519 -o rel >/dev/null || fail "keygen rel"
+xp attest --key rel.key -o att.jsonl oci:lay:cand >/dev/null || fail "attest"
+run xp approve --attach att.jsonl oci:lay:cand
+expect_rc 3
+expect_err <<END
+xpship: error: cannot attach 'att.jsonl': not an approval: expected a signed DSSE envelope of an in-toto statement with predicateType https://xpship.dev/approval/v1
+END
