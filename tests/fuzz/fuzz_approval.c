@@ -29,6 +29,19 @@ static void write_file(const char *path, const void *buf, size_t len)
 		abort();
 }
 
+/* The scratch directory goes when the fuzzer exits. */
+static void cleanup(void)
+{
+	char *p = xasprintf("%s/input", dir);
+
+	unlink(p);
+	free(p);
+	p = xasprintf("%s/fixed.yaml", dir);
+	unlink(p);
+	free(p);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
 	struct sign_key *k;
@@ -38,6 +51,7 @@ static void setup(void)
 
 	if (!mkdtemp(dir) || key_generate(KEY_ED25519, &k, &err))
 		abort();
+	atexit(cleanup);
 	pem = key_public_pem(k);
 	strbuf_adds(&sb, "approvers:\n  - name: alice\n    pem: |\n");
 	for (line = pem; (nl = strchr(line, '\n')); line = nl + 1)
