@@ -124,6 +124,7 @@ printf '  - name: alice\n    key: keys/alice.pub\n    roles: [ml-lead]\n' >>stri
 (cd strict && xp waive --key ../alice.key --rule accuracy.min --reason "accepted for the pilot" \
 	--experiment experiment.yaml --policy gate.yaml -o waivers/accuracy.json >/dev/null) || fail "waive"
 workflow_run "${common[@]}" repo="$T/strict" work="$T/run4" event=workflow_dispatch ref=refs/heads/main \
+	sha=fedcba9876543210fedcba9876543210fedcba98 \
 	inputs.waiver=waivers/accuracy.json
 no_secrets
 expect_rc 0
