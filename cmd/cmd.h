@@ -94,6 +94,8 @@ int cmd_keygen(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_attest(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
+int cmd_waive(int argc, char **argv);
 int cmd_sign_blob(int argc, char **argv);
 int cmd_verify_blob(int argc, char **argv);
 int cmd_push(int argc, char **argv);

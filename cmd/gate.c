@@ -6,6 +6,7 @@
 #include "cmd/cmd.h"
 #include "cmd/jsonout.h"
 #include "common/decision_record.h"
+#include "cmd/gate_waivers.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
 #include "packager/bundle.h"
@@ -48,6 +49,11 @@ static const struct cmd_opt options[] = {
 	{"json", 0, NULL, JSONOUT_VAL,
 	 "print the verdict and the decision record as one JSON\n"
 	 "object on stdout instead of the table (docs/json-output.md)"},
+	{"waivers", 0, "FILE", 'w',
+	 "a signed waiver ('xpship waive'), repeatable: a failed\n"
+	 "check it names becomes 'waived' (needs --approvers)"},
+	{"approvers", 0, "FILE", 'a',
+	 "whose waivers count (docs/approvals.md)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -56,10 +62,13 @@ static const struct cmd_def spec = {
 	.synopsis =
 	"usage: xpship gate --policy FILE (--metrics SRC | --experiment FILE) [--baseline SRC]\n"
 	"                   [--decision FILE] [--junit FILE] [--summary FILE] [--json]\n"
+	"                   [--waivers FILE... --approvers FILE]\n"
 	"\n"
 	"Decide promotion: evaluate the policy's metric thresholds for the candidate, in\n"
 	"absolute terms and against the production champion (the baseline). Every rule is\n"
-	"evaluated and reported; the gate fails when a rule of severity error fails.\n",
+	"evaluated and reported; the gate fails when a rule of severity error fails,\n"
+	"unless a valid waiver covers it: then the check is 'waived' and the verdict\n"
+	"pass-with-waivers.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (a --baseline in a registry):",
@@ -70,7 +79,7 @@ static const struct cmd_def spec = {
 	"stderr with --json).\n"
 	"SOURCE_DATE_EPOCH, when set, is the decision's time.\n"
 	"\n"
-	"Exit codes: 0 pass (warnings allowed), 1 fail, 2 usage, 3 malformed policy or\n"
+	"Exit codes: 0 pass (warnings and waivers allowed), 1 fail, 2 usage, 3 malformed policy or\n"
 	"metrics, 4 file cannot be read or written, 5 registry error.\n",
 };
 
@@ -271,6 +280,7 @@ int cmd_gate(int argc, char **argv)
 	struct gate_input in;
 	struct gate_decision d;
 	struct sides sd;
+	struct gate_waivers gw;
 	struct store_opts sopts;
 	struct outputs o = {NULL, NULL, NULL};
 	struct strbuf sb = STRBUF_INIT;
@@ -281,6 +291,7 @@ int cmd_gate(int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	memset(&sopts, 0, sizeof(sopts));
 	memset(&sd, 0, sizeof(sd));
+	memset(&gw, 0, sizeof(gw));
 	xp_error_clear(&err);
 	while ((c = cmd_parse(&spec, argc, argv, &sopts)) != -1) {
 		switch (c) {
@@ -292,6 +303,11 @@ int cmd_gate(int argc, char **argv)
 		case 'j': o.junit = optarg; break;
 		case 's': o.summary = optarg; break;
 		case JSONOUT_VAL: json = 1; break;
+		case 'w':
+			if ((ret = gate_waivers_add(&gw, optarg)))
+				return ret;
+			break;
+		case 'a': gw.approvers_path = optarg; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default: return XP_EXIT_USAGE;
 		}
@@ -307,6 +323,12 @@ int cmd_gate(int argc, char **argv)
 	if ((ret = cmd_epoch("gate", &in.now, NULL)))
 		return ret;
 	in.tool_version = XP_VERSION;
+	if ((ret = gate_waivers_load(&gw))) {
+		gate_waivers_release(&gw);
+		return ret;
+	}
+	in.waivers = gw.w;
+	in.n_waivers = gw.n;
 	metrics_init(&sd.cand);
 	metrics_init(&sd.base);
 	ret = load_sides(&in, experiment ? experiment : candidate, experiment != NULL, baseline,
@@ -315,6 +337,7 @@ int cmd_gate(int argc, char **argv)
 		ret = gate_run(&in, &d, &err);
 	metrics_release(&sd.base);
 	free(sd.absent);
+	gate_waivers_release(&gw);
 	if (ret) {
 		metrics_release(&sd.cand);
 		return cmd_fail(&err);

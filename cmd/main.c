@@ -27,6 +27,8 @@ const struct cmd_info cmd_table[] = {
 	{"keygen", cmd_keygen, "create a signing key pair"},
 	{"sign", cmd_sign, "sign a bundle (cosign-compatible signature)"},
 	{"attest", cmd_attest, "attach signed in-toto/SLSA provenance and the gate decision"},
+	{"approve", cmd_approve, "sign and attach a person's approval of a bundle"},
+	{"waive", cmd_waive, "sign a person's waiver of one failed gate check"},
 	{"verify", cmd_verify, "verify a bundle's digests, signature and attestations"},
 	{"sign-blob", cmd_sign_blob, "sign a file (base64 DER signature)"},
 	{"verify-blob", cmd_verify_blob, "verify a file's signature"},

@@ -210,7 +210,7 @@ static int from_decision(struct pack_inputs *in, const char *path)
 	v = decision_verdict(root);
 	if (!v) {
 		xp_error_set(&err, XP_ERR_MALFORMED,
-			     "malformed decision record '%s': expected a \"verdict\" of \"pass\" or \"fail\"",
+			     "malformed decision record '%s': expected a \"verdict\" of \"pass\", \"pass-with-waivers\" or \"fail\"",
 			     path);
 		ret = cmd_fail(&err);
 		goto out;

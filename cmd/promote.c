@@ -1,10 +1,12 @@
 /*
  * promote.c — `xpship promote`: move a tag to a verified digest.
  */
+#include "cmd/approvalarg.h"
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
 #include "cmd/jsonout.h"
 #include "cmd/regopts.h"
+#include "common/decision_record.h"
 #include "common/strbuf.h"
 #include "packager/promote.h"
 
@@ -24,6 +26,7 @@ static const struct cmd_opt options[] = {
 	JSONOUT_OPTION,
 	{"identity", 0, "REPO", 'i',
 	 "require a signature whose docker-reference is REPO"},
+	APPROVALARG_OPTIONS,
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -32,14 +35,18 @@ static const struct cmd_def spec = {
 	.synopsis =
 	"usage: xpship promote [--key PUB] [--require-verdict pass] [--identity REPO]\n"
 	"                      [--json]\n"
+	"                      [--approvers FILE --require-approvals N [--require-role R]]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
 	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
 	"REPO:TAG|@DIGEST, or a local bundle), after verifying it: with --key,\n"
 	"every blob against its digest and a cosign signature by PUB (as 'xpship\n"
 	"verify'); with --require-verdict, also a gate-decision attestation signed by\n"
-	"PUB with that verdict; with --identity, a signature by PUB naming REPO as its\n"
-	"docker-reference. Nothing is moved unless everything verifies. The\n"
+	"PUB with that verdict (pass-with-waivers: failed checks were waived); with\n"
+	"--identity, a signature by PUB naming REPO as its docker-reference; with\n"
+	"--require-approvals, approvals of this digest and decision by N distinct\n"
+	"keys of --approvers, none expired ('xpship approve'). Nothing is moved\n"
+	"unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
 	"Prints REPO:TAG@sha256:<digest>; with --json one object with the checks,\n"
 	"also when a check failed (docs/json-output.md).\n",
@@ -95,6 +102,7 @@ int cmd_promote(int argc, char **argv)
 	struct sign_key *key = NULL;
 	struct xp_error err;
 	struct xp_ref shown = {0};
+	struct approval_args aa = {0};
 	char *out;
 	int c, ret, json = 0;
 
@@ -119,7 +127,9 @@ int cmd_promote(int argc, char **argv)
 			identity = optarg;
 			break;
 		default:
-			return XP_EXIT_USAGE;
+			ret = approvalarg_option(&aa, "promote", c, optarg);
+			if (ret <= 0)
+				return ret ? -ret : XP_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc)
@@ -133,8 +143,8 @@ int cmd_promote(int argc, char **argv)
 		ref_check_tag(to, &why);
 		return cmd_usage_error("promote", "%s", why.msg);
 	}
-	if (verdict && strcmp(verdict, "pass") != 0 && strcmp(verdict, "fail") != 0)
-		return cmd_usage_error("promote", "invalid --require-verdict '%s' (expected pass or fail)",
+	if (verdict && !decision_verdict_valid(verdict))
+		return cmd_usage_error("promote", "invalid --require-verdict '%s' (expected pass, pass-with-waivers or fail)",
 				       verdict);
 	if (verdict && !key_spec)
 		return cmd_usage_error("promote", "--require-verdict needs --key: a verdict counts only when signed");
@@ -142,8 +152,12 @@ int cmd_promote(int argc, char **argv)
 		return cmd_usage_error("promote", "%s", err.msg);
 	if (identity && !key_spec)
 		return cmd_usage_error("promote", "--identity needs --key: an identity counts only when signed");
-	if (key_spec && key_read_public(key_spec, &key, &err))
+	if ((ret = approvalarg_load(&aa, "promote", &po.approvals)))
+		return ret;
+	if (key_spec && key_read_public(key_spec, &key, &err)) {
+		approvalarg_release(&aa);
 		return cmd_fail(&err);
+	}
 	opts.progress = cmd_progress();
 	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
 	if (ret)
@@ -172,6 +186,7 @@ int cmd_promote(int argc, char **argv)
 		printf("%s\n", out);
 	free(out);
 out:
+	approvalarg_release(&aa);
 	verify_report_release(&rep);
 	key_free(key);
 	oci_desc_release(&m);

@@ -1,10 +1,12 @@
 /*
  * verify.c — `xpship verify`: verify a bundle's digests, signature and attestations.
  */
+#include "cmd/approvalarg.h"
 #include "cmd/bundlearg.h"
 #include "cmd/cmd.h"
 #include "cmd/jsonout.h"
 #include "cmd/regopts.h"
+#include "common/decision_record.h"
 #include "packager/sign.h"
 
 #include <stdio.h>
@@ -20,7 +22,8 @@ static const struct cmd_opt options[] = {
 	 "require a valid SLSA provenance attestation"},
 	{"require-verdict", 0, "VERDICT", 'V',
 	 "require a valid gate-decision attestation whose\n"
-	 "verdict is VERDICT (pass or fail)"},
+	 "verdict is VERDICT (pass, pass-with-waivers or fail)"},
+	APPROVALARG_OPTIONS,
 	JSONOUT_OPTION,
 	{NULL, 0, NULL, 0, NULL},
 };
@@ -29,7 +32,9 @@ static const struct cmd_def spec = {
 	.name = "verify",
 	.synopsis =
 	"usage: xpship verify --key PUB [--identity REPO] [--require-attestation]\n"
-	"                     [--require-verdict pass] [--json] BUNDLE\n"
+	"                     [--require-verdict pass]\n"
+	"                     [--approvers FILE [--require-approvals N] [--require-role R]]\n"
+	"                     [--json] BUNDLE\n"
 	"\n"
 	"Verify a bundle against a public key: every blob and manifest against its\n"
 	"digest; the cosign signatures under tag sha256-<hex>.sig (at least one by PUB\n"
@@ -39,8 +44,10 @@ static const struct cmd_def spec = {
 	"line per check; each failure is also reported on stderr, naming what failed.\n"
 	"The configs and layers are read last, and only when everything else\n"
 	"verified: a refused bundle is refused without reading them (their check then\n"
-	"says 'skip'). With --json the checks and the result are one JSON object on\n"
-	"stdout instead, also when verification fails.\n",
+	"says 'skip'). Approvals ('xpship approve') are signed by people, not PUB:\n"
+	"with --approvers each is shown as counted or why not. With --json the checks\n"
+	"and the result are one JSON object on stdout instead, also when verification\n"
+	"fails.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.registry_heading = "Registry options (BUNDLE a registry reference):",
@@ -59,6 +66,7 @@ int cmd_verify(int argc, char **argv)
 	struct store *s = NULL;
 	struct oci_desc m = {0};
 	struct xp_error err;
+	struct approval_args aa = {0};
 	size_t i;
 	int c, ret, json = 0;
 
@@ -72,22 +80,27 @@ int cmd_verify(int argc, char **argv)
 		case JSONOUT_VAL: json = 1; break;
 		case CMD_OPT_HELP: return XP_EXIT_OK;
 		default:
-			return XP_EXIT_USAGE;
+			ret = approvalarg_option(&aa, "verify", c, optarg);
+			if (ret <= 0)
+				return ret ? -ret : XP_EXIT_USAGE;
 		}
 	}
 	if (!key_spec)
 		return cmd_usage_error("verify", "missing --key PUB");
-	if (vo.require_verdict && strcmp(vo.require_verdict, "pass") &&
-	    strcmp(vo.require_verdict, "fail"))
-		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass or fail)",
+	if (vo.require_verdict && !decision_verdict_valid(vo.require_verdict))
+		return cmd_usage_error("verify", "invalid --require-verdict '%s' (expected pass, pass-with-waivers or fail)",
 				       vo.require_verdict);
 	if (vo.identity && ref_check_identity(vo.identity, &err))
 		return cmd_usage_error("verify", "%s", err.msg);
 	if (optind + 1 != argc)
 		return cmd_usage_error("verify", optind < argc ? "too many arguments" : "missing BUNDLE");
 	bundle = argv[optind];
-	if (key_read_public(key_spec, &key, &err))
+	if ((ret = approvalarg_load(&aa, "verify", &vo.approvals)))
+		return ret;
+	if (key_read_public(key_spec, &key, &err)) {
+		approvalarg_release(&aa);
 		return cmd_fail(&err);
+	}
 	vo.key = key;
 	sopts.progress = cmd_progress();
 	ret = bundlearg_open("verify", bundle, &sopts, &s, &m);
@@ -119,6 +132,7 @@ int cmd_verify(int argc, char **argv)
 		printf("Verified %s (%s)\n", bundle, m.digest);
 	}
 out:
+	approvalarg_release(&aa);
 	verify_report_release(&rep);
 	oci_desc_release(&m);
 	store_close(s);

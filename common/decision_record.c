@@ -10,11 +10,15 @@ const char *decision_verdict(const json_t *root)
 {
 	const char *v = json_string_value(json_object_get(root, DECISION_KEY_VERDICT));
 
-	if (!json_is_object(root) || !v)
-		return NULL;
-	if (strcmp(v, DECISION_PASS) != 0 && strcmp(v, DECISION_FAIL) != 0)
+	if (!json_is_object(root) || !v || !decision_verdict_valid(v))
 		return NULL;
 	return v;
+}
+
+int decision_verdict_valid(const char *v)
+{
+	return v && (strcmp(v, DECISION_PASS) == 0 || strcmp(v, DECISION_FAIL) == 0 ||
+		     strcmp(v, DECISION_PASS_WITH_WAIVERS) == 0);
 }
 
 void decision_policy(const json_t *root, const char **digest, const char **path)

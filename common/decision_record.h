@@ -15,10 +15,16 @@
 #define DECISION_KEY_DIGEST  "digest"
 #define DECISION_PASS        "pass"
 #define DECISION_FAIL        "fail"
+/* Every failed check covered by a valid waiver, none failed otherwise. */
+#define DECISION_PASS_WITH_WAIVERS "pass-with-waivers"
+#define DECISION_KEY_WAIVERS "waivers"
 
-/* The record's verdict, "pass" or "fail" (borrowed from root), or NULL when
- * root is not an object with one of those two. */
+/* The record's verdict, "pass", "fail" or "pass-with-waivers" (borrowed from
+ * root), or NULL when root is not an object with one of those. */
 const char *decision_verdict(const json_t *root);
+
+/* 1 when v is one of the three verdicts. */
+int decision_verdict_valid(const char *v);
 
 /* The policy's digest and path as recorded (borrowed; NULL when absent or not
  * strings). */

@@ -22,4 +22,12 @@ int xp_source_date_epoch(long long *out, int *set, struct xp_error *err);
 /* `t` (seconds since 1970, 0..XP_EPOCH_MAX) as RFC 3339 UTC. */
 void xp_time_format(long long t, char out[XP_TIME_SIZE]);
 
+/* An RFC 3339 UTC time as xp_time_format writes it ("YYYY-MM-DDTHH:MM:SSZ")
+ * back to seconds since 1970: 0 and *out set, -1 when it is not one. */
+int xp_time_parse(const char *s, long long *out);
+
+/* A duration "90s", "30m", "12h", "7d", "2w" (a positive decimal count and one
+ * unit) in seconds: 0 and *out set, -1 when invalid or longer than 100 years. */
+int xp_duration_parse(const char *s, long long *out);
+
 #endif

@@ -103,7 +103,7 @@ static int load_decision(const struct attest_opts *o, json_t **out, struct xp_er
 	if (!verdict) {
 		json_decref(d);
 		return xp_error_set(err, XP_ERR_MALFORMED,
-				    "malformed decision '%s': needs a \"verdict\" of \"pass\" or \"fail\"",
+				    "malformed decision '%s': needs a \"verdict\" of \"pass\", \"pass-with-waivers\" or \"fail\"",
 				    what);
 	}
 	*out = d;

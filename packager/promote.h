@@ -12,6 +12,7 @@
 #define XPSHIP_PACKAGER_PROMOTE_H
 
 #include "common/error.h"
+#include "packager/approval.h"
 #include "packager/sign.h"
 #include "packager/store.h"
 
@@ -20,6 +21,8 @@ struct promote_opts {
 	const struct sign_key *key;      /* verify with this key; NULL: unverified */
 	const char *require_verdict;     /* with key: the signed gate verdict required */
 	const char *identity;            /* with key: the docker-reference a signature must name */
+	/* approvals required (approval.h), or NULL: approvals are not a condition */
+	const struct approval_req *approvals;
 };
 
 /* Promote manifest m of store s to o->to. r receives the verification's

@@ -118,8 +118,14 @@ int attest_provenance_predicate(const struct attest_opts *o, char **out, struct 
 
 /* ---- verification ---- */
 
+struct approval_req;               /* packager/approval.h */
+
 struct verify_opts {
 	const struct sign_key *key;    /* the public key */
+	/* Approvals (attestations signed by people, approval.h) are not checked
+	 * against `key`: with `approvals` they are checked against its approvers
+	 * and required count; without, they are listed as not checked. */
+	const struct approval_req *approvals;
 	int require_attestation;       /* a valid SLSA provenance attestation */
 	const char *require_verdict;   /* "pass": a valid gate decision with that verdict */
 	const char *identity;          /* a signature counts only when its docker-reference

@@ -16,6 +16,7 @@
 #include "common/base64.h"
 #include "common/error.h"
 #include "common/strbuf.h"
+#include "packager/approval.h"
 #include "packager/dsse.h"
 #include "packager/store.h"
 #include "common/decision_record.h"
@@ -305,22 +306,91 @@ static const char *check_statement(json_t *st, const struct oci_desc *m, const c
 	return NULL;
 }
 
+static const char *signed_check(const json_t *st)
+{
+	return json_string_value(json_object_get(json_object_get(st, "predicate"), "check"));
+}
+
+/* The waivers a signed decision carries (approval.h): shown, and with
+ * approvers each applied one's envelope verified again. */
+static void check_waivers(const json_t *decision, const struct verify_opts *o,
+			  struct verify_report *r)
+{
+	const json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(decision, DECISION_KEY_WAIVERS), i, w) {
+		const char *check = json_string_value(json_object_get(w, "check"));
+		const char *by = json_string_value(json_object_get(w, "approver"));
+		const char *kid = json_string_value(json_object_get(w, "keyid"));
+		const char *reason = json_string_value(json_object_get(w, "reason"));
+		const char *until = json_string_value(json_object_get(w, "expires"));
+		const char *why = json_string_value(json_object_get(w, "why"));
+		const struct approver *who = NULL;
+		struct strbuf sb = STRBUF_INIT;
+		struct xp_error e;
+		json_t *st = NULL;
+		char name[32], *env;
+		int ok = 1;
+
+		snprintf(name, sizeof(name), "waiver %zu", i + 1);
+		strbuf_addf(&sb, "%.100s waived by %.60s (key %.12s)", check ? check : "?",
+			    by ? by : "?", kid ? kid : "?");
+		if (reason)
+			strbuf_addf(&sb, ": %.200s", reason);
+		if (until)
+			strbuf_addf(&sb, ", until %.40s", until);
+		if (!json_is_true(json_object_get(w, "applied"))) {
+			add_check(r, name, 1, "not applied (%.200s)", why ? why : "?");
+			r->v[r->n - 1].ok = 0;
+			r->v[r->n - 1].skipped = 1;
+			strbuf_release(&sb);
+			continue;
+		}
+		if (!o->approvals) {
+			add_check(r, name, 1, "%s (signature not checked: no approvers given)", sb.buf);
+			strbuf_release(&sb);
+			continue;
+		}
+		xp_error_clear(&e);
+		env = json_dumps(json_object_get(w, "envelope"), JSON_COMPACT);
+		if (!env || approval_statement_verify(env, strlen(env), o->approvals->approvers,
+						      XP_PREDICATE_WAIVER, &who, &st, &e))
+			ok = 0;
+		else if (!check || !signed_check(st) || strcmp(check, signed_check(st)) != 0)
+			ok = !xp_error_set(&e, XP_ERR_REFUSED, "the signed waiver names another check");
+		if (ok)
+			add_check(r, name, 1, "%s, signed by %s", sb.buf, who->name);
+		else
+			add_check(r, name, 0, "%s: %s", sb.buf, env ? e.msg : "no envelope");
+		json_decref(st);
+		free(env);
+		strbuf_release(&sb);
+	}
+}
+
 struct att_state {
 	int provenance;       /* a valid SLSA provenance seen */
+	size_t approvals;     /* approval layers, checked apart (approval.h) */
 };
 
 static int check_one_attestation(struct store *s, const struct oci_desc *m, const char *tag,
-				 size_t i, const struct oci_entry *l, const struct sign_key *k,
+				 size_t i, const struct oci_entry *l, const struct verify_opts *o,
 				 struct att_state *as, struct verify_report *r,
 				 struct xp_error *err)
 {
 	const char *annotated = oci_annots_get(&l->annotations, ATT_ANN_PREDICATE_TYPE), *pt;
+	const struct sign_key *k = o->key;
 	char name[48], *env = NULL, *ptype = NULL, *payload = NULL;
 	size_t len = 0, plen = 0;
 	json_t *st = NULL;
 	int f, ret = 0;
 
 	snprintf(name, sizeof(name), "attestation %zu", i + 1);
+	if (annotated && strcmp(annotated, XP_PREDICATE_APPROVAL) == 0) {
+		as->approvals++;
+		return 0;
+	}
 	if (strcmp(l->desc.media_type, DSSE_MT_ENVELOPE) != 0) {
 		add_check(r, name, 0, "'%s' layer %zu: media type '%.100s', not a DSSE envelope", tag,
 			  i + 1, l->desc.media_type);
@@ -349,6 +419,8 @@ static int check_one_attestation(struct store *s, const struct oci_desc *m, cons
 		r->verdict = xstrdup(v ? v : "");
 	}
 	add_check(r, name, 1, "%s, signed by %s key %.12s", pt, key_type_name(k), key_id(k));
+	if (strcmp(pt, XP_PREDICATE_DECISION) == 0)
+		check_waivers(json_object_get(st, "predicate"), o, r);
 	goto out;
 bad:
 	add_check(r, name, 0, "'%s' layer %zu (%s): %s", tag, i + 1,
@@ -381,7 +453,7 @@ static int check_attestations(struct store *s, const struct oci_desc *m,
 	else if (found == 0)
 		add_check(r, "attestations", 1, "none (not required)");
 	for (i = 0; found == 1 && i < am.n_layers && ret == 0; i++)
-		ret = check_one_attestation(s, m, tag, i, &am.layers[i], o->key, &as, r, err);
+		ret = check_one_attestation(s, m, tag, i, &am.layers[i], o, &as, r, err);
 	if (ret)
 		goto out;
 	if (found == 1 && !am.n_layers)
@@ -400,6 +472,11 @@ static int check_attestations(struct store *s, const struct oci_desc *m,
 	} else if (r->verdict) {
 		add_check(r, "verdict", 1, "%.40s (not required)", r->verdict);
 	}
+	if (o->approvals)
+		ret = approvals_check(s, m, o->approvals, r, err);
+	else if (as.approvals)
+		add_check(r, "approvals", 1, "%zu attached, not checked (no approvers given)",
+			  as.approvals);
 out:
 	oci_manifest_release(&am);
 	free(tag);

@@ -63,7 +63,37 @@ static void rule(struct strbuf *sb, const struct gate_result *r)
 	str_field(sb, "direction", r->rule->lower_is_better ? "lower" : "higher", 0);
 	num_field(sb, "line", 1, r->check->line);
 	str_field(sb, "message", r->message, 0);
+	if (r->outcome == GATE_WAIVED && r->waiver)
+		num_field(sb, "waiver", 1, (double)(r->waiver - 1));
 	strbuf_addc(sb, '}');
+}
+
+/* The waivers given, applied or not, each with its signed envelope (compact
+ * JSON as read, so it verifies as it was signed). */
+static void waivers(struct strbuf *sb, const struct gate_decision *d)
+{
+	size_t i;
+
+	strbuf_addf(sb, "  \"%s\": [", DECISION_KEY_WAIVERS);
+	for (i = 0; i < d->n_waivers; i++) {
+		const struct gate_waiver_use *u = &d->waivers[i];
+
+		strbuf_adds(sb, i ? ",\n    {" : "\n    {");
+		str_field(sb, "check", u->w.check, 1);
+		str_field(sb, "approver", u->w.approver, 0);
+		str_field(sb, "keyid", u->w.keyid, 0);
+		str_field(sb, "identity", u->w.identity, 0);
+		str_field(sb, "reason", u->w.reason, 0);
+		str_field(sb, "time", u->w.time, 0);
+		str_field(sb, "expires", u->w.expires, 0);
+		field(sb, "applied", 0);
+		strbuf_adds(sb, u->applied ? "true" : "false");
+		str_field(sb, "why", u->why, 0);
+		field(sb, "envelope", 0);
+		strbuf_adds(sb, u->w.envelope ? u->w.envelope : "null");
+		strbuf_addc(sb, '}');
+	}
+	strbuf_adds(sb, d->n_waivers ? "\n  ],\n" : "],\n");
 }
 
 char *gate_decision_json(const struct gate_decision *d)
@@ -92,9 +122,14 @@ char *gate_decision_json(const struct gate_decision *d)
 	}
 	strbuf_adds(&sb, d->n_results ? "\n  ],\n" : "],\n");
 	strbuf_addf(&sb, "  \"summary\": {\"passed\": %zu, \"failed\": %zu, \"warned\": %zu, "
-		    "\"skipped\": %zu},\n", d->passed, d->failed, d->warned, d->skipped);
+		    "\"skipped\": %zu", d->passed, d->failed, d->warned, d->skipped);
+	if (d->n_waivers)
+		strbuf_addf(&sb, ", \"waived\": %zu", d->waived);
+	strbuf_adds(&sb, "},\n");
+	if (d->n_waivers)
+		waivers(&sb, d);
 	strbuf_adds(&sb, "  ");
-	str_field(&sb, DECISION_KEY_VERDICT, d->pass ? DECISION_PASS : DECISION_FAIL, 1);
+	str_field(&sb, DECISION_KEY_VERDICT, gate_verdict(d), 1);
 	strbuf_adds(&sb, "\n}\n");
 	return strbuf_detach(&sb, NULL);
 }

@@ -6,6 +6,7 @@
  */
 #include "pipeline/gate.h"
 
+#include "common/decision_record.h"
 #include "common/suggest.h"
 
 #include "common/error.h"
@@ -20,9 +21,16 @@
 
 const char *gate_outcome_name(enum gate_outcome o)
 {
-	static const char *const names[] = {"pass", "fail", "warn", "skip"};
+	static const char *const names[] = {"pass", "fail", "warn", "skip", "waived"};
 
-	return (unsigned)o < 4 ? names[o] : "?";
+	return (unsigned)o < 5 ? names[o] : "?";
+}
+
+const char *gate_verdict(const struct gate_decision *d)
+{
+	if (!d->pass)
+		return DECISION_FAIL;
+	return d->waived ? DECISION_PASS_WITH_WAIVERS : DECISION_PASS;
 }
 
 /* Magnitudes without libm (xpship links no maths library). */
@@ -188,7 +196,7 @@ void gate_evaluate(const struct policy *p, const struct metrics *candidate,
 		n += p->rules[i].n_checks;
 	d->results = xcalloc(n, sizeof(*d->results));
 	d->n_results = n;
-	d->passed = d->failed = d->warned = d->skipped = 0;
+	d->passed = d->failed = d->warned = d->skipped = d->waived = 0;
 	n = 0;
 	for (i = 0; i < p->n_rules; i++) {
 		for (j = 0; j < p->rules[i].n_checks; j++) {
@@ -202,6 +210,7 @@ void gate_evaluate(const struct policy *p, const struct metrics *candidate,
 			case GATE_FAIL: d->failed++; break;
 			case GATE_WARN: d->warned++; break;
 			case GATE_SKIP: d->skipped++; break;
+			case GATE_WAIVED: d->waived++; break;
 			}
 		}
 	}
@@ -217,6 +226,23 @@ void gate_decision_release(struct gate_decision *d)
 	for (i = 0; i < d->n_results; i++)
 		free(d->results[i].message);
 	free(d->results);
+	for (i = 0; i < d->n_waivers; i++) {
+		struct gate_waiver *w = &d->waivers[i].w;
+
+		free((char *)w->source);
+		free((char *)w->check);
+		free((char *)w->candidate_digest);
+		free((char *)w->policy_digest);
+		free((char *)w->approver);
+		free((char *)w->keyid);
+		free((char *)w->identity);
+		free((char *)w->reason);
+		free((char *)w->time);
+		free((char *)w->expires);
+		free((char *)w->envelope);
+		free(d->waivers[i].why);
+	}
+	free(d->waivers);
 	policy_release(&d->policy);
 	free(d->candidate.source);
 	free(d->baseline.source);
@@ -290,6 +316,7 @@ int gate_run(const struct gate_input *in, struct gate_decision *out, struct xp_e
 	xp_time_format(in->now, d.time);
 	d.tool_version = xstrdup(in->tool_version ? in->tool_version : "");
 	gate_evaluate(&d.policy, in->candidate.metrics, in->baseline.metrics, &d);
+	gate_apply_waivers(&d, in->waivers, in->n_waivers, in->now);
 	*out = d;
 	return 0;
 }

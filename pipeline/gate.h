@@ -27,7 +27,26 @@
 #include "pipeline/metrics.h"
 #include "pipeline/policy.h"
 
-enum gate_outcome { GATE_PASS, GATE_FAIL, GATE_WARN, GATE_SKIP };
+enum gate_outcome { GATE_PASS, GATE_FAIL, GATE_WARN, GATE_SKIP, GATE_WAIVED };
+
+/* A waiver whose signature the caller verified (packager/approval.h): the
+ * gate decides whether it covers a failed check. Strings borrowed. */
+struct gate_waiver {
+	const char *source;               /* the file, for messages */
+	const char *check;                /* "metric.check" */
+	const char *candidate_digest, *policy_digest;
+	const char *approver, *keyid, *identity, *reason, *time;
+	const char *expires;              /* RFC 3339, NULL: never */
+	const char *envelope;             /* compact JSON, carried in the record */
+};
+
+/* A waiver as the decision records it: the gate_waiver's strings copied,
+ * and whether it was applied (why not, when not). */
+struct gate_waiver_use {
+	struct gate_waiver w;             /* owned copies */
+	int applied;
+	char *why;                        /* NULL when applied */
+};
 
 struct gate_result {
 	const struct policy_rule *rule;   /* borrowed from the policy evaluated */
@@ -37,6 +56,7 @@ struct gate_result {
 	int rel_undefined;                /* relative check against a baseline of 0 */
 	enum gate_outcome outcome;
 	char *message;
+	size_t waiver;                    /* GATE_WAIVED: 1 + its index in waivers */
 };
 
 struct gate_source {
@@ -56,8 +76,10 @@ struct gate_decision {
 	char *tool_version;
 	struct gate_result *results;      /* one per check, in policy order */
 	size_t n_results;
-	size_t passed, failed, warned, skipped;
-	int pass;                         /* the verdict */
+	size_t passed, failed, warned, skipped, waived;
+	struct gate_waiver_use *waivers;  /* as given, each applied or not */
+	size_t n_waivers;
+	int pass;                         /* the verdict: pass or pass-with-waivers */
 };
 
 /* One side of the comparison, loaded by the caller (a file, an MLflow run, an
@@ -77,6 +99,8 @@ struct gate_input {
 	struct gate_side candidate, baseline;
 	const char *tool_version;
 	long long now;                    /* seconds since the epoch */
+	const struct gate_waiver *waivers;  /* verified waivers, or NULL */
+	size_t n_waivers;
 };
 
 /* Load the policy, evaluate candidate against baseline, and fill *out (the
@@ -91,7 +115,17 @@ void gate_evaluate(const struct policy *p, const struct metrics *candidate,
 
 void gate_decision_release(struct gate_decision *d);
 
-/* "pass", "fail", "warn", "skip". */
+/* Apply waivers to an evaluated decision: a failed check (not a warned one)
+ * becomes GATE_WAIVED when a waiver names it ("metric.check"), this candidate's
+ * digest and this policy's, and has not expired at `now`. Every waiver is
+ * recorded in d->waivers, applied or with why not. */
+void gate_apply_waivers(struct gate_decision *d, const struct gate_waiver *w, size_t n,
+			long long now);
+
+/* "pass", "pass-with-waivers" or "fail" (common/decision_record.h). */
+const char *gate_verdict(const struct gate_decision *d);
+
+/* "pass", "fail", "warn", "skip", "waived". */
 const char *gate_outcome_name(enum gate_outcome o);
 
 /* The decision record as JSON (docs/gate.md; caller frees), pretty-printed, newline-ended. */

@@ -39,6 +39,36 @@ static void summary_counts(const struct gate_decision *d, struct strbuf *out)
 {
 	strbuf_addf(out, "%zu passed, %zu failed, %zu warned, %zu skipped", d->passed,
 		    d->failed, d->warned, d->skipped);
+	if (d->n_waivers)
+		strbuf_addf(out, ", %zu waived", d->waived);
+}
+
+/* Who waived result r, and why (caller frees); NULL when it is not waived. */
+static char *waived_by(const struct gate_decision *d, const struct gate_result *r)
+{
+	const struct gate_waiver *w;
+
+	if (r->outcome != GATE_WAIVED || !r->waiver || r->waiver > d->n_waivers)
+		return NULL;
+	w = &d->waivers[r->waiver - 1].w;
+	return xasprintf("waived by %s (key %.12s)%s%s%s%s", w->approver, w->keyid ? w->keyid : "",
+			 w->reason ? ": " : "", w->reason ? w->reason : "",
+			 w->expires ? ", until " : "", w->expires ? w->expires : "");
+}
+
+/* One line per waiver that was not applied, each with `prefix`. */
+static void unapplied(const struct gate_decision *d, const char *prefix, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_waivers; i++) {
+		const struct gate_waiver_use *u = &d->waivers[i];
+
+		if (u->applied)
+			continue;
+		strbuf_addf(out, "%swaiver '%s' by %s for %s not applied: %s\n", prefix,
+			    u->w.source ? u->w.source : "", u->w.approver, u->w.check, u->why);
+	}
 }
 
 /* The baseline as the reports name it (caller frees): a champion bundle
@@ -89,13 +119,21 @@ void report_text(const struct gate_decision *d, struct strbuf *out)
 	for (i = 0; i < d->n_results; i++) {
 		const struct gate_result *r = &d->results[i];
 
+		char *by;
+
 		if (r->outcome == GATE_PASS)
 			continue;
-		strbuf_addf(out, "%s: %s %s (%s:%u): %s\n", gate_outcome_name(r->outcome),
+		strbuf_addf(out, "%s: %s %s (%s:%u): %s", gate_outcome_name(r->outcome),
 			    r->rule->metric, policy_check_name(r->check->kind), d->policy.path,
 			    r->check->line, r->message);
+		by = waived_by(d, r);
+		if (by)
+			strbuf_addf(out, "; %s", by);
+		free(by);
+		strbuf_addc(out, '\n');
 	}
-	strbuf_addf(out, "verdict: %s (", d->pass ? "pass" : "fail");
+	unapplied(d, "", out);
+	strbuf_addf(out, "verdict: %s (", gate_verdict(d));
 	summary_counts(d, out);
 	strbuf_adds(out, ")\n");
 }
@@ -138,6 +176,7 @@ static const char *md_outcome(enum gate_outcome o)
 	case GATE_FAIL: return "\u274c fail";
 	case GATE_WARN: return "\u26a0\ufe0f warn";
 	case GATE_SKIP: return "\u23ed\ufe0f skip";
+	case GATE_WAIVED: return "\u2611\ufe0f waived";
 	}
 	return "?";
 }
@@ -147,8 +186,9 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 	struct row row;
 	size_t i, c, notes = 0;
 
-	strbuf_addf(out, "## xpship gate: %s\n\n**Verdict: %s** \u2014 ",
-		    d->pass ? "\u2705 pass" : "\u274c fail", d->pass ? "pass" : "fail");
+	strbuf_addf(out, "## xpship gate: %s %s\n\n**Verdict: %s** \u2014 ",
+		    !d->pass ? "\u274c" : d->waived ? "\u2611\ufe0f" : "\u2705", gate_verdict(d),
+		    gate_verdict(d));
 	summary_counts(d, out);
 	strbuf_adds(out, "\n\nPolicy ");
 	md_code(out, d->policy.path);
@@ -185,6 +225,7 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 	}
 	for (i = 0; i < d->n_results; i++) {
 		const struct gate_result *r = &d->results[i];
+		char *by;
 
 		if (r->outcome == GATE_PASS)
 			continue;
@@ -195,7 +236,30 @@ void report_markdown(const struct gate_decision *d, struct strbuf *out)
 		md_code(out, policy_check_name(r->check->kind));
 		strbuf_addf(out, " (policy line %u): ", r->check->line);
 		md_escape(out, r->message);
+		by = waived_by(d, r);
+		if (by) {
+			strbuf_adds(out, " \u2014 ");
+			md_escape(out, by);
+			free(by);
+		}
 		strbuf_addc(out, '\n');
+	}
+	if (d->n_waivers) {
+		struct strbuf sb = STRBUF_INIT;
+
+		unapplied(d, "", &sb);
+		if (sb.len) {
+			char *line = sb.buf, *nl;
+
+			strbuf_adds(out, notes ? "" : "\n");
+			for (; (nl = strchr(line, '\n')); line = nl + 1) {
+				*nl = '\0';
+				strbuf_adds(out, "- ");
+				md_escape(out, line);
+				strbuf_addc(out, '\n');
+			}
+		}
+		strbuf_release(&sb);
 	}
 }
 
@@ -358,7 +422,7 @@ static void junit_counts(const struct gate_decision *d, int suite, struct strbuf
 {
 	strbuf_addf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\"", d->n_results, d->failed);
 	if (suite)
-		strbuf_addf(out, " skipped=\"%zu\"", d->skipped);
+		strbuf_addf(out, " skipped=\"%zu\"", d->skipped + d->waived);
 	strbuf_adds(out, " time=\"0\"");
 }
 
@@ -391,7 +455,7 @@ void report_junit(const struct gate_decision *d, struct strbuf *out)
 	base = baseline_text(d);
 	junit_property(out, "baseline", base);
 	free(base);
-	junit_property(out, "verdict", d->pass ? "pass" : "fail");
+	junit_property(out, "verdict", gate_verdict(d));
 	strbuf_adds(out, "    </properties>\n");
 	for (i = 0; i < d->n_results; i++) {
 		const struct gate_result *r = &d->results[i];
@@ -420,6 +484,15 @@ void report_junit(const struct gate_decision *d, struct strbuf *out)
 			strbuf_adds(out, "<skipped");
 			xml_attr(out, "message", r->message);
 			strbuf_adds(out, "/>\n");
+		} else if (r->outcome == GATE_WAIVED) {
+			char *by = waived_by(d, r), *msg = xasprintf("%s: %s", by, r->message);
+
+			strbuf_adds(out, "<skipped");
+			xml_attr(out, "type", "waived");
+			xml_attr(out, "message", msg);
+			strbuf_adds(out, "/>\n");
+			free(msg);
+			free(by);
 		} else {
 			strbuf_adds(out, "<system-out>warning: ");
 			xml_escape(out, r->message);
@@ -442,20 +515,41 @@ void report_github_annotations(const struct gate_decision *d, struct strbuf *out
 	for (i = 0; i < d->n_results; i++) {
 		const struct gate_result *r = &d->results[i];
 
-		if (r->outcome != GATE_FAIL && r->outcome != GATE_WARN)
+		char *by, *msg;
+
+		if (r->outcome != GATE_FAIL && r->outcome != GATE_WARN && r->outcome != GATE_WAIVED)
 			continue;
 		strbuf_reset(&title);
 		strbuf_addf(&title, "gate %s: %s %s", gate_outcome_name(r->outcome),
 			    r->rule->metric, policy_check_name(r->check->kind));
+		by = waived_by(d, r);
+		msg = by ? xasprintf("%s; %s", r->message, by) : xstrdup(r->message);
 		diag_github_annotation(out, r->outcome == GATE_FAIL ? DIAG_ERROR : DIAG_WARNING,
-				       d->policy.path, r->check->line, r->check->col, title.buf,
-				       r->message);
+				       d->policy.path, r->check->line, r->check->col, title.buf, msg);
 		strbuf_addc(out, '\n');
+		free(by);
+		free(msg);
+	}
+	for (i = 0; i < d->n_waivers; i++) {
+		const struct gate_waiver_use *u = &d->waivers[i];
+		char *msg;
+
+		if (u->applied)
+			continue;
+		strbuf_reset(&title);
+		strbuf_addf(&title, "waiver not applied: %s", u->w.check);
+		msg = xasprintf("waiver by %s for %s not applied: %s", u->w.approver, u->w.check,
+				u->why);
+		diag_github_annotation(out, DIAG_WARNING, u->w.source, 0, 0, title.buf, msg);
+		strbuf_addc(out, '\n');
+		free(msg);
 	}
 	strbuf_release(&title);
 }
 
 void report_github_outputs(const struct gate_decision *d, struct strbuf *out)
 {
-	strbuf_addf(out, "verdict=%s\nfailed=%zu\n", d->pass ? "pass" : "fail", d->failed);
+	strbuf_addf(out, "verdict=%s\nfailed=%zu\n", gate_verdict(d), d->failed);
+	if (d->n_waivers)
+		strbuf_addf(out, "waived=%zu\n", d->waived);
 }

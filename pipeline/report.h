@@ -29,7 +29,7 @@ void report_groups_markdown(const struct metrics *m, struct strbuf *out);
  * <system-out>. */
 void report_junit(const struct gate_decision *d, struct strbuf *out);
 /* GitHub workflow commands: ::error at the policy line of each failed check,
- * ::warning for each warned one. */
+ * ::warning for each warned or waived one, and for each waiver not applied. */
 void report_github_annotations(const struct gate_decision *d, struct strbuf *out);
 /* GitHub step outputs: "verdict=pass|fail" and "failed=<n>" lines. */
 void report_github_outputs(const struct gate_decision *d, struct strbuf *out);

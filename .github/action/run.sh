@@ -108,6 +108,9 @@ gate)
 	fi
 	[ -n "${XP_BASELINE:-}" ] && args+=(--baseline "$XP_BASELINE")
 	[ -n "${XP_DECISION:-}" ] && args+=(--decision "$XP_DECISION")
+	read -ra waivers <<<"${XP_WAIVERS:-}"
+	for w in "${waivers[@]}"; do args+=(--waivers "$w"); done
+	[ -n "${XP_APPROVERS:-}" ] && args+=(--approvers "$XP_APPROVERS")
 	args+=("${extra[@]}")
 	;;
 pack)
@@ -136,10 +139,18 @@ push)
 	need bundle "${XP_BUNDLE:-}"; need ref "${XP_REF:-}"
 	args=(push "${extra[@]}" "$XP_BUNDLE" "$XP_REF")
 	;;
+approve)
+	need key "$key"; need "ref' or 'bundle" "${XP_REF:-${XP_BUNDLE:-}}"
+	args=(approve --key "$key")
+	[ -n "${XP_IDENTITY:-}" ] && args+=(--identity "$XP_IDENTITY")
+	[ -n "${XP_REASON:-}" ] && args+=(--reason "$XP_REASON")
+	args+=("${extra[@]}" "${XP_REF:-$XP_BUNDLE}")
+	;;
 promote)
 	need ref "${XP_REF:-}"; need tag "${XP_TAG:-}"
 	args=(promote)
 	[ -n "$pub" ] && args+=(--key "$pub")
+	[ -n "${XP_APPROVERS:-}" ] && args+=(--approvers "$XP_APPROVERS")
 	args+=(--to "$XP_TAG" "${extra[@]}" "$XP_REF")
 	;;
 *)

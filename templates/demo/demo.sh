@@ -21,6 +21,10 @@
 #   XPSHIP_DEMO_REGISTRY   'local' (default: start docker-registry on loopback,
 #                          falling back to the layout store) or 'layout' (the
 #                          layout store only)
+#   XPSHIP_DEMO_WAIVE      1: when the gate fails, a person (alice, ml-lead)
+#                          waives the failed checks, the release goes on with
+#                          the verdict pass-with-waivers, and promotion needs
+#                          two approvals (alice and bob) — see docs/approvals.md
 #
 # Exit: 0 promoted, 1 the gate or a verification said no (the champion stays),
 # other codes as the failing xpship command.
@@ -57,6 +61,57 @@ decision() {
 d = json.load(open(sys.argv[1]))
 b = d.get("baseline") or {}
 print({"verdict": d["verdict"], "baseline": b.get("digest", "")}[sys.argv[2]])' run/decision.json "$1"
+}
+
+# --- people in the loop (XPSHIP_DEMO_WAIVE=1, docs/approvals.md) -------------
+# Two approvers with their own keys (not the release key), listed in
+# keys/approvers.yaml; alice holds the role ml-lead.
+verdict=pass
+approvers_setup() {
+	local who
+	for who in alice bob; do
+		[ -f "keys/$who.key" ] || "$xp" keygen -t ed25519 -o "keys/$who" >/dev/null
+	done
+	printf 'approvers:\n  - name: alice\n    key: alice.pub\n    roles: [ml-lead]\n  - name: bob\n    key: bob.pub\n' \
+		>keys/approvers.yaml
+}
+# The gate failed: alice waives each failed check of this candidate and
+# policy, and the gate runs again with her waivers.
+waive_failed() {
+	local check n=0 waivers=()
+	approvers_setup
+	step "2b. a person waives the failed check (alice, ml-lead)"
+	for check in $("$XP_PYTHON" -c 'import json, sys
+for r in json.load(open(sys.argv[1]))["rules"]:
+    if r["outcome"] == "fail": print(r["metric"] + "." + r["check"])' run/decision.json); do
+		n=$((n + 1))
+		show "$xp" waive --key keys/alice.key --identity alice@example.com --rule "$check" \
+			--reason "accepted for this release: known shift in the evaluation set" --expires 7d \
+			--experiment work/experiment.yaml --policy work/gate.yaml -o "run/waiver-$n.json"
+		waivers+=(--waivers "run/waiver-$n.json")
+	done
+	show "$xp" gate "${net[@]}" --policy work/gate.yaml \
+		--experiment work/experiment.yaml --baseline "$champion" "${waivers[@]}" \
+		--approvers keys/approvers.yaml \
+		--decision run/decision.json --junit run/gate.junit.xml --summary run/gate.md
+	verdict=$(decision verdict)
+}
+# A waived release: 'pass' is refused, 'pass-with-waivers' needs two approvals.
+promote_approved() {
+	set +e
+	show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
+		--identity "$identity" "$candidate" --to prod
+	[ $? = 1 ] || exit 1
+	set -e
+	echo "(refused, as it should be: the checks were waived, not passed)"
+	show "$xp" approve "${net[@]}" --key keys/alice.key --identity alice@example.com \
+		--role ml-lead --reason "waiver reviewed, ship it" "$candidate"
+	show "$xp" approve "${net[@]}" --key keys/bob.key --identity bob@example.com \
+		--reason "serving checks fine" "$candidate"
+	show "$xp" promote "${net[@]}" --key keys/demo.pub \
+		--require-verdict pass-with-waivers --approvers keys/approvers.yaml \
+		--require-approvals 2 --require-role ml-lead --identity "$identity" \
+		"$candidate" --to prod
 }
 
 case $mode in
@@ -120,6 +175,9 @@ show "$xp" gate "${net[@]}" --policy work/gate.yaml \
 	--decision run/decision.json --junit run/gate.junit.xml --summary run/gate.md
 gate_rc=$?
 set -e
+if [ "$gate_rc" = 1 ] && [ "${XPSHIP_DEMO_WAIVE:-}" = 1 ]; then
+	waive_failed && gate_rc=0
+fi
 if [ "$gate_rc" = 1 ]; then
 	printf '\n'
 	bold "demo: the gate failed: the candidate is not released; the champion stays"
@@ -147,7 +205,7 @@ show "$xp" attest --key keys/demo.key --password-stdin --experiment work/experim
 	--decision run/decision.json --output run/attestations.intoto.jsonl "$bundle" <keys/demo.pass
 
 step "5. verify the bundle before it leaves"
-show "$xp" verify --key keys/demo.pub --require-attestation --require-verdict pass "$bundle"
+show "$xp" verify --key keys/demo.pub --require-attestation --require-verdict "$verdict" "$bundle"
 
 step "6. push the bundle with its signature and attestations"
 if [ ${#net[@]} -gt 0 ]; then
@@ -160,8 +218,12 @@ else
 fi
 
 step "7. promote: verify what the store holds, then move 'prod'"
-show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
-	--identity "$identity" "$candidate" --to prod
+if [ "$verdict" = pass-with-waivers ]; then
+	promote_approved
+else
+	show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
+		--identity "$identity" "$candidate" --to prod
+fi
 
 previous=$(decision baseline)
 printf '\n'

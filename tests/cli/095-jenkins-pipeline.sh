@@ -18,11 +18,14 @@ cp -r "$root/templates/experiment.yaml" "$root/templates/gate.yaml" "$root/templ
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes-256-cbc \
 	-pass pass:key-secret -out signing.key 2>/dev/null || fail "openssl genpkey"
 openssl pkey -in signing.key -passin pass:key-secret -pubout -out ws/cosign.pub || fail "openssl pkey"
+xp keygen -t ed25519 -o approval >/dev/null || fail "keygen approval"
+cp "$root/templates/approvers.yaml" approval.pub ws/
 reg_start basic reg || fail "registry did not start"
 cat >creds.json <<END
 {"model-registry": {"username": "$REG_USER", "password": "$REG_PASS"},
  "xpship-signing-key": {"file": "$T/signing.key"},
- "xpship-key-password": {"text": "key-secret"}}
+ "xpship-key-password": {"text": "key-secret"},
+ "xpship-approval-key": {"file": "$T/approval.key"}}
 END
 sed -e "s|registry.example.com/acme/churn-model|$REG_ADDR/acme/churn-model|" \
 	-e "s|MODEL_DIR = 'model'|MODEL_DIR = 'example/model'|" \
@@ -31,6 +34,7 @@ commit=0123456789abcdef0123456789abcdef01234567
 
 cd ws
 BRANCH_NAME=main GIT_COMMIT=$commit JENKINS_SIM_CREDENTIALS=$T/creds.json \
+	JENKINS_SIM_SUBMITTER=dana JENKINS_SIM_INPUT='{"REASON": "offline eval reviewed"}' \
 	XPSHIP_REGISTRY_PLAIN_HTTP=$REG_ADDR jenkins_sim "$T/Jenkinsfile"
 cd "$T"
 grep '^SIM stage ' .out >stages.log
@@ -60,4 +64,10 @@ XPSHIP_REGISTRY_USERNAME=$REG_USER XPSHIP_REGISTRY_PASSWORD=$REG_PASS \
 	skopeo inspect --raw --tls-verify=false --creds "$REG_USER:$REG_PASS" \
 	"docker://$REG_ADDR/acme/churn-model:production" | sha256sum >prod.sum
 expect_eq "${pushed#*@sha256:}" "$(cut -d' ' -f1 prod.sum)" "production tag"
+# the input's submitter and reason, signed with the approval credential
+XPSHIP_REGISTRY_USERNAME=$REG_USER XPSHIP_REGISTRY_PASSWORD=$REG_PASS \
+	xp verify --plain-http --key ws/cosign.pub --approvers ws/approvers.yaml "$pushed" >v.out 2>&1 ||
+	fail "verify: $(cat v.out)"
+grep -q '^approval 1     ok     by release-pipeline (key [0-9a-f]*, jenkins:dana, role release-reviewer) at .*: "offline eval reviewed"' v.out ||
+	fail "no approval by dana: $(cat v.out)"
 exit 0

@@ -89,12 +89,12 @@ echo '{"verdict": "maybe"}' >maybe.json
 run xp pack -o out -t v5 --decision maybe.json model
 expect_rc 3
 expect_err <<'END'
-xpship: error: malformed decision record 'maybe.json': expected a "verdict" of "pass" or "fail"
+xpship: error: malformed decision record 'maybe.json': expected a "verdict" of "pass", "pass-with-waivers" or "fail"
 END
 echo '[1]' >list.json
 run xp pack -o out -t v5 --decision list.json model
 expect_rc 3
-expect_err_has 'expected a "verdict" of "pass" or "fail"'
+expect_err_has 'expected a "verdict" of "pass", "pass-with-waivers" or "fail"'
 run xp pack -o out -t v5 --decision nothere.json model
 expect_rc 4
 expect_err <<'END'

@@ -149,7 +149,7 @@ Run 'xpship verify --help' for usage.
 END
 run xp verify --key k.pub --require-verdict maybe pristine
 expect_rc 2
-expect_err_has "xpship: error: invalid --require-verdict 'maybe' (expected pass or fail)"
+expect_err_has "xpship: error: invalid --require-verdict 'maybe' (expected pass, pass-with-waivers or fail)"
 run xp verify --key k.key pristine
 expect_rc 2
 expect_err_has "it is a private key"

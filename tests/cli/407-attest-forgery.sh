@@ -130,7 +130,7 @@ END
 run xp attest --key k.key --decision "$DATA/sign/decision-bad-verdict.json" pristine
 expect_rc 3
 expect_err <<END
-xpship: error: malformed decision '$DATA/sign/decision-bad-verdict.json': needs a "verdict" of "pass" or "fail"
+xpship: error: malformed decision '$DATA/sign/decision-bad-verdict.json': needs a "verdict" of "pass", "pass-with-waivers" or "fail"
 END
 printf '{"verdict":' >broken.json
 run xp attest --key k.key --decision broken.json pristine

@@ -121,7 +121,7 @@ END
 run xp promote --verify-key k.pub --require-verdict maybe "$R/team/model:cand" --to prod
 expect_rc 2
 expect_err <<'END'
-xpship: error: invalid --require-verdict 'maybe' (expected pass or fail)
+xpship: error: invalid --require-verdict 'maybe' (expected pass, pass-with-waivers or fail)
 Run 'xpship promote --help' for usage.
 END
 exit 0

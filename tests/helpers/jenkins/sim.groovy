@@ -2,7 +2,8 @@
 // Jenkins, for tests: stages in order, `when { branch }` against BRANCH_NAME,
 // `parameters {}` as `params` (defaults, overridden by the JSON object in
 // JENKINS_SIM_PARAMS),
-// `input` approved (recorded), `environment {}`, `withCredentials` bindings from
+// `input` approved (recorded; its submitterParameter and parameters set as
+// environment variables, see inputValues), `environment {}`, `withCredentials` bindings from
 // the JSON file in JENKINS_SIM_CREDENTIALS ({"id": {"username","password"} |
 // {"file"} | {"text"}}), shared-library steps from VARS_DIR/<name>.groovy, and
 // `sh` run by /bin/sh -xe in the working directory (returnStatus/returnStdout
@@ -158,6 +159,7 @@ class Sim {
             log("stage ${st.name}")
             if (st.input) {
                 log("input '${st.input.message}' approved by ${st.input.submitter ?: 'anyone'}")
+                inputValues(st.input)
             }
             boolean ok = true
             try {
@@ -171,6 +173,24 @@ class Sim {
         }
         runPost(spec.post, !failed)
         log(failed ? 'result FAILURE' : 'result SUCCESS')
+    }
+
+    // What the person who approved an input gave: the submitter's user id
+    // (JENKINS_SIM_SUBMITTER, default "release-manager") under
+    // submitterParameter, and the input's parameters (defaults, overridden by
+    // the JSON object in JENKINS_SIM_INPUT) as environment variables.
+    void inputValues(Map input) {
+        Map given = [:]
+        String json = System.getenv('JENKINS_SIM_INPUT')
+        if (json) {
+            given = new JsonSlurper().parse(json.bytes) as Map
+        }
+        if (input.submitterParameter) {
+            env[input.submitterParameter as String] = System.getenv('JENKINS_SIM_SUBMITTER') ?: 'release-manager'
+        }
+        (input.parameters ?: [:]).each { k, v ->
+            env[k as String] = (given.containsKey(k) ? given[k] : v) as String
+        }
     }
 
     void runPost(Map post, boolean ok) {
@@ -245,6 +265,8 @@ class InputSpec extends LinkedHashMap {
     void message(String m) { put('message', m) }
     void ok(String m) { put('ok', m) }
     void submitter(String m) { put('submitter', m) }
+    void submitterParameter(String m) { put('submitterParameter', m) }
+    void parameters(Closure c) { put('parameters', Sim.collect(c, new ParamSpec())) }
 }
 
 Sim sim = new Sim()
