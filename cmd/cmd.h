@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "cmd/exitcode.h"
 #include "common/progress.h"
+#include "common/table.h"
 #include "packager/store.h"
 
 struct cmd_info {
@@ -73,6 +74,13 @@ int cmd_epoch(const char *cmd, long long *out, int *set);
  * all powers of 1024) → bytes; -1 when invalid, not positive or too large. */
 long long cmd_parse_size(const char *s);
 
+/* "a,b,c" into a NULL-terminated list of copies, *n its length; free with
+ * cmd_free_list (NULL is fine). */
+char **cmd_split_list(const char *s, size_t *n);
+void cmd_free_list(char **l);
+/* --input-format: "csv", "tsv" or "jsonl"; -1 otherwise. */
+int cmd_parse_table_format(const char *s, enum table_format *f);
+
 /* Print "xpship: error: <msg>" and the usage hint for `cmd`; returns 2. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...) XP_PRINTF(2, 3);
 /* Report a library error and return its exit code (4 when none was set). */
@@ -86,6 +94,8 @@ int cmd_init(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_evaluate(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);

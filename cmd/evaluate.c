@@ -113,33 +113,6 @@ static int parse_double(const char *s, double *out)
 	return !*s || *end || errno || !isfinite(*out) ? -1 : 0;
 }
 
-/* "a,b,c" into a NULL-terminated list of copies (caller frees each and it). */
-static char **split_list(const char *s, size_t *n)
-{
-	char **out = NULL;
-	const char *p = s, *comma;
-
-	*n = 0;
-	for (;;) {
-		comma = strchr(p, ',');
-		out = xrealloc(out, (*n + 2) * sizeof(*out));
-		out[(*n)++] = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
-		out[*n] = NULL;
-		if (!comma)
-			return out;
-		p = comma + 1;
-	}
-}
-
-static void free_list(char **l)
-{
-	size_t i;
-
-	for (i = 0; l && l[i]; i++)
-		free(l[i]);
-	free(l);
-}
-
 static int parse_task(const char *s, enum eval_task *t)
 {
 	if (strcmp(s, "binary") == 0)
@@ -148,19 +121,6 @@ static int parse_task(const char *s, enum eval_task *t)
 		*t = EVAL_MULTICLASS;
 	else if (strcmp(s, "regression") == 0)
 		*t = EVAL_REGRESSION;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_input_format(const char *s, enum table_format *f)
-{
-	if (strcmp(s, "csv") == 0)
-		*f = TABLE_CSV;
-	else if (strcmp(s, "tsv") == 0)
-		*f = TABLE_TSV;
-	else if (strcmp(s, "jsonl") == 0)
-		*f = TABLE_JSONL;
 	else
 		return -1;
 	return 0;
@@ -192,13 +152,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 's': o->score = optarg; break;
 		case 'P': o->pred = optarg; break;
 		case 'S':
-			free_list(a->scores);
-			a->scores = split_list(optarg, &o->n_scores);
+			cmd_free_list(a->scores);
+			a->scores = cmd_split_list(optarg, &o->n_scores);
 			o->scores = (const char *const *)a->scores;
 			break;
 		case 'C':
-			free_list(a->classes);
-			a->classes = split_list(optarg, &o->n_classes);
+			cmd_free_list(a->classes);
+			a->classes = cmd_split_list(optarg, &o->n_classes);
 			o->classes = (const char *const *)a->classes;
 			break;
 		case 'T':
@@ -245,7 +205,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			o->table.delimiter = optarg[0];
 			break;
 		case 'I':
-			if (parse_input_format(optarg, &o->table.format))
+			if (cmd_parse_table_format(optarg, &o->table.format))
 				return cmd_usage_error("evaluate", "invalid input format '%s': expected csv, tsv or jsonl", optarg);
 			break;
 		case 'o': a->output = optarg; break;
@@ -337,7 +297,7 @@ int cmd_evaluate(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret < 0)
 		ret = run(&a);
-	free_list(a.scores);
-	free_list(a.classes);
+	cmd_free_list(a.scores);
+	cmd_free_list(a.classes);
 	return ret;
 }

@@ -20,6 +20,8 @@ const struct cmd_info cmd_table[] = {
 	{"record", cmd_record, "refresh an experiment record's file digests in place"},
 	{"validate", cmd_validate, "check an experiment record: schema, references, data digests"},
 	{"evaluate", cmd_evaluate, "compute metrics from predictions: per group, fairness"},
+	{"profile", cmd_profile, "summarise data into a mergeable profile (profile merge)"},
+	{"drift", cmd_drift, "compare data with a reference profile: PSI, KS, JS, chi-square"},
 	{"gate", cmd_gate, "decide promotion: metric thresholds against the champion"},
 	{"pack", cmd_pack, "pack model files into a deterministic OCI bundle"},
 	{"inspect", cmd_inspect, "show a bundle's tags, digests, layers, metadata and metrics"},

@@ -293,3 +293,42 @@ long long cmd_parse_size(const char *s)
 		return -1;
 	return v * unit;
 }
+
+char **cmd_split_list(const char *s, size_t *n)
+{
+	char **out = NULL;
+	const char *p = s, *comma;
+
+	*n = 0;
+	for (;;) {
+		comma = strchr(p, ',');
+		out = xrealloc(out, (*n + 2) * sizeof(*out));
+		out[(*n)++] = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
+		out[*n] = NULL;
+		if (!comma)
+			return out;
+		p = comma + 1;
+	}
+}
+
+void cmd_free_list(char **l)
+{
+	size_t i;
+
+	for (i = 0; l && l[i]; i++)
+		free(l[i]);
+	free(l);
+}
+
+int cmd_parse_table_format(const char *s, enum table_format *f)
+{
+	if (strcmp(s, "csv") == 0)
+		*f = TABLE_CSV;
+	else if (strcmp(s, "tsv") == 0)
+		*f = TABLE_TSV;
+	else if (strcmp(s, "jsonl") == 0)
+		*f = TABLE_JSONL;
+	else
+		return -1;
+	return 0;
+}

@@ -647,6 +647,12 @@ int table_column(struct table *t, const char *name, size_t *idx, struct xp_error
 	return -1;
 }
 
+size_t table_columns(const struct table *t, const char *const **names)
+{
+	*names = (const char *const *)t->cols;
+	return t->ncols;
+}
+
 int table_next(struct table *t, struct xp_error *err)
 {
 	int r;

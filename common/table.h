@@ -68,6 +68,10 @@ const char *table_name(const struct table *t);
  * Ask for every column before the first table_next. */
 int table_column(struct table *t, const char *name, size_t *idx, struct xp_error *err);
 
+/* The columns known so far: a CSV/TSV header's, in order; for JSON Lines
+ * the keys asked for. *names is borrowed until table_free. */
+size_t table_columns(const struct table *t, const char *const **names);
+
 /* The next row: 1 when there is one, 0 at the end, -1 on error. */
 int table_next(struct table *t, struct xp_error *err);
 

@@ -49,6 +49,10 @@
 #define BUNDLE_DIR ".xpship"
 #define BUNDLE_EXPERIMENT_FILE "experiment.yaml"
 #define BUNDLE_DECISION_FILE "decision.json"
+#define BUNDLE_PROFILE_FILE "profile.json"
+/* The sha256 of the data profile `pack --profile` stored. */
+#define BUNDLE_ANN_PROFILE_DIGEST "dev.xpship.profile.digest"
+#define BUNDLE_PROFILE_MAX (64u << 20)
 
 /* The merged metadata of `manifest` in `s`: manifest annotations over the
  * index's annotations (when `manifest` is an index, it stands for its manifest
@@ -77,6 +81,17 @@ struct bundle_info {
 int bundle_inspect(struct store *s, const struct oci_desc *desc, struct bundle_info *out,
 		   struct xp_error *err);
 void bundle_info_release(struct bundle_info *b);
+
+/* 1 for a path a bundle's data profile lives at: ".xpship/profile.json"
+ * under any prefix (pack gives that file a layer of its own). */
+int bundle_is_profile_path(const char *name);
+
+/* The data profile of the bundle `d` stands for: the manifest, then only the
+ * layer holding the profile, fetched and verified; the file's digest checked
+ * against dev.xpship.profile.digest when the manifest has it. No profile
+ * layer is XP_ERR_MALFORMED. *out (caller frees) and *len on success. */
+int bundle_fetch_profile(struct store *s, const struct oci_desc *d, char **out, size_t *len,
+			 struct xp_error *err);
 
 /* 1 for an OCI or Docker image config media type. */
 int bundle_is_image_config(const char *media_type);

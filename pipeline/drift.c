@@ -1,0 +1,412 @@
+/*
+ * drift.c — per-column drift statistics of current data against a reference
+ * (drift.h); the statistics themselves are pipeline/stats.c's, the reports
+ * drift_report.c's.
+ */
+#include "pipeline/drift.h"
+
+#include "common/strbuf.h"
+#include "pipeline/jsonw.h"
+#include "pipeline/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHART_MAX_CATEGORIES 20
+
+void drift_opts_init(struct drift_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->bins = PROFILE_DEFAULT_BINS;
+	o->psi_threshold = 0.2;
+	o->alpha = 0.05;
+}
+
+static int load_reference(const struct drift_opts *o, struct profile *ref, struct xp_error *err)
+{
+	struct profile_opts po;
+
+	if (o->ref_kind == DRIFT_REF_PROFILE)
+		return profile_load_file(o->reference[0], ref, err);
+	if (o->ref_kind == DRIFT_REF_PROFILE_BUF)
+		return profile_load_buf(o->ref_buf, o->ref_len, o->ref_name, ref, err);
+	profile_opts_init(&po);
+	po.inputs = o->reference;
+	po.n_inputs = o->n_reference;
+	po.table = o->table;
+	po.columns = o->columns;
+	po.n_columns = o->n_columns;
+	po.categorical = o->categorical;
+	po.n_categorical = o->n_categorical;
+	po.bins = o->bins;
+	po.keep_values = 1;
+	return profile_build(&po, ref, err);
+}
+
+/* The columns to compare: --columns (each in the reference) or all. */
+static int pick_columns(const struct drift_opts *o, const struct profile *ref,
+			const char ***names, size_t *n, struct xp_error *err)
+{
+	size_t i;
+
+	*n = o->columns ? o->n_columns : ref->ncols;
+	*names = xcalloc(*n + 1, sizeof(**names));
+	for (i = 0; i < *n; i++) {
+		(*names)[i] = o->columns ? o->columns[i] : ref->cols[i].name;
+		if (!profile_col(ref, (*names)[i])) {
+			xp_error_set(err, XP_ERR_USAGE, "no column '%s' in the reference '%s'",
+				     (*names)[i], o->ref_name ? o->ref_name : o->reference[0]);
+			free(*names);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static size_t bin_of(const double *e, size_t ne, double v)
+{
+	size_t lo = 0, hi = ne;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (e[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void chart_set(struct drift_chart *ch, size_t n)
+{
+	ch->n = n;
+	ch->labels = xcalloc(n + 1, sizeof(*ch->labels));
+	ch->ref = xcalloc(n + 1, sizeof(*ch->ref));
+	ch->cur = xcalloc(n + 1, sizeof(*ch->cur));
+}
+
+static void shares(double *dst, const double *cnt, size_t n)
+{
+	double t = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		t += cnt[i];
+	for (i = 0; i < n; i++)
+		dst[i] = t > 0 ? cnt[i] / t : 0;
+}
+
+static void numeric_chart(struct drift_col *d, const double *e, size_t ne, const double *rc,
+			  const double *cc)
+{
+	size_t i;
+
+	chart_set(&d->chart, ne + 1);
+	shares(d->chart.ref, rc, ne + 1);
+	shares(d->chart.cur, cc, ne + 1);
+	for (i = 0; i <= ne; i++) {
+		if (i == 0)
+			d->chart.labels[i] = xasprintf("< %.4g", e[0]);
+		else if (i == ne)
+			d->chart.labels[i] = xasprintf(">= %.4g", e[ne - 1]);
+		else
+			d->chart.labels[i] = xasprintf("%.4g..%.4g", e[i - 1], e[i]);
+	}
+}
+
+/* KS and Wasserstein against the best the reference has. */
+static void numeric_tests(const struct prof_col *rc, const double *cur, size_t nc,
+			  struct drift_col *d, const char **source)
+{
+	if (rc->nvalues) {
+		stats_ks(rc->values, rc->nvalues, cur, nc, &d->ks, &d->ks_p);
+		d->wasserstein = stats_wasserstein(rc->values, NULL, rc->nvalues, cur, NULL, nc);
+		*source = "data";
+	} else if (rc->nsample) {
+		double *s = xmalloc(rc->nsample * sizeof(*s));
+
+		memcpy(s, rc->sample, rc->nsample * sizeof(*s));
+		stats_sort(s, rc->nsample);
+		stats_ks(s, rc->nsample, cur, nc, &d->ks, &d->ks_p);
+		d->wasserstein = stats_wasserstein(s, NULL, rc->nsample, cur, NULL, nc);
+		free(s);
+		*source = "the profile's sample";
+	} else {
+		double *v, *w, n = (double)rc->count;
+		size_t k = kll_items(&rc->sketch, &v, &w);
+
+		stats_ks_w(v, w, k, cur, NULL, nc, n * (double)nc / (n + (double)nc), &d->ks,
+			   &d->ks_p);
+		d->wasserstein = stats_wasserstein(v, w, k, cur, NULL, nc);
+		free(v);
+		free(w);
+		*source = "the profile's sketch";
+	}
+}
+
+static void numeric(const struct prof_col *rc, struct prof_col *cc, unsigned bins,
+		    struct drift_col *d, const char **source)
+{
+	double *e, *rcnt, *ccnt, q;
+	size_t ne = 0, i, oor = 0;
+
+	stats_sort(cc->values, cc->nvalues);
+	if (rc->nvalues) {
+		stats_sort(((struct prof_col *)rc)->values, rc->nvalues);
+		e = xmalloc((bins + 1) * sizeof(*e));
+		for (i = 1; i < bins; i++) {
+			q = stats_quantile(rc->values, rc->nvalues, (double)i / (double)bins);
+			if (ne == 0 || q != e[ne - 1])
+				e[ne++] = q;
+		}
+		rcnt = xcalloc(ne + 1, sizeof(*rcnt));
+		for (i = 0; i < rc->nvalues; i++)
+			rcnt[bin_of(e, ne, rc->values[i])]++;
+	} else {
+		ne = rc->nedges;
+		e = xmalloc((ne + 1) * sizeof(*e));
+		memcpy(e, rc->edges, ne * sizeof(*e));
+		rcnt = xmalloc((ne + 1) * sizeof(*rcnt));
+		memcpy(rcnt, rc->hist, (ne + 1) * sizeof(*rcnt));
+	}
+	ccnt = xcalloc(ne + 1, sizeof(*ccnt));
+	for (i = 0; i < cc->nvalues; i++) {
+		double v = cc->values[i];
+
+		ccnt[bin_of(e, ne, v)]++;
+		oor += v < rc->min || v > rc->max;
+	}
+	d->psi = stats_psi(rcnt, ccnt, ne + 1);
+	d->js = stats_js(rcnt, ccnt, ne + 1);
+	d->out_of_range = (double)oor / (double)cc->nvalues;
+	numeric_tests(rc, cc->values, cc->nvalues, d, source);
+	numeric_chart(d, e, ne, rcnt, ccnt);
+	free(e);
+	free(rcnt);
+	free(ccnt);
+}
+
+static void categorical(const struct prof_col *rc, const struct prof_col *cc,
+			struct drift_col *d)
+{
+	size_t k = rc->top.n + 1 + cc->top.n, n = 0, i, other_bin = SIZE_MAX, newc = 0;
+	double *a = xcalloc(k, sizeof(*a)), *b = xcalloc(k, sizeof(*b));
+	char **labels = xcalloc(k, sizeof(*labels));
+
+	for (i = 0; i < rc->top.n; i++) {
+		labels[n] = rc->top.it[i].value;
+		a[n++] = (double)rc->top.it[i].count;
+	}
+	if (rc->other) {
+		other_bin = n;
+		labels[n] = "__other__";
+		a[n++] = (double)rc->other;
+	}
+	for (i = 0; i < cc->top.n; i++) {
+		long j = topk_find(&rc->top, cc->top.it[i].value);
+
+		if (j >= 0) {
+			b[j] += (double)cc->top.it[i].count;
+			continue;
+		}
+		newc++;
+		if (other_bin != SIZE_MAX) {
+			b[other_bin] += (double)cc->top.it[i].count;
+		} else {
+			labels[n] = cc->top.it[i].value;
+			b[n++] = (double)cc->top.it[i].count;
+		}
+	}
+	d->new_categories = (double)newc;
+	d->psi = stats_psi(a, b, n);
+	d->js = stats_js(a, b, n);
+	{
+		size_t dof;
+
+		stats_chi2(a, b, n, &d->chi2, &d->chi2_p, &dof);
+	}
+	chart_set(&d->chart, n < CHART_MAX_CATEGORIES ? n : CHART_MAX_CATEGORIES);
+	shares(a, a, n);
+	shares(b, b, n);
+	for (i = 0; i < d->chart.n; i++) {
+		d->chart.labels[i] = xstrdup(labels[i]);
+		d->chart.ref[i] = a[i];
+		d->chart.cur[i] = b[i];
+	}
+	free(a);
+	free(b);
+	free(labels);
+}
+
+static void compare(const struct drift_opts *o, const struct prof_col *rc, struct prof_col *cc,
+		    uint64_t rows_ref, uint64_t rows_cur, struct drift_col *d, const char **source)
+{
+	d->name = xstrdup(rc->name);
+	d->type = rc->type;
+	d->psi = d->ks = d->ks_p = d->js = d->wasserstein = d->chi2 = d->chi2_p = NAN;
+	d->out_of_range = d->new_categories = NAN;
+	d->missing_ref = rows_ref ? (double)rc->missing / (double)rows_ref : NAN;
+	d->missing_cur = rows_cur ? (double)cc->missing / (double)rows_cur : NAN;
+	if (rc->count == 0 || cc->count == 0) {
+		d->drifted = (rc->count == 0) != (cc->count == 0);
+		return;
+	}
+	if (rc->type == PROF_CATEGORICAL)
+		categorical(rc, cc, d);
+	else
+		numeric(rc, cc, o->bins, d, source);
+}
+
+static void set_num(json_t *o, const char *key, double v)
+{
+	if (!isnan(v))
+		json_object_set_new(o, key, json_real(v));
+}
+
+static void build_metrics(struct drift_result *r)
+{
+	json_t *root = json_object(), *drift = json_object(), *qual = json_object(),
+	       *rows = json_object();
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++) {
+		const struct drift_col *d = &r->cols[i];
+		json_t *c = json_object(), *q = json_object();
+
+		set_num(c, "psi", d->psi);
+		set_num(c, "ks", d->ks);
+		set_num(c, "ks_p_value", d->ks_p);
+		set_num(c, "js", d->js);
+		set_num(c, "wasserstein", d->wasserstein);
+		set_num(c, "chi2", d->chi2);
+		set_num(c, "chi2_p_value", d->chi2_p);
+		json_object_set_new(c, "drifted", json_integer(d->drifted));
+		json_object_set_new(drift, d->name, c);
+		set_num(q, "missing_share_reference", d->missing_ref);
+		set_num(q, "missing_share_current", d->missing_cur);
+		set_num(q, "out_of_range_share", d->out_of_range);
+		set_num(q, "new_categories", d->new_categories);
+		json_object_set_new(qual, d->name, q);
+	}
+	json_object_set_new(drift, "drifted_columns", json_integer((json_int_t)r->drifted));
+	json_object_set_new(drift, "share_drifted",
+			    json_real(r->ncols ? (double)r->drifted / (double)r->ncols : 0));
+	json_object_set_new(drift, "columns", json_integer((json_int_t)r->ncols));
+	json_object_set_new(rows, "reference", json_integer((json_int_t)r->rows_ref));
+	json_object_set_new(rows, "current", json_integer((json_int_t)r->rows_cur));
+	json_object_set_new(root, "drift", drift);
+	json_object_set_new(root, "quality", qual);
+	json_object_set_new(root, "rows", rows);
+	r->metrics = root;
+}
+
+static void decide(struct drift_result *r)
+{
+	size_t i, tested = 0;
+	double cut;
+
+	for (i = 0; i < r->ncols; i++)
+		tested += !isnan(r->cols[i].ks_p) || !isnan(r->cols[i].chi2_p);
+	cut = r->alpha / (double)(tested ? tested : 1);
+	for (i = 0; i < r->ncols; i++) {
+		struct drift_col *d = &r->cols[i];
+		double p = !isnan(d->ks_p) ? d->ks_p : d->chi2_p;
+
+		if (!isnan(d->psi) && d->psi > r->psi_threshold)
+			d->drifted = 1;
+		if (!isnan(p) && p < cut)
+			d->drifted = 1;
+		r->drifted += d->drifted != 0;
+	}
+}
+
+static const char *const reserved[] = {"drifted_columns", "share_drifted", "columns", NULL};
+
+int drift_run(const struct drift_opts *o, struct drift_result *r, struct xp_error *err)
+{
+	struct profile ref, cur;
+	struct profile_opts po;
+	const char **names = NULL, *source = NULL;
+	size_t i, j, n;
+	int ret = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (load_reference(o, &ref, err))
+		return -1;
+	if (pick_columns(o, &ref, &names, &n, err))
+		goto out_ref;
+	for (i = 0; i < n; i++)
+		for (j = 0; reserved[j]; j++)
+			if (strcmp(names[i], reserved[j]) == 0) {
+				xp_error_set(err, XP_ERR_USAGE,
+					     "column '%s' has the name of a summary key: leave it out with --columns",
+					     names[i]);
+				goto out_names;
+			}
+	profile_opts_init(&po);
+	po.inputs = o->current;
+	po.n_inputs = o->n_current;
+	po.table = o->table;
+	po.columns = names;
+	po.n_columns = n;
+	po.keep_values = 1;
+	po.types = &ref;
+	if (profile_build(&po, &cur, err))
+		goto out_names;
+	r->rows_ref = ref.rows;
+	r->rows_cur = cur.rows;
+	r->psi_threshold = o->psi_threshold;
+	r->alpha = o->alpha;
+	r->cols = xcalloc(n + 1, sizeof(*r->cols));
+	r->ncols = n;
+	for (i = 0; i < n; i++) {
+		struct drift_opts oo = *o;
+
+		oo.bins = ref.bins;
+		compare(&oo, profile_col(&ref, names[i]), &cur.cols[i], ref.rows, cur.rows,
+			&r->cols[i], &source);
+	}
+	decide(r);
+	build_metrics(r);
+	r->ks_source = xstrdup(source ? source : "data");
+	r->ref_name = xstrdup(o->ref_name ? o->ref_name : o->reference[0]);
+	ret = 0;
+	profile_release(&cur);
+out_names:
+	free(names);
+out_ref:
+	profile_release(&ref);
+	return ret;
+}
+
+void drift_result_release(struct drift_result *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->ncols; i++) {
+		struct drift_chart *c = &r->cols[i].chart;
+
+		for (j = 0; j < c->n; j++)
+			free(c->labels[j]);
+		free(c->labels);
+		free(c->ref);
+		free(c->cur);
+		free(r->cols[i].name);
+	}
+	free(r->cols);
+	free(r->ks_source);
+	free(r->ref_name);
+	json_decref(r->metrics);
+	memset(r, 0, sizeof(*r));
+}
+
+char *drift_to_json(const struct drift_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	jsonw_tree(&sb, r->metrics, 2);
+	strbuf_addc(&sb, '\n');
+	return strbuf_detach(&sb, NULL);
+}
