@@ -73,7 +73,7 @@ static void topk_counts_and_evicts(void **state)
 	topk_sort(&t);
 	assert_string_equal(t.it[0].value, "a");
 	assert_true(t.it[2].count == 2 && strcmp(t.it[2].value, "d") == 0);
-	topk_init(&u, 3);
+	topk_init(&u, 4);
 	for (i = 0; i < 4; i++) {
 		snprintf(name, sizeof(name), "%c", 'a' + i);
 		topk_add(&u, name, 1, 10);
