@@ -39,6 +39,10 @@ static const struct cmd_opt options[] = {
 	{"decision", 0, "FILE", 'D',
 	 "gate decision record: the verdict annotation and\n"
 	 "<prefix>/.xpship/decision.json"},
+	{"profile", 0, "FILE", 'R',
+	 "data profile of the training data ('xpship profile'): a\n"
+	 "layer of its own at <prefix>/.xpship/profile.json and the\n"
+	 "dev.xpship.profile.digest annotation ('drift --reference')"},
 	{"base", 0, "BUNDLE", 'B',
 	 "append the model layers to this image (oci:DIR[:TAG],\n"
 	 "oci-archive:FILE[:TAG] or a path), keeping its layers\n"
@@ -87,7 +91,7 @@ static const struct cmd_def spec = {
 };
 
 struct args {
-	const char *out, *tag, *experiment, *decision, *base, *prefix, *platform;
+	const char *out, *tag, *experiment, *decision, *profile, *base, *prefix, *platform;
 	enum pack_format format;
 	enum layer_compression compression;
 	int allow_unlisted;
@@ -124,6 +128,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'E': a->experiment = optarg; break;
 		case 'U': a->allow_unlisted = 1; break;
 		case 'D': a->decision = optarg; break;
+		case 'R': a->profile = optarg; break;
 		case 'B': a->base = optarg; break;
 		case 'P': a->prefix = optarg; break;
 		case 'A': a->platform = optarg; break;
@@ -223,7 +228,7 @@ int cmd_pack(int argc, char **argv)
 				    (size_t)(argc - optind));
 	if (ret)
 		goto done;
-	ret = pack_meta_collect(&in, a.experiment, a.decision, &a.labels);
+	ret = pack_meta_collect(&in, a.experiment, a.decision, a.profile, &a.labels);
 	if (ret)
 		goto done;
 	o.inputs = in.v;

@@ -8,6 +8,7 @@
 #include "common/strbuf.h"
 #include "packager/bundle.h"
 #include "pipeline/experiment.h"
+#include "pipeline/profile.h"
 #include "common/decision_record.h"
 
 #include <jansson.h>
@@ -227,8 +228,31 @@ out:
 	return ret;
 }
 
+/* The data profile: checked as drift will read it; its digest annotated. */
+static int from_profile(struct pack_inputs *in, const char *path)
+{
+	struct xp_error err;
+	struct profile p;
+	char *buf = NULL, digest[XP_DIGEST_SIZE];
+	size_t len;
+	int ret = 0;
+
+	xp_error_clear(&err);
+	if (file_read_all(path, BUNDLE_PROFILE_MAX, &buf, &len, &err) ||
+	    profile_load_buf(buf, len, path, &p, &err)) {
+		free(buf);
+		return cmd_fail(&err);
+	}
+	profile_release(&p);
+	digest_buf(buf, len, digest);
+	oci_annots_set(&in->annots, BUNDLE_ANN_PROFILE_DIGEST, digest);
+	add_input(in, path, dest_of(in, BUNDLE_DIR "/" BUNDLE_PROFILE_FILE));
+	free(buf);
+	return ret;
+}
+
 int pack_meta_collect(struct pack_inputs *in, const char *experiment, const char *decision,
-		      const struct oci_annots *labels)
+		      const char *profile, const struct oci_annots *labels)
 {
 	size_t i;
 	int ret;
@@ -236,6 +260,8 @@ int pack_meta_collect(struct pack_inputs *in, const char *experiment, const char
 	if (experiment && (ret = from_experiment(in, experiment)))
 		return ret;
 	if (decision && (ret = from_decision(in, decision)))
+		return ret;
+	if (profile && (ret = from_profile(in, profile)))
 		return ret;
 	for (i = 0; i < labels->n; i++)
 		oci_annots_set(&in->annots, labels->v[i].key, labels->v[i].value);

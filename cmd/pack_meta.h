@@ -2,7 +2,8 @@
  * pack_meta.h — what `pack` derives from its command line before the one
  * library call: the inputs (PATH arguments placed under the prefix, and the
  * ride-along records) and the bundle metadata from the
- * experiment record (pipeline/experiment.h), the gate decision record and
+ * experiment record (pipeline/experiment.h), the gate decision record, the
+ * data profile (pipeline/profile.h) and
  * --label. Functions print their own errors and return an exit code.
  */
 #ifndef XPSHIP_CMD_PACK_META_H
@@ -36,6 +37,6 @@ int pack_inputs_add_paths(struct pack_inputs *in, const char *prefix, char *cons
 /* Annotations from the records (either may be NULL), then the labels over
  * them; the records ride along under <prefix>/.xpship/. */
 int pack_meta_collect(struct pack_inputs *in, const char *experiment, const char *decision,
-		      const struct oci_annots *labels);
+		      const char *profile, const struct oci_annots *labels);
 
 #endif

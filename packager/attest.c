@@ -17,6 +17,7 @@
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "common/decision_record.h"
+#include "packager/bundle.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +136,15 @@ static int build_inputs(const struct attest_opts *o, json_t **ext, json_t **deps
 	}
 	*ext = e ? json_deep_copy(e) : json_object();
 	*deps = d ? json_deep_copy(d) : json_array();
+	if (o->profile_digest && strncmp(o->profile_digest, "sha256:", 7) == 0) {
+		json_t *r = json_object(), *dg = json_object();
+
+		set_new(dg, "sha256", json_string(o->profile_digest + 7));
+		set_new(r, "name", json_string(BUNDLE_DIR "/" BUNDLE_PROFILE_FILE));
+		set_new(r, "digest", dg);
+		set_new(r, "annotations", json_pack("{s:s}", "role", "training data profile"));
+		json_array_append_new(*deps, r);
+	}
 	if (dec) {
 		const char *pdigest, *ppath;
 
@@ -256,6 +266,8 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 		  const struct attest_opts *o, struct attest_result *out, struct xp_error *err)
 {
 	struct attest_result res;
+	struct attest_opts oo;
+	struct oci_annots meta;
 	struct oci_manifest am;
 	struct oci_desc ad;
 	char *preds[MAX_STATEMENTS], *ident = NULL, *tag = NULL;
@@ -266,13 +278,20 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 	memset(&am, 0, sizeof(am));
 	memset(&ad, 0, sizeof(ad));
 	memset(preds, 0, sizeof(preds));
+	memset(&meta, 0, sizeof(meta));
 	res.envelopes = xcalloc(MAX_STATEMENTS, sizeof(*res.envelopes));
 	res.predicate_types = xcalloc(MAX_STATEMENTS, sizeof(*res.predicate_types));
 	if (!o->builder_id || !*o->builder_id) {
 		xp_error_set(err, XP_ERR_USAGE, "cannot attest: no builder id");
 		goto out;
 	}
-	if (attest_provenance_predicate(o, &preds[0], err))
+	oo = *o;
+	if (!oo.profile_digest) {
+		if (bundle_read_meta(s, m, &meta, err))
+			goto out;
+		oo.profile_digest = oci_annots_get(&meta, BUNDLE_ANN_PROFILE_DIGEST);
+	}
+	if (attest_provenance_predicate(&oo, &preds[0], err))
 		goto out;
 	res.predicate_types[0] = (char *)SLSA_PROVENANCE_V1;
 	res.n = 1;
@@ -324,6 +343,7 @@ int attest_bundle(struct store *s, const struct oci_desc *m, const struct sign_k
 	ret = 0;
 out:
 	attest_result_release(&res);
+	oci_annots_release(&meta);
 	oci_manifest_release(&am);
 	oci_desc_release(&ad);
 	for (i = 0; i < MAX_STATEMENTS; i++)

@@ -116,7 +116,8 @@ static void plan_layers(const struct tree *t, enum pack_format f, uint64_t large
 	for (i = 0; i < t->n; i++) {
 		const struct tree_entry *e = &t->v[i];
 
-		if ((f == PACK_IMAGE && e->type == TREE_FILE && e->size >= large) ||
+		if ((f == PACK_IMAGE && e->type == TREE_FILE &&
+		     (e->size >= large || bundle_is_profile_path(e->name))) ||
 		    (f == PACK_MODELPACK && e->type != TREE_DIR))
 			plan_single(t, e, &pl[n++]);
 	}
@@ -136,7 +137,7 @@ static void plan_layers(const struct tree *t, enum pack_format f, uint64_t large
 	for (i = 0; i < t->n; i++) {
 		const struct tree_entry *e = &t->v[i];
 
-		if (e->type == TREE_FILE && e->size >= large)
+		if (e->type == TREE_FILE && (e->size >= large || bundle_is_profile_path(e->name)))
 			continue;
 		if (e->type != TREE_DIR || !holds_single(e, pl, n))
 			useful = 1;

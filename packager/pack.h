@@ -5,7 +5,8 @@
  * output store (layer.h), builds the image config or ModelPack config and the
  * manifest (image.h), tags it and commits the store. Three shapes:
  *
- *   image, FROM scratch   each file of at least `large` bytes in its own layer
+ *   image, FROM scratch   each file of at least `large` bytes, and a data
+ *                         profile (bundle_is_profile_path), in its own layer
  *                         (sorted by path), the small rest in one layer last;
  *                         OCI image config (os, architecture, rootfs.diff_ids,
  *                         history, config.Labels = the annotations)

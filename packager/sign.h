@@ -88,6 +88,9 @@ struct attest_opts {
 	const char *invocation_id;     /* NULL when unknown */
 	const char *started_on, *finished_on;  /* RFC 3339, NULL when unknown */
 	int replace;                   /* drop earlier layers of the same predicate types */
+	/* the bundle's data profile digest; NULL: its dev.xpship.profile.digest
+	 * annotation, when it has one (a resolvedDependencies entry) */
+	const char *profile_digest;
 };
 
 struct attest_result {
