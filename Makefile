@@ -49,7 +49,7 @@ DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev 
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
               ca-certificates zstd python3-yaml groovy default-jre-headless time \
-              python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy
+              python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy chromium
 
 .PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang \
         check-fresh
