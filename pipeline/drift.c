@@ -267,8 +267,7 @@ static void set_num(json_t *o, const char *key, double v)
 
 static void build_metrics(struct drift_result *r)
 {
-	json_t *root = json_object(), *drift = json_object(), *qual = json_object(),
-	       *rows = json_object();
+	json_t *root = json_object(), *drift = json_object(), *qual = json_object();
 	size_t i;
 
 	for (i = 0; i < r->ncols; i++) {
@@ -294,11 +293,10 @@ static void build_metrics(struct drift_result *r)
 	json_object_set_new(drift, "share_drifted",
 			    json_real(r->ncols ? (double)r->drifted / (double)r->ncols : 0));
 	json_object_set_new(drift, "columns", json_integer((json_int_t)r->ncols));
-	json_object_set_new(rows, "reference", json_integer((json_int_t)r->rows_ref));
-	json_object_set_new(rows, "current", json_integer((json_int_t)r->rows_cur));
+	json_object_set_new(drift, "rows_reference", json_integer((json_int_t)r->rows_ref));
+	json_object_set_new(drift, "rows_current", json_integer((json_int_t)r->rows_cur));
 	json_object_set_new(root, "drift", drift);
 	json_object_set_new(root, "quality", qual);
-	json_object_set_new(root, "rows", rows);
 	r->metrics = root;
 }
 
@@ -322,7 +320,8 @@ static void decide(struct drift_result *r)
 	}
 }
 
-static const char *const reserved[] = {"drifted_columns", "share_drifted", "columns", NULL};
+static const char *const reserved[] = {"drifted_columns", "share_drifted", "columns",
+				       "rows_reference", "rows_current", NULL};
 
 int drift_run(const struct drift_opts *o, struct drift_result *r, struct xp_error *err)
 {

@@ -20,8 +20,8 @@
  *
  * The result's metrics tree has the fixed shape the gate reads:
  * drift.<column>.{psi,ks,ks_p_value,js,wasserstein,chi2,chi2_p_value,drifted},
- * drift.{drifted_columns,share_drifted,columns}, quality.<column>.{...},
- * rows.{reference,current}; a statistic that is not defined (a column with no
+ * drift.{drifted_columns,share_drifted,columns,rows_reference,rows_current},
+ * quality.<column>.{...}; a statistic that is not defined (a column with no
  * values on one side) is left out.
  */
 #ifndef XPSHIP_PIPELINE_DRIFT_H

@@ -372,15 +372,18 @@ class Runner:
             shutil.copytree(self.cfg["repo"], ws, dirs_exist_ok=True, symlinks=True)
             return 0, {}
         if uses.startswith("actions/upload-artifact@"):
+            # `path` is one file, or one per line (files only here)
             dst = os.path.join(self.artifacts, with_["name"])
-            src = os.path.join(ws, with_["path"])
-            if not os.path.exists(src):
+            srcs = [os.path.join(ws, p.strip()) for p in with_["path"].splitlines() if p.strip()]
+            srcs = [p for p in srcs if os.path.exists(p)]
+            if not srcs:
                 if with_.get("if-no-files-found", "warn") == "error":
                     return 1, {}
                 self.log(f"artifact {with_['name']}: no files")
                 return 0, {}
             os.makedirs(dst, exist_ok=True)
-            shutil.copy2(src, dst)
+            for src in srcs:
+                shutil.copy2(src, dst)
             return 0, {}
         if uses.startswith("actions/download-artifact@"):
             src = os.path.join(self.artifacts, with_["name"])
