@@ -3,7 +3,7 @@
 // `parameters {}` as `params` (defaults, overridden by the JSON object in
 // JENKINS_SIM_PARAMS),
 // `input` approved (recorded; its submitterParameter and parameters set as
-// environment variables, see inputValues), `environment {}`, `withCredentials` bindings from
+// environment variables, see inputValues), `triggers {}` ignored, `environment {}`, `withCredentials` bindings from
 // the JSON file in JENKINS_SIM_CREDENTIALS ({"id": {"username","password"} |
 // {"file"} | {"text"}}), shared-library steps from VARS_DIR/<name>.groovy, and
 // `sh` run by /bin/sh -xe in the working directory (returnStatus/returnStdout
@@ -221,6 +221,7 @@ class PipelineSpec {
     Object getAny() { 'any' }
     void agent(Object a) {}
     void options(Closure c) {}
+    void triggers(Closure c) {}
     void environment(Closure c) { Sim.collect(c, environment) }
     void parameters(Closure c) { Sim.collect(c, parameters) }
     void stages(Closure c) { Sim.collect(c, this) }
