@@ -238,3 +238,29 @@ echo
 echo "Run 'make demo' again to gate the next candidate against this champion"
 echo "(change the predictions in $work/example/predictions.csv and the accuracy of"
 echo "the selected run in $work/experiment.yaml first)."
+
+# --- 8. monitoring: production samples against the training data's profile --
+# (in CI the reference is the champion itself, packed with --profile:
+# templates/github/model-monitor.yml, templates/jenkins/Jenkinsfile.monitor)
+step "8. monitor production data: drift against the training data's profile"
+features=tenure_months,monthly_charges,contract,support_calls
+show "$xp" profile --columns "$features" -o run/train-profile.json work/example/data/train.csv
+monitor() { # SAMPLE NAME: drift, then the monitoring policy
+	show "$xp" drift --reference run/train-profile.json --current "$1" \
+		-o "run/drift-$2.json" --html "run/drift-$2.html" &&
+		show "$xp" gate --policy "$root/templates/monitor.yaml" --metrics "run/drift-$2.json" \
+			--summary "run/monitor-$2.md"
+}
+set +e
+monitor "$root/templates/example/data/production.csv" ok
+ok_rc=$?
+monitor "$root/templates/example/data/production-shifted.csv" shifted
+shifted_rc=$?
+set -e
+printf '\n'
+if [ "$ok_rc" != 0 ] || [ "$shifted_rc" != 1 ]; then
+	bold "demo: the monitor did not tell the samples apart (exit $ok_rc and $shifted_rc)"
+	exit 1
+fi
+echo "monitor      production.csv passes; production-shifted.csv fails: monthly_charges drifted"
+echo "             (report: run/drift-shifted.html, policy: templates/monitor.yaml)"
