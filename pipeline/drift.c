@@ -117,12 +117,12 @@ static void numeric_chart(struct drift_col *d, const double *e, size_t ne, const
 }
 
 /* KS and Wasserstein against the best the reference has. */
-static void numeric_tests(const struct prof_col *rc, const double *cur, size_t nc,
-			  struct drift_col *d, const char **source)
+static void numeric_tests(const struct prof_col *rc, const double *rv, size_t rn,
+			  const double *cur, size_t nc, struct drift_col *d, const char **source)
 {
-	if (rc->nvalues) {
-		stats_ks(rc->values, rc->nvalues, cur, nc, &d->ks, &d->ks_p);
-		d->wasserstein = stats_wasserstein(rc->values, NULL, rc->nvalues, cur, NULL, nc);
+	if (rv) {
+		stats_ks(rv, rn, cur, nc, &d->ks, &d->ks_p);
+		d->wasserstein = stats_wasserstein(rv, NULL, rn, cur, NULL, nc);
 		*source = "data";
 	} else if (rc->nsample) {
 		double *s = xmalloc(rc->nsample * sizeof(*s));
@@ -146,24 +146,26 @@ static void numeric_tests(const struct prof_col *rc, const double *cur, size_t n
 	}
 }
 
-static void numeric(const struct prof_col *rc, struct prof_col *cc, unsigned bins,
-		    struct drift_col *d, const char **source)
+/* rv: the reference's values (NULL for a profile), cv the current ones,
+ * both sorted here. */
+static void numeric(const struct prof_col *rc, double *rv, size_t rn, double *cv, size_t cn,
+		    unsigned bins, struct drift_col *d, const char **source)
 {
 	double *e, *rcnt, *ccnt, q;
 	size_t ne = 0, i, oor = 0;
 
-	stats_sort(cc->values, cc->nvalues);
-	if (rc->nvalues) {
-		stats_sort(((struct prof_col *)rc)->values, rc->nvalues);
+	stats_sort(cv, cn);
+	if (rv) {
+		stats_sort(rv, rn);
 		e = xmalloc((bins + 1) * sizeof(*e));
 		for (i = 1; i < bins; i++) {
-			q = stats_quantile(rc->values, rc->nvalues, (double)i / (double)bins);
+			q = stats_quantile(rv, rn, (double)i / (double)bins);
 			if (ne == 0 || q != e[ne - 1])
 				e[ne++] = q;
 		}
 		rcnt = xcalloc(ne + 1, sizeof(*rcnt));
-		for (i = 0; i < rc->nvalues; i++)
-			rcnt[bin_of(e, ne, rc->values[i])]++;
+		for (i = 0; i < rn; i++)
+			rcnt[bin_of(e, ne, rv[i])]++;
 	} else {
 		ne = rc->nedges;
 		e = xmalloc((ne + 1) * sizeof(*e));
@@ -172,16 +174,16 @@ static void numeric(const struct prof_col *rc, struct prof_col *cc, unsigned bin
 		memcpy(rcnt, rc->hist, (ne + 1) * sizeof(*rcnt));
 	}
 	ccnt = xcalloc(ne + 1, sizeof(*ccnt));
-	for (i = 0; i < cc->nvalues; i++) {
-		double v = cc->values[i];
+	for (i = 0; i < cn; i++) {
+		double v = cv[i];
 
 		ccnt[bin_of(e, ne, v)]++;
 		oor += v < rc->min || v > rc->max;
 	}
 	d->psi = stats_psi(rcnt, ccnt, ne + 1);
 	d->js = stats_js(rcnt, ccnt, ne + 1);
-	d->out_of_range = (double)oor / (double)cc->nvalues;
-	numeric_tests(rc, cc->values, cc->nvalues, d, source);
+	d->out_of_range = (double)oor / (double)cn;
+	numeric_tests(rc, rv, rn, cv, cn, d, source);
 	numeric_chart(d, e, ne, rcnt, ccnt);
 	free(e);
 	free(rcnt);
@@ -240,9 +242,14 @@ static void categorical(const struct prof_col *rc, const struct prof_col *cc,
 	free(labels);
 }
 
-static void compare(const struct drift_opts *o, const struct prof_col *rc, struct prof_col *cc,
-		    uint64_t rows_ref, uint64_t rows_cur, struct drift_col *d, const char **source)
+static int compare(unsigned bins, const struct profile *ref, const struct prof_col *rc,
+		   const struct profile *cur, const struct prof_col *cc, struct drift_col *d,
+		   const char **source, struct xp_error *err)
 {
+	uint64_t rows_ref = ref->rows, rows_cur = cur->rows;
+	double *rv = NULL, *cv;
+	size_t rn = 0, cn;
+
 	d->name = xstrdup(rc->name);
 	d->type = rc->type;
 	d->psi = d->ks = d->ks_p = d->js = d->wasserstein = d->chi2 = d->chi2_p = NAN;
@@ -251,12 +258,22 @@ static void compare(const struct drift_opts *o, const struct prof_col *rc, struc
 	d->missing_cur = rows_cur ? (double)cc->missing / (double)rows_cur : NAN;
 	if (rc->count == 0 || cc->count == 0) {
 		d->drifted = (rc->count == 0) != (cc->count == 0);
-		return;
+		return 0;
 	}
-	if (rc->type == PROF_CATEGORICAL)
+	if (rc->type == PROF_CATEGORICAL) {
 		categorical(rc, cc, d);
-	else
-		numeric(rc, cc, o->bins, d, source);
+		return 0;
+	}
+	if (ref->has_values && !(rv = profile_values(ref, rc, &rn, err)))
+		return -1;
+	if (!(cv = profile_values(cur, cc, &cn, err))) {
+		free(rv);
+		return -1;
+	}
+	numeric(rc, rv, rn, cv, cn, bins, d, source);
+	free(rv);
+	free(cv);
+	return 0;
 }
 
 static void set_num(json_t *o, const char *key, double v)
@@ -359,13 +376,14 @@ int drift_run(const struct drift_opts *o, struct drift_result *r, struct xp_erro
 	r->psi_threshold = o->psi_threshold;
 	r->alpha = o->alpha;
 	r->cols = xcalloc(n + 1, sizeof(*r->cols));
-	r->ncols = n;
 	for (i = 0; i < n; i++) {
-		struct drift_opts oo = *o;
-
-		oo.bins = ref.bins;
-		compare(&oo, profile_col(&ref, names[i]), &cur.cols[i], ref.rows, cur.rows,
-			&r->cols[i], &source);
+		r->ncols = i + 1;
+		if (compare(ref.bins, &ref, profile_col(&ref, names[i]), &cur, &cur.cols[i],
+			    &r->cols[i], &source, err)) {
+			profile_release(&cur);
+			drift_result_release(r);
+			goto out_names;
+		}
 	}
 	decide(r);
 	build_metrics(r);

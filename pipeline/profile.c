@@ -4,11 +4,14 @@
  */
 #include "pipeline/profile.h"
 
+#include "common/fileio.h"
 #include "common/strbuf.h"
 #include "pipeline/stats.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/types.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +83,7 @@ static void col_release(struct prof_col *c)
 	free(c->hist);
 	free(c->sample);
 	free(c->values);
+	free(c->chunks);
 }
 
 void profile_release(struct profile *p)
@@ -89,6 +93,8 @@ void profile_release(struct profile *p)
 	for (i = 0; p && i < p->ncols; i++)
 		col_release(&p->cols[i]);
 	if (p) {
+		if (p->has_values && p->spill_fd >= 0)
+			close(p->spill_fd);
 		free(p->cols);
 		memset(p, 0, sizeof(*p));
 	}
@@ -96,7 +102,42 @@ void profile_release(struct profile *p)
 
 /* ---- one value --------------------------------------------------------- */
 
-static void add_number(const struct profile *p, struct prof_col *c, double v)
+/* A full chunk of values to the spill file. */
+static int spill(const struct profile *p, struct prof_col *c, struct xp_error *err)
+{
+	off_t at = lseek(p->spill_fd, 0, SEEK_END);
+
+	if (at < 0 || write_full(p->spill_fd, c->values, c->nvalues * sizeof(*c->values)) < 0)
+		return xp_error_errno(err, XP_ERR_LOCAL, "cannot write the values of column '%s' to a temporary file",
+				      c->name);
+	c->chunks = xrealloc(c->chunks, (c->nchunks + 1) * sizeof(*c->chunks));
+	c->chunks[c->nchunks++] = (int64_t)at;
+	c->nvalues = 0;
+	return 0;
+}
+
+double *profile_values(const struct profile *p, const struct prof_col *c, size_t *n,
+		       struct xp_error *err)
+{
+	size_t total = c->nchunks * PROFILE_SPILL_CHUNK + c->nvalues, i;
+	size_t len = PROFILE_SPILL_CHUNK * sizeof(double);
+	double *v = xmalloc((total + 1) * sizeof(*v));
+
+	for (i = 0; i < c->nchunks; i++)
+		if (pread(p->spill_fd, v + i * PROFILE_SPILL_CHUNK, len, (off_t)c->chunks[i]) !=
+		    (ssize_t)len) {
+			free(v);
+			xp_error_errno(err, XP_ERR_LOCAL, "cannot read back the values of column '%s'",
+				       c->name);
+			return NULL;
+		}
+	memcpy(v + c->nchunks * PROFILE_SPILL_CHUNK, c->values, c->nvalues * sizeof(*v));
+	*n = total;
+	return v;
+}
+
+static int add_number(const struct profile *p, struct prof_col *c, double v,
+		      struct xp_error *err)
 {
 	double delta;
 
@@ -113,16 +154,14 @@ static void add_number(const struct profile *p, struct prof_col *c, double v)
 	c->mean += delta / (double)c->count;
 	c->m2 += delta * (v - c->mean);
 	if (p->has_values) {
-		if (c->nvalues == c->cap_values) {
-			c->cap_values = c->cap_values ? c->cap_values * 2 : 1024;
-			c->values = xrealloc(c->values, c->cap_values * sizeof(*c->values));
-		}
+		if (!c->values)
+			c->values = xmalloc(PROFILE_SPILL_CHUNK * sizeof(*c->values));
 		c->values[c->nvalues++] = v;
-		return;
+		return c->nvalues == PROFILE_SPILL_CHUNK ? spill(p, c, err) : 0;
 	}
 	kll_add(&c->sketch, v);
 	if (!p->sample)
-		return;
+		return 0;
 	if (c->nsample < p->sample) {
 		c->sample[c->nsample++] = v;
 	} else {
@@ -131,6 +170,7 @@ static void add_number(const struct profile *p, struct prof_col *c, double v)
 		if (j < p->sample)
 			c->sample[j] = v;
 	}
+	return 0;
 }
 
 static int listed(const char *const *list, size_t n, const char *name)
@@ -172,8 +212,7 @@ static int add_field(const struct profile *p, struct prof_col *c, struct table *
 			 c->name);
 		return -1;
 	}
-	add_number(p, c, v);
-	return 0;
+	return add_number(p, c, v, err);
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -241,6 +280,24 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
+/* An unlinked temporary file in $TMPDIR (else /tmp). */
+static int open_spill(struct profile *p, struct xp_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/xpship-values.XXXXXX", dir && *dir ? dir : "/tmp");
+
+	p->spill_fd = mkstemp(path);
+	if (p->spill_fd < 0) {
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot create a temporary file in '%s'",
+			       dir && *dir ? dir : "/tmp");
+		free(path);
+		return -1;
+	}
+	unlink(path);
+	free(path);
+	return 0;
+}
+
 int profile_build(const struct profile_opts *o, struct profile *p, struct xp_error *err)
 {
 	size_t i;
@@ -252,6 +309,9 @@ int profile_build(const struct profile_opts *o, struct profile *p, struct xp_err
 	p->sample = o->keep_values ? 0 : o->sample;
 	p->seed = o->seed;
 	p->has_values = o->keep_values;
+	p->spill_fd = -1;
+	if (p->has_values && open_spill(p, err))
+		return -1;
 	for (i = 0; i < o->n_inputs; i++)
 		if (read_input(o, p, o->inputs[i], err)) {
 			profile_release(p);

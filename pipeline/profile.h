@@ -10,8 +10,11 @@
  * the missing count; numeric: min, max, mean and the sum of squared
  * deviations (Welford), a KLL sketch (pipeline/sketch.h), an optional seeded
  * reservoir sample; categorical: a Space-Saving top-K counter. Memory is
- * bounded per column whatever the input's size, except with keep_values
- * (drift's exact mode), which keeps every numeric value.
+ * bounded per column whatever the input's size. With keep_values (drift's
+ * exact mode) every numeric value is kept too: in chunks of
+ * PROFILE_SPILL_CHUNK values written to an unlinked temporary file in
+ * $TMPDIR (else /tmp), so memory stays bounded and one column's values are
+ * read back at a time (profile_values).
  *
  * profile_finish derives the histogram: bin edges at the sketch's quantiles
  * i/bins (numpy's linear quantile while the sketch is exact), duplicates
@@ -41,6 +44,7 @@
 #define PROFILE_MAX_BINS 1000
 #define PROFILE_MAX_TOP_K 100000
 #define PROFILE_MAX_SAMPLE 10000000
+#define PROFILE_SPILL_CHUNK 16384
 /* Distinct categories counted exactly in keep_values mode. */
 #define PROFILE_EXACT_CATEGORIES 65536
 
@@ -60,8 +64,10 @@ struct prof_col {
 	uint64_t rng;
 	struct topk top;              /* categorical: the top_k counters once finished */
 	uint64_t other;               /* categorical: values not in top */
-	double *values;               /* keep_values: every numeric value */
+	double *values;               /* keep_values: the values not yet spilled */
 	size_t nvalues, cap_values;
+	int64_t *chunks;              /* keep_values: offsets of spilled chunks */
+	size_t nchunks;
 };
 
 struct profile {
@@ -72,6 +78,7 @@ struct profile {
 	size_t ncols;
 	struct prof_col *cols;
 	int has_values;
+	int spill_fd;                 /* keep_values: the unlinked spill file; -1: none */
 };
 
 struct profile_opts {
@@ -108,6 +115,11 @@ int profile_load_file(const char *path, struct profile *p, struct xp_error *err)
 /* Load and merge profile files in order (profile merge). */
 int profile_merge_files(const char *const *paths, size_t n, struct profile *p,
 			struct xp_error *err);
+
+/* keep_values: every value of numeric column `c` of `p`, in input order
+ * (caller frees); *n their count. NULL with an I/O error in err. */
+double *profile_values(const struct profile *p, const struct prof_col *c, size_t *n,
+		       struct xp_error *err);
 
 /* The column named `name`, or NULL. Borrowed. */
 const struct prof_col *profile_col(const struct profile *p, const char *name);

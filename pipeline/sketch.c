@@ -4,6 +4,7 @@
 #include "pipeline/sketch.h"
 
 #include "common/strbuf.h"
+#include "pipeline/stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,9 +22,7 @@ static uint64_t mix64(uint64_t x)
 
 static size_t capacity(const struct kll *s, size_t h)
 {
-	double c = ceil((double)s->k * pow(2.0 / 3.0, (double)(s->nlevels - h - 1)));
-
-	return c < 2 ? 2 : (size_t)c;
+	return s->lv[h].limit;
 }
 
 static void grow(struct kll *s)
@@ -34,8 +33,12 @@ static void grow(struct kll *s)
 	memset(&s->lv[s->nlevels], 0, sizeof(*s->lv));
 	s->nlevels++;
 	s->max_size = 0;
-	for (h = 0; h < s->nlevels; h++)
-		s->max_size += capacity(s, h);
+	for (h = 0; h < s->nlevels; h++) {
+		double c = ceil((double)s->k * pow(2.0 / 3.0, (double)(s->nlevels - h - 1)));
+
+		s->lv[h].limit = c < 2 ? 2 : (size_t)c;
+		s->max_size += s->lv[h].limit;
+	}
 }
 
 void kll_init(struct kll *s, unsigned k)
@@ -57,6 +60,8 @@ void kll_release(struct kll *s)
 
 static void push(struct kll_level *l, double v)
 {
+	if (l->len && v < l->v[l->len - 1])
+		l->sorted = 0;
 	if (l->len == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
@@ -64,29 +69,57 @@ static void push(struct kll_level *l, double v)
 	l->v[l->len++] = v;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Merge the sorted run v[0..n) into sorted level l. */
+static void merge_run(struct kll_level *l, const double *v, size_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	size_t i, j, k;
 
-	return (x > y) - (x < y);
+	if (l->len + n > l->cap) {
+		l->cap = (l->len + n) * 2;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	i = l->len;
+	j = n;
+	k = l->len + n;
+	while (j > 0) {
+		if (i > 0 && l->v[i - 1] > v[j - 1])
+			l->v[--k] = l->v[--i];
+		else
+			l->v[--k] = v[--j];
+	}
+	l->len += n;
 }
 
-/* Sort level h and promote every other item to level h + 1; an odd item out
- * (the smallest) stays. */
+/* Sort level h (when it is not) and promote every other item to level h + 1,
+ * merged into it while that level is sorted; an odd item out (the smallest)
+ * stays. */
 static void compact(struct kll *s, size_t h)
 {
-	struct kll_level *l;
-	size_t i, keep, off;
+	struct kll_level *l, *up;
+	size_t i, n = 0, keep, off;
+	double *run;
 
 	if (h + 1 >= s->nlevels)
 		grow(s);
 	l = &s->lv[h];
-	qsort(l->v, l->len, sizeof(*l->v), cmp_double);
+	up = &s->lv[h + 1];
+	if (!l->sorted)
+		stats_sort(l->v, l->len);
 	keep = l->len % 2;
 	off = mix64(s->n * 64 + h) & 1;
+	run = xmalloc((l->len / 2 + 1) * sizeof(*run));
 	for (i = keep + off; i < l->len; i += 2)
-		push(&s->lv[h + 1], l->v[i]);
+		run[n++] = l->v[i];
+	if (up->sorted || up->len == 0) {
+		merge_run(up, run, n);
+		up->sorted = 1;
+	} else {
+		for (i = 0; i < n; i++)
+			push(up, run[i]);
+	}
+	free(run);
 	l->len = keep;
+	l->sorted = 1;
 }
 
 static void compress(struct kll *s)

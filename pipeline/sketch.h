@@ -29,6 +29,8 @@
 struct kll_level {
 	double *v;
 	size_t len, cap;
+	size_t limit;            /* compaction threshold at the current height */
+	int sorted;              /* v ascending (levels above 0 stay merged) */
 };
 
 struct kll {

@@ -55,11 +55,44 @@ static double val_of(uint64_t k)
 	return v;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Quicksort (median of three, insertion sort below 16) for the small arrays
+ * a sketch compacts: no comparison callback. */
+static void quick_sort(double *x, size_t n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	while (n > 16) {
+		double a = x[0], b = x[n / 2], c = x[n - 1], piv, t;
+		size_t i = 0, j = n - 1;
 
-	return (x > y) - (x < y);
+		piv = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+		for (;;) {
+			while (x[i] < piv)
+				i++;
+			while (x[j] > piv)
+				j--;
+			if (i >= j)
+				break;
+			t = x[i], x[i] = x[j], x[j] = t;
+			i++;
+			j--;
+		}
+		/* [0, j] <= piv <= [j + 1, n): recurse on the smaller side */
+		if (j + 1 < n - j - 1) {
+			quick_sort(x, j + 1);
+			x += j + 1;
+			n -= j + 1;
+		} else {
+			quick_sort(x + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		double v = x[i];
+		size_t k = i;
+
+		for (; k > 0 && x[k - 1] > v; k--)
+			x[k] = x[k - 1];
+		x[k] = v;
+	}
 }
 
 /* LSD radix sort on the order-preserving integer image, 16 bits a pass;
@@ -70,7 +103,7 @@ void stats_sort(double *x, size_t n)
 	size_t *cnt, i, pass;
 
 	if (n < 4096) {
-		qsort(x, n, sizeof(*x), cmp_double);
+		quick_sort(x, n);
 		return;
 	}
 	a = xmalloc(n * sizeof(*a));
