@@ -41,6 +41,7 @@ struct table {
 	enum table_format fmt;
 	char delim;
 	int quoting;            /* CSV: 1; TSV: 0 */
+	unsigned char stop[2][256]; /* bytes that end a run: [0] unquoted, [1] quoted */
 
 	char *in;               /* input buffer */
 	size_t in_len, in_pos;
@@ -115,12 +116,25 @@ static struct table *table_new(const char *name, const struct table_opts *o)
 	return t;
 }
 
+/* The bytes that end a run of ordinary field bytes, once delimiter and
+ * quoting are known. */
+static void set_stops(struct table *t)
+{
+	memset(t->stop, 0, sizeof(t->stop));
+	t->stop[1]['"'] = t->stop[1]['\n'] = t->stop[1][0] = 1;
+	t->stop[0][(unsigned char)t->delim] = t->stop[0]['\n'] = t->stop[0]['\r'] = 1;
+	t->stop[0][0] = 1;
+	if (t->quoting)
+		t->stop[0]['"'] = 1;
+}
+
 /* After archive_read_open*: the raw entry, then the header. */
 static int table_start(struct table *t, struct table **out, struct xp_error *err)
 {
 	struct archive_entry *e;
 	int r = archive_read_next_header(t->ar, &e);
 
+	set_stops(t);
 	if (r == ARCHIVE_EOF) { /* the "empty" format: no bytes at all */
 		t->eof = 1;
 	} else if (r < ARCHIVE_WARN) {
@@ -317,15 +331,6 @@ static int field_end(struct table *t, struct xp_error *err)
 	return 0;
 }
 
-/* Bytes that end a run of ordinary field bytes. */
-static int special(const struct table *t, unsigned char c, int quoted)
-{
-	if (quoted)
-		return c == '"' || c == '\n' || c == '\0';
-	return c == (unsigned char)t->delim || c == '\n' || c == '\r' || c == '\0' ||
-	       (c == '"' && t->quoting);
-}
-
 /* One record into t->rec / t->f: 1, 0 at the end of input, -1 on error.
  * Empty lines are skipped. */
 static int csv_record(struct table *t, struct xp_error *err)
@@ -356,7 +361,9 @@ restart:
 		if (st == S_UNQUOTED || st == S_QUOTED) {
 			size_t p = t->in_pos;
 
-			while (p < t->in_len && !special(t, (unsigned char)t->in[p], st == S_QUOTED))
+			const unsigned char *stop = t->stop[st == S_QUOTED];
+
+			while (p < t->in_len && !stop[(unsigned char)t->in[p]])
 				p++;
 			if (p > t->in_pos) {
 				strbuf_add(&t->rec, t->in + t->in_pos, p - t->in_pos);

@@ -121,16 +121,14 @@ static void numeric_tests(const struct prof_col *rc, const double *rv, size_t rn
 			  const double *cur, size_t nc, struct drift_col *d, const char **source)
 {
 	if (rv) {
-		stats_ks(rv, rn, cur, nc, &d->ks, &d->ks_p);
-		d->wasserstein = stats_wasserstein(rv, NULL, rn, cur, NULL, nc);
+		stats_ks_w1(rv, rn, cur, nc, &d->ks, &d->ks_p, &d->wasserstein);
 		*source = "data";
 	} else if (rc->nsample) {
 		double *s = xmalloc(rc->nsample * sizeof(*s));
 
 		memcpy(s, rc->sample, rc->nsample * sizeof(*s));
 		stats_sort(s, rc->nsample);
-		stats_ks(s, rc->nsample, cur, nc, &d->ks, &d->ks_p);
-		d->wasserstein = stats_wasserstein(s, NULL, rc->nsample, cur, NULL, nc);
+		stats_ks_w1(s, rc->nsample, cur, nc, &d->ks, &d->ks_p, &d->wasserstein);
 		free(s);
 		*source = "the profile's sample";
 	} else {

@@ -95,8 +95,12 @@ static void quick_sort(double *x, size_t n)
 	}
 }
 
-/* LSD radix sort on the order-preserving integer image, 16 bits a pass;
- * passes where every key has the same digit are skipped. */
+/* LSD radix sort on the order-preserving integer image: 11-bit digits (six
+ * passes, cache-sized counts), every digit's counts taken in one read,
+ * passes where every key has the same digit skipped. */
+#define RADIX_BITS 11
+#define RADIX_PASSES 6
+#define RADIX_SIZE (1u << RADIX_BITS)
 void stats_sort(double *x, size_t n)
 {
 	uint64_t *a, *b, *t;
@@ -108,25 +112,27 @@ void stats_sort(double *x, size_t n)
 	}
 	a = xmalloc(n * sizeof(*a));
 	b = xmalloc(n * sizeof(*b));
-	cnt = xmalloc(65536 * sizeof(*cnt));
-	for (i = 0; i < n; i++)
-		a[i] = key_of(x[i] == 0 ? 0.0 : x[i]);
-	for (pass = 0; pass < 4; pass++) {
-		unsigned sh = (unsigned)pass * 16;
-		size_t sum = 0, c;
+	cnt = xcalloc(RADIX_PASSES * RADIX_SIZE, sizeof(*cnt));
+	for (i = 0; i < n; i++) {
+		uint64_t k = key_of(x[i] == 0 ? 0.0 : x[i]);
 
-		memset(cnt, 0, 65536 * sizeof(*cnt));
-		for (i = 0; i < n; i++)
-			cnt[(a[i] >> sh) & 0xffff]++;
-		if (cnt[(a[0] >> sh) & 0xffff] == n)
+		a[i] = k;
+		for (pass = 0; pass < RADIX_PASSES; pass++)
+			cnt[pass * RADIX_SIZE + ((k >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+	}
+	for (pass = 0; pass < RADIX_PASSES; pass++) {
+		unsigned sh = (unsigned)(pass * RADIX_BITS);
+		size_t *c = cnt + pass * RADIX_SIZE, sum = 0, v;
+
+		if (c[(a[0] >> sh) & (RADIX_SIZE - 1)] == n)
 			continue;
-		for (i = 0; i < 65536; i++) {
-			c = cnt[i];
-			cnt[i] = sum;
-			sum += c;
+		for (i = 0; i < RADIX_SIZE; i++) {
+			v = c[i];
+			c[i] = sum;
+			sum += v;
 		}
 		for (i = 0; i < n; i++)
-			b[cnt[(a[i] >> sh) & 0xffff]++] = a[i];
+			b[c[(a[i] >> sh) & (RADIX_SIZE - 1)]++] = a[i];
 		t = a;
 		a = b;
 		b = t;
@@ -272,36 +278,71 @@ static double clip01(double p)
 	return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
-/* The largest |F_a - F_b| over the pooled values (cdf difference as scipy
- * forms it: i/n - j/m). */
-static double ks_stat(const double *a, const double *wa, size_t n, const double *b,
-		      const double *wb, size_t m)
+/* One walk over the pooled sorted values: the largest |F_a - F_b| (the CDF
+ * difference as scipy forms it, i/n - j/m) and the integral of |F_a - F_b|
+ * (scipy's wasserstein_distance). Weights may be NULL (unit weights). */
+static void walk(const double *a, const double *wa, size_t n, const double *b,
+		 const double *wb, size_t m, double *ks, double *w1)
 {
-	double ta = 0, tb = 0, ca = 0, cb = 0, dmax = 0, dmin = 0, diff, v;
+	double ta = wa ? 0 : (double)n, tb = wb ? 0 : (double)m, ca = 0, cb = 0, dmax = 0,
+	       dmin = 0, diff, v, next;
+	struct ksum sum = {0, 0};
 	size_t i = 0, j = 0, k;
 
-	for (k = 0; k < n; k++)
-		ta += wa ? wa[k] : 1;
-	for (k = 0; k < m; k++)
-		tb += wb ? wb[k] : 1;
-	while (i < n || j < m) {
-		v = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
-		for (; i < n && a[i] <= v; i++)
-			ca += wa ? wa[i] : 1;
-		for (; j < m && b[j] <= v; j++)
-			cb += wb ? wb[j] : 1;
+	for (k = 0; wa && k < n; k++)
+		ta += wa[k];
+	for (k = 0; wb && k < m; k++)
+		tb += wb[k];
+	v = a[0] < b[0] ? a[0] : b[0];
+	for (;;) {
+		if (wa)
+			for (; i < n && a[i] <= v; i++)
+				ca += wa[i];
+		else {
+			for (; i < n && a[i] <= v; i++)
+				;
+			ca = (double)i;
+		}
+		if (wb)
+			for (; j < m && b[j] <= v; j++)
+				cb += wb[j];
+		else {
+			for (; j < m && b[j] <= v; j++)
+				;
+			cb = (double)j;
+		}
 		diff = ca / ta - cb / tb;
 		if (diff > dmax)
 			dmax = diff;
 		if (diff < dmin)
 			dmin = diff;
+		if (i >= n && j >= m)
+			break;
+		next = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
+		ksum_add(&sum, fabs(diff) * (next - v));
+		v = next;
 	}
-	return -dmin > dmax ? -dmin : dmax;
+	*ks = -dmin > dmax ? -dmin : dmax;
+	*w1 = ksum_get(&sum);
 }
 
-void stats_ks(const double *a, size_t n, const double *b, size_t m, double *d, double *p)
+static double ks_stat(const double *a, const double *wa, size_t n, const double *b,
+		      const double *wb, size_t m)
 {
-	double s = ks_stat(a, NULL, n, b, NULL, m), q;
+	double ks, w1;
+
+	walk(a, wa, n, b, wb, m, &ks, &w1);
+	return ks;
+}
+
+void stats_ks_w1(const double *a, size_t n, const double *b, size_t m, double *d, double *p,
+		 double *w1)
+{
+	double s, q, w;
+
+	walk(a, NULL, n, b, NULL, m, &s, &w);
+	if (w1)
+		*w1 = w;
 
 	if (n <= STATS_KS_EXACT_MAX && m <= STATS_KS_EXACT_MAX) {
 		size_t g = gcd_z(n, m);
@@ -318,6 +359,11 @@ void stats_ks(const double *a, size_t n, const double *b, size_t m, double *d, d
 	*p = clip01(ks_asymp((double)n, (double)m, s));
 }
 
+void stats_ks(const double *a, size_t n, const double *b, size_t m, double *d, double *p)
+{
+	stats_ks_w1(a, n, b, m, d, p, NULL);
+}
+
 void stats_ks_w(const double *a, const double *wa, size_t n, const double *b,
 		const double *wb, size_t m, double n_eff, double *d, double *p)
 {
@@ -330,29 +376,10 @@ void stats_ks_w(const double *a, const double *wa, size_t n, const double *b,
 double stats_wasserstein(const double *a, const double *wa, size_t n, const double *b,
 			 const double *wb, size_t m)
 {
-	double ta = 0, tb = 0, ca = 0, cb = 0, v, next;
-	struct ksum sum = {0, 0};
-	size_t i = 0, j = 0, k;
+	double ks, w1;
 
-	for (k = 0; k < n; k++)
-		ta += wa ? wa[k] : 1;
-	for (k = 0; k < m; k++)
-		tb += wb ? wb[k] : 1;
-	/* walk the pooled sorted values; between consecutive ones the CDFs are
-	 * constant */
-	v = a[0] < b[0] ? a[0] : b[0];
-	for (;;) {
-		for (; i < n && a[i] <= v; i++)
-			ca += wa ? wa[i] : 1;
-		for (; j < m && b[j] <= v; j++)
-			cb += wb ? wb[j] : 1;
-		if (i >= n && j >= m)
-			break;
-		next = j >= m || (i < n && a[i] <= b[j]) ? a[i] : b[j];
-		ksum_add(&sum, fabs(ca / ta - cb / tb) * (next - v));
-		v = next;
-	}
-	return ksum_get(&sum);
+	walk(a, wa, n, b, wb, m, &ks, &w1);
+	return w1;
 }
 
 /* ---- distances on bins ------------------------------------------------- */

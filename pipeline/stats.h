@@ -27,6 +27,9 @@
 
 /* a (n), b (m): sorted ascending, n, m >= 1. */
 void stats_ks(const double *a, size_t n, const double *b, size_t m, double *d, double *p);
+/* stats_ks and, in the same walk, the Wasserstein distance (*w1; may be NULL). */
+void stats_ks_w1(const double *a, size_t n, const double *b, size_t m, double *d, double *p,
+		 double *w1);
 /* Weighted: wa, wb the weights (sum > 0); p from kstwo.sf at round(n_eff). */
 void stats_ks_w(const double *a, const double *wa, size_t n, const double *b,
 		const double *wb, size_t m, double n_eff, double *d, double *p);
