@@ -131,7 +131,8 @@ double *profile_values(const struct profile *p, const struct prof_col *c, size_t
 				       c->name);
 			return NULL;
 		}
-	memcpy(v + c->nchunks * PROFILE_SPILL_CHUNK, c->values, c->nvalues * sizeof(*v));
+	if (c->nvalues)
+		memcpy(v + c->nchunks * PROFILE_SPILL_CHUNK, c->values, c->nvalues * sizeof(*v));
 	*n = total;
 	return v;
 }

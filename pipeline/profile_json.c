@@ -45,7 +45,8 @@ static json_t *sketch_json(const struct kll *s)
 	for (h = 0; h < top; h++) {
 		double *v = xmalloc((s->lv[h].len + 1) * sizeof(*v));
 
-		memcpy(v, s->lv[h].v, s->lv[h].len * sizeof(*v));
+		if (s->lv[h].len)
+			memcpy(v, s->lv[h].v, s->lv[h].len * sizeof(*v));
 		qsort(v, s->lv[h].len, sizeof(*v), cmp_double);
 		json_array_append_new(levels, reals(v, s->lv[h].len));
 		free(v);
