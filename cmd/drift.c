@@ -54,7 +54,7 @@ static const struct cmd_def spec = {
 	"layer. Definitions: docs/drift.md.\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
-	.registry_heading = "Registry options (bundle reference)",
+	.registry_heading = "Registry options (a bundle reference):",
 	.notes =
 	"Under GITHUB_ACTIONS=true the Markdown summary is also appended to\n"
 	"$GITHUB_STEP_SUMMARY.\n"

@@ -275,6 +275,35 @@ long topk_find(const struct topk *t, const char *value)
 	return -1;
 }
 
+/* Remove the slot of counter `idx` (linear probing: later entries of the
+ * run shift back into the gap). */
+static void unhash(struct topk *t, size_t idx)
+{
+	size_t mask = t->nbucket - 1, b = hash_str(t->it[idx].value) & mask, j, home;
+
+	while (t->bucket[b] != idx + 1)
+		b = (b + 1) & mask;
+	t->bucket[b] = 0;
+	for (j = (b + 1) & mask; t->bucket[j]; j = (j + 1) & mask) {
+		home = hash_str(t->it[t->bucket[j] - 1].value) & mask;
+		/* move j into the gap at b unless its home lies in (b, j] */
+		if ((j > b && (home <= b || home > j)) || (j < b && home <= b && home > j)) {
+			t->bucket[b] = t->bucket[j];
+			t->bucket[j] = 0;
+			b = j;
+		}
+	}
+}
+
+static void hash_in(struct topk *t, size_t idx)
+{
+	size_t b = hash_str(t->it[idx].value) & (t->nbucket - 1);
+
+	while (t->bucket[b])
+		b = (b + 1) & (t->nbucket - 1);
+	t->bucket[b] = idx + 1;
+}
+
 void topk_add(struct topk *t, const char *value, size_t len, uint64_t count)
 {
 	long i = topk_find(t, value);
@@ -299,11 +328,12 @@ void topk_add(struct topk *t, const char *value, size_t len, uint64_t count)
 	for (j = 1; j < t->n; j++)
 		if (t->it[j].count < t->it[min].count)
 			min = j;
+	unhash(t, min);
 	free(t->it[min].value);
 	t->it[min].value = xstrdup(value);
 	t->it[min].count += count;
 	t->evicted = 1;
-	rehash(t);
+	hash_in(t, min);
 }
 
 static int cmp_item(const void *a, const void *b)

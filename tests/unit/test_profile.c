@@ -84,6 +84,24 @@ static void topk_counts_and_evicts(void **state)
 	assert_true(t.it[0].count == 15);
 	topk_release(&t);
 	topk_release(&u);
+
+	/* many evictions: every counter stays findable, counts add up to the total */
+	topk_init(&t, 37);
+	for (i = 0; i < 20000; i++) {
+		snprintf(name, sizeof(name), "v%d", (i * 7919) % 5003);
+		topk_add(&t, name, strlen(name), 1);
+	}
+	{
+		uint64_t sum = 0;
+		size_t k;
+
+		for (k = 0; k < t.n; k++) {
+			assert_int_equal(topk_find(&t, t.it[k].value), (long)k);
+			sum += t.it[k].count;
+		}
+		assert_true(sum == 20000 && t.total == 20000 && t.n == 37);
+	}
+	topk_release(&t);
 }
 
 static char *tmpfile_with(const char *name, const char *text)
