@@ -45,6 +45,9 @@ enum layer_compression { LAYER_NONE, LAYER_GZIP, LAYER_ZSTD };
 struct layer_opts {
 	enum layer_compression compression;
 	int64_t mtime;                       /* every entry's mtime */
+	int threads;                         /* compressor threads, 0: per CPU
+					      * (blockz.h; the bytes do not
+					      * depend on it) */
 	const struct xp_progress *progress;  /* NULL: silent */
 	const char *label;                   /* progress label (borrowed) */
 };
