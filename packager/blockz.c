@@ -245,8 +245,7 @@ static int emit_oldest(struct blockz *z, int wait)
 	if (z->codec == BLOCKZ_GZIP)
 		z->crc = crc32_combine(z->crc, s->crc, (z_off_t)s->in_len);
 	z->total += s->in_len;
-	s->state = SLOT_FREE;
-	s->in_len = 0;
+	s->state = SLOT_FREE;   /* its input stays: the next block's dictionary */
 	z->emitted++;
 	return 0;
 }

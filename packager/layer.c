@@ -5,15 +5,16 @@
  * The pipeline for one layer:
  *
  *   file --read 1 MiB--> tar writer (pax restricted, unblocked)
- *        --tar bytes--> hasher ring (diff_id, second thread)
- *                   \-> [raw writer + gzip/zstd filter --> SHA-256] --> store_writer
+ *        --tar bytes, small pieces batched--> hasher ring (diff_id, second thread)
+ *                   \-> [blockz: gzip/zstd blocks on workers --> SHA-256] --> store_writer
  *
  * The tar writer is opened with a block size of 0, so libarchive hands every
  * header and data chunk straight to our callback (no 10 KiB blocking, no
- * padding after the end-of-archive marker). Compression reuses libarchive's
- * filters through a second archive in "raw" format, whose single entry is the
- * tar stream; that is what lets us see the stream both before (diff_id) and
- * after (blob digest) compression in one pass.
+ * padding after the end-of-archive marker). Headers, padding and small files
+ * are copied into batches; file data of 64 KiB and more is lent to the hasher
+ * from the read buffer as it is. Compression sees the same stream after the
+ * hasher, so the stream is seen both before (diff_id) and after (blob digest)
+ * compression in one pass.
  */
 #include "packager/layer.h"
 #include "packager/blockz.h"
