@@ -355,7 +355,7 @@ struct blockz *blockz_start(enum blockz_codec codec, int threads, blockz_sink_fn
 	z->sink = sink;
 	z->ctx = ctx;
 	z->crc = crc32(0L, Z_NULL, 0);
-	z->n = nt > 1 ? 2 * (size_t)nt + 2 : 2;
+	z->n = nt > 1 ? (size_t)nt + 3 : 2;
 	z->slots = xcalloc(z->n, sizeof(*z->slots));
 	for (k = 0; k < z->n; k++) {
 		struct slot *s = &z->slots[k];

@@ -20,9 +20,9 @@
  * each), which the zstd format allows a stream to be: `zstd -d`, libzstd and
  * Go's klauspost/compress read the frames in sequence.
  *
- * Memory is bounded: 2 x threads + 2 blocks in flight (2 inline), each with
- * its output buffer, plus one compressor state per worker — about 13 MiB for
- * gzip and 27 MiB for zstd with two threads, whatever the input size. With
+ * Memory is bounded: threads + 3 blocks in flight (2 inline), each with its
+ * output buffer, plus one compressor state per worker — about 11 MiB for gzip
+ * and 24 MiB for zstd with two threads, whatever the input size. With
  * threads <= 1 (or when no thread can be started) blocks are compressed
  * inline, with the same output.
  *
