@@ -22,7 +22,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#define GZIP_BLOCK (1u << 20)
+#define GZIP_BLOCK (128u << 10)     /* pigz's block size */
 #define ZSTD_BLOCK (2u << 20)
 #define GZIP_LEVEL 6
 #define ZSTD_LEVEL 3

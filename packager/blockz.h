@@ -2,7 +2,7 @@
  * blockz.h — gzip and zstd streams compressed in fixed-size blocks on worker
  * threads, with output independent of the thread count (packager/ only).
  *
- * The input is cut into blocks of a fixed size (gzip 1 MiB, zstd 2 MiB); each
+ * The input is cut into blocks of a fixed size (gzip 128 KiB, zstd 2 MiB); each
  * block is compressed on its own by one of the workers and the results are
  * handed to the caller's sink in input order, on the caller's thread. Because
  * the cut points and every block's parameters depend only on the input, the
@@ -21,7 +21,7 @@
  * Go's klauspost/compress read the frames in sequence.
  *
  * Memory is bounded: threads + 3 blocks in flight (2 inline), each with its
- * output buffer, plus one compressor state per worker — about 11 MiB for gzip
+ * output buffer, plus one compressor state per worker — about 2 MiB for gzip
  * and 24 MiB for zstd with two threads, whatever the input size. With
  * threads <= 1 (or when no thread can be started) blocks are compressed
  * inline, with the same output.

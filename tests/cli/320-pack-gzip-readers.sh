@@ -1,4 +1,4 @@
-# `pack --compression gzip` writes its layers in 1 MiB blocks compressed in
+# `pack --compression gzip` writes its layers in 128 KiB blocks compressed in
 # parallel, as pigz does: one gzip member that gzip -d, Python's zlib (one
 # member, nothing after it), umoci and skopeo (Go's compress/gzip, through a
 # conversion to zstd) read whole, back to the diff_id and the input files.
