@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 20
 # pkg-config answers once the libraries are installed: targets that install
 # them first (test, demo, asan, fuzz) build in a second make that reads these
 # again after `deps`.
-PKGS       := libcurl libarchive yaml-0.1 libcrypto jansson libsodium
+PKGS       := libcurl libarchive yaml-0.1 libcrypto jansson libsodium zlib libzstd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -49,7 +49,10 @@ DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev 
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
               ca-certificates zstd python3-yaml groovy default-jre-headless time \
-              python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy chromium
+              python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy chromium \
+              zlib1g-dev libzstd-dev
+# What the benchmarks run side by side: the reference tools and the Python peers.
+BENCH_PKGS := pigz zstd python3-pandas python3-scipy python3-sklearn skopeo umoci openssl
 
 .PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang \
         check-fresh
@@ -123,6 +126,7 @@ fuzz: deps deps-clang
 fuzz-bins: $(FUZZ_BIN)
 
 bench: all
+	@sh tests/helpers/deps.sh $(BENCH_PKGS)
 	@sh bench/run.sh $(abspath $(BIN))
 
 demo: deps

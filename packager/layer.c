@@ -5,17 +5,19 @@
  * The pipeline for one layer:
  *
  *   file --read 1 MiB--> tar writer (pax restricted, unblocked)
- *        --tar bytes--> hasher ring (diff_id, second thread)
- *                   \-> [raw writer + gzip/zstd filter --> SHA-256] --> store_writer
+ *        --tar bytes, small pieces batched--> hasher ring (diff_id, second thread)
+ *                   \-> [blockz: gzip/zstd blocks on workers --> SHA-256] --> store_writer
  *
  * The tar writer is opened with a block size of 0, so libarchive hands every
  * header and data chunk straight to our callback (no 10 KiB blocking, no
- * padding after the end-of-archive marker). Compression reuses libarchive's
- * filters through a second archive in "raw" format, whose single entry is the
- * tar stream; that is what lets us see the stream both before (diff_id) and
- * after (blob digest) compression in one pass.
+ * padding after the end-of-archive marker). Headers, padding and small files
+ * are copied into batches; file data of 64 KiB and more is lent to the hasher
+ * from the read buffer as it is. Compression sees the same stream after the
+ * hasher, so the stream is seen both before (diff_id) and after (blob digest)
+ * compression in one pass.
  */
 #include "packager/layer.h"
+#include "packager/blockz.h"
 #include "packager/hasher.h"
 #include "common/error.h"
 #include "common/fileio.h"
@@ -35,6 +37,9 @@
 
 #define READ_CHUNK (1u << 20)        /* file reads */
 #define READ_BUFS 4                  /* read ahead while earlier chunks are hashed */
+#define BATCH_SIZE (256u << 10)      /* small pieces gathered */
+#define BATCHES 4
+#define DIRECT_MIN (64u << 10)       /* file data this large is not gathered */
 
 const char *layer_suffix(enum layer_compression c)
 {
@@ -43,52 +48,93 @@ const char *layer_suffix(enum layer_compression c)
 
 /* ---- the sink behind the tar writer ---- */
 
+/* Small pieces (headers, padding, small files) are gathered into batches, so
+ * that the hasher, the compressor and the store see a few large writes
+ * instead of several per file; large pieces of file data pass as they are. */
+struct batch {
+	unsigned char *v[BATCHES];
+	uint64_t ticket[BATCHES];   /* the hasher's, before v[k] may change */
+	size_t cur, len;
+};
+
 struct sink {
 	struct store_writer *w;
 	struct hasher *tar_hash;
 	const unsigned char *lend_lo, *lend_hi;   /* the current read buffer */
 	uint64_t *lend_ticket;                    /* its hasher ticket */
+	struct batch b;
 	struct digest *blob_hash;   /* compressed only */
-	struct archive *raw;        /* the compressor, NULL when uncompressed */
+	struct blockz *z;           /* the compressor, NULL when uncompressed */
 	struct xp_error err;
 	int failed;
 };
 
-static la_ssize_t raw_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
+/* The compressor's output: the blob. */
+static int blob_cb(void *ctx, const void *buf, size_t len, struct xp_error *err)
 {
 	struct sink *s = ctx;
 
-	(void)a;
 	digest_update(s->blob_hash, buf, len);
-	if (store_writer_write(s->w, buf, len, &s->err)) {
+	return store_writer_write(s->w, buf, len, err);
+}
+
+/* Tar bytes, already queued for the diff_id, on to the compressor or the
+ * store. */
+static int forward(struct sink *s, const void *buf, size_t len)
+{
+	int rc = s->z ? blockz_write(s->z, buf, len, &s->err)
+		 : store_writer_write(s->w, buf, len, &s->err);
+
+	if (rc)
 		s->failed = 1;
+	return rc;
+}
+
+static int flush_batch(struct sink *s)
+{
+	struct batch *b = &s->b;
+	size_t k = b->cur;
+
+	if (!b->len)
+		return 0;
+	b->ticket[k] = hasher_lend(s->tar_hash, b->v[k], b->len);
+	if (forward(s, b->v[k], b->len))
 		return -1;
-	}
-	return (la_ssize_t)len;
+	b->cur = (k + 1) % BATCHES;
+	b->len = 0;
+	/* the hasher may still be reading what the next batch held */
+	hasher_wait(s->tar_hash, b->ticket[b->cur]);
+	return 0;
 }
 
 static la_ssize_t tar_write_cb(struct archive *a, void *ctx, const void *buf, size_t len)
 {
 	struct sink *s = ctx;
+	const unsigned char *p = buf;
+	size_t left = len;
 
 	(void)a;
 	/* file data passes through libarchive unbuffered: lend it, do not copy */
-	if (s->lend_lo && (const unsigned char *)buf >= s->lend_lo &&
-	    (const unsigned char *)buf + len <= s->lend_hi)
-		*s->lend_ticket = hasher_lend(s->tar_hash, buf, len);
-	else
-		hasher_copy(s->tar_hash, buf, len);
-	if (s->raw) {
-		if (archive_write_data(s->raw, buf, len) != (la_ssize_t)len) {
-			if (!s->failed)
-				xp_error_set(&s->err, XP_ERR_LOCAL, "cannot compress layer: %s",
-					     archive_error_string(s->raw));
-			s->failed = 1;
+	if (len >= DIRECT_MIN && s->lend_lo && p >= s->lend_lo && p + len <= s->lend_hi) {
+		if (flush_batch(s))
 			return -1;
+		*s->lend_ticket = hasher_lend(s->tar_hash, buf, len);
+		return forward(s, buf, len) ? -1 : (la_ssize_t)len;
+	}
+	while (left) {
+		size_t k = BATCH_SIZE - s->b.len;
+
+		if (!k) {
+			if (flush_batch(s))
+				return -1;
+			continue;
 		}
-	} else if (store_writer_write(s->w, buf, len, &s->err)) {
-		s->failed = 1;
-		return -1;
+		if (k > left)
+			k = left;
+		memcpy(s->b.v[s->b.cur] + s->b.len, p, k);
+		s->b.len += k;
+		p += k;
+		left -= k;
 	}
 	return (la_ssize_t)len;
 }
@@ -110,46 +156,6 @@ static int arch_fail(struct sink *s, struct archive *a, const char *what,
 	}
 	return xp_error_set(err, XP_ERR_LOCAL, "%s: %s", what,
 			    archive_error_string(a) ? archive_error_string(a) : "unknown error");
-}
-
-static int open_compressor(struct sink *s, enum layer_compression c, struct xp_error *err)
-{
-	struct archive *r = archive_write_new();
-	struct archive_entry *e;
-	char threads[24];
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	int rc;
-
-	if (!r)
-		return xp_error_set(err, XP_ERR_LOCAL, "cannot start compressor: out of memory");
-	s->raw = r;
-	snprintf(threads, sizeof(threads), "%ld", n > 0 ? n : 1);
-	rc = archive_write_set_format_raw(r);
-	if (rc == ARCHIVE_OK && c == LAYER_GZIP) {
-		rc = archive_write_add_filter_gzip(r);
-		/* no timestamp in the gzip header: same input, same bytes */
-		if (rc == ARCHIVE_OK)
-			rc = archive_write_set_filter_option(r, "gzip", "timestamp", NULL);
-	} else if (rc == ARCHIVE_OK) {
-		rc = archive_write_add_filter_zstd(r);
-		/* older libarchive lacks the option: one thread then */
-		if (rc == ARCHIVE_OK)
-			archive_write_set_filter_option(r, "zstd", "threads", threads);
-	}
-	if (rc == ARCHIVE_OK)
-		rc = archive_write_set_bytes_per_block(r, 0);
-	if (rc == ARCHIVE_OK)
-		rc = archive_write_open(r, s, noop_cb, raw_write_cb, noop_cb);
-	if (rc != ARCHIVE_OK)
-		return arch_fail(s, r, "cannot start compressor", err);
-	e = archive_entry_new();
-	archive_entry_set_pathname(e, "layer.tar");
-	archive_entry_set_filetype(e, AE_IFREG);
-	rc = archive_write_header(r, e);
-	archive_entry_free(e);
-	if (rc != ARCHIVE_OK)
-		return arch_fail(s, r, "cannot start compressor", err);
-	return 0;
 }
 
 /* Open a file the tree scanned, refusing what changed since. */
@@ -177,7 +183,8 @@ static int open_input(const struct tree_entry *e, struct xp_error *err)
 		return -1;
 	}
 #ifdef POSIX_FADV_SEQUENTIAL
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (e->size >= READ_CHUNK)  /* a small file is one read anyway */
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	return fd;
 }
@@ -194,6 +201,32 @@ struct bufs {
 	size_t next;
 };
 
+/* Read `want` bytes of a file into buf (room for `cap`). When there is room,
+ * one byte more is asked for in the same read: a regular file's read comes
+ * back short only at its end, so a read of exactly `want` bytes has met the
+ * end and *eof is set (no second read to find it; a small file is one read).
+ * Returns the bytes read: fewer than want when the file shrank, more when it
+ * grew; -1 with errno. */
+static ssize_t read_chunk(int fd, unsigned char *buf, size_t want, size_t cap, int *eof)
+{
+	size_t ask = want < cap ? want + 1 : want;
+	ssize_t n, more;
+
+	do
+		n = read(fd, buf, ask);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if (n > 0 && (size_t)n < want) {
+		more = read_full(fd, buf + n, ask - (size_t)n);
+		if (more < 0)
+			return -1;
+		n += more;
+	}
+	*eof = (size_t)n < ask;
+	return n;
+}
+
 static int write_data(struct sink *s, struct archive *a, const struct tree_entry *e,
 		      struct bufs *b, struct progress_state *p, struct xp_error *err)
 {
@@ -201,6 +234,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 	int fd = open_input(e, err), ret = -1;
 	unsigned char *buf, probe;
 	ssize_t n;
+	int eof = 0;
 
 	if (fd < 0)
 		return -1;
@@ -214,13 +248,18 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		s->lend_lo = buf;
 		s->lend_hi = buf + READ_CHUNK;
 		s->lend_ticket = &b->ticket[k];
-		n = read_full(fd, buf, want);
+		n = read_chunk(fd, buf, want, READ_CHUNK, &eof);
 		if (n < 0) {
 			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
 			goto out;
 		}
 		if ((size_t)n < want) {
 			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it shrank",
+				     e->src);
+			goto out;
+		}
+		if ((size_t)n > want) {
+			xp_error_set(err, XP_ERR_LOCAL, "'%s' changed while being packed: it grew",
 				     e->src);
 			goto out;
 		}
@@ -235,7 +274,7 @@ static int write_data(struct sink *s, struct archive *a, const struct tree_entry
 		if (p->total >= READ_CHUNK)
 			xp_progress_update(p->o->progress, p->o->label, p->done, p->total);
 	}
-	n = read(fd, &probe, 1);
+	n = eof ? 0 : read(fd, &probe, 1);
 	if (n != 0) {
 		if (n < 0)
 			xp_error_errno(err, XP_ERR_LOCAL, "cannot read '%s'", e->src);
@@ -340,10 +379,12 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 		return -1;
 	}
 	s.tar_hash = hasher_start();
+	for (i = 0; i < BATCHES; i++)
+		s.b.v[i] = xmalloc(BATCH_SIZE);
 	if (o->compression != LAYER_NONE) {
 		s.blob_hash = digest_new();
-		if (open_compressor(&s, o->compression, err))
-			goto out;
+		s.z = blockz_start(o->compression == LAYER_GZIP ? BLOCKZ_GZIP : BLOCKZ_ZSTD,
+				   o->threads, blob_cb, &s);
 	}
 	a = archive_write_new();
 	ae = archive_entry_new();
@@ -367,9 +408,8 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 		arch_fail(&s, a, "cannot write layer", err);
 		goto out;
 	}
-	if (s.raw && (archive_write_finish_entry(s.raw) != ARCHIVE_OK ||
-		      archive_write_close(s.raw) != ARCHIVE_OK)) {
-		arch_fail(&s, s.raw, "cannot compress layer", err);
+	if (flush_batch(&s) || (s.z && blockz_finish(s.z, &s.err))) {
+		*err = s.err;
 		goto out;
 	}
 	hasher_finish(s.tar_hash, diff_id);
@@ -391,14 +431,15 @@ int layer_write(struct store *st, const struct tree_entry *const *entries, size_
 out:
 	if (a)
 		archive_write_free(a);
-	if (s.raw)
-		archive_write_free(s.raw);
 	archive_entry_free(ae);
+	blockz_free(s.z);
 	hasher_finish(s.tar_hash, NULL); /* before the buffers it may still read */
 	digest_free(s.blob_hash);
 	store_writer_abort(s.w);
 	for (i = 0; i < READ_BUFS; i++)
 		free(b.v[i]);
+	for (i = 0; i < BATCHES; i++)
+		free(s.b.v[i]);
 	utf8_end(loc, prev);
 	return ret;
 }
