@@ -125,8 +125,12 @@ static void paragraph(struct strbuf *sb, const char *p, size_t n, const char **s
 		strbuf_adds(sb, ".fi\n.RE\n");
 }
 
-/* The paragraphs of text, split at blank lines. */
-static void paragraphs(struct strbuf *sb, const char *text, const char **sect, const char *own)
+/* Which paragraphs paragraphs() prints: the exit codes, the others, or all. */
+enum para_kind { P_EXIT = 1, P_OTHER = 2, P_ALL = 3 };
+
+/* The paragraphs of text of `kind`, split at blank lines. */
+static void paragraphs(struct strbuf *sb, const char *text, const char **sect, const char *own,
+		       enum para_kind kind)
 {
 	const char *p = text;
 
@@ -138,7 +142,7 @@ static void paragraphs(struct strbuf *sb, const char *text, const char **sect, c
 			p++;
 			n = n ? n - 1 : 0;
 		}
-		if (n)
+		if (n && (kind & (strncmp(p, "Exit codes:", 11) == 0 ? P_EXIT : P_OTHER)))
 			paragraph(sb, p, n, sect, own);
 		p += n;
 		while (*p == '\n')
@@ -209,7 +213,7 @@ static char *man_page(const struct cmd_info *c, const struct cmd_def *def)
 	strbuf_adds(&sb, " \\- ");
 	roff_line(&sb, c->summary, strlen(c->summary));
 	rest = synopsis(&sb, def->synopsis);
-	paragraphs(&sb, rest, &sect, "DESCRIPTION");
+	paragraphs(&sb, rest, &sect, "DESCRIPTION", P_OTHER);
 	strbuf_adds(&sb, ".SH OPTIONS\n");
 	option_items(&sb, def->opts);
 	for (i = 1; i < n; i++) {
@@ -227,9 +231,10 @@ static char *man_page(const struct cmd_info *c, const struct cmd_def *def)
 		    "\\fB\\-\\-color\\fR) are accepted too.\n");
 	sect = NULL;
 	if (def->registry)
-		paragraphs(&sb, REGOPT_ENV_HELP, &sect, "ENVIRONMENT");
+		paragraphs(&sb, REGOPT_ENV_HELP, &sect, "ENVIRONMENT", P_ALL);
 	if (def->notes)
-		paragraphs(&sb, def->notes, &sect, "NOTES");
+		paragraphs(&sb, def->notes, &sect, "NOTES", P_ALL);
+	paragraphs(&sb, rest, &sect, "DESCRIPTION", P_EXIT);
 	strbuf_adds(&sb, ".SH \"SEE ALSO\"\n.BR xpship (1)\n");
 	strbuf_release(&up);
 	return strbuf_detach(&sb, NULL);
