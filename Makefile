@@ -143,7 +143,7 @@ bench: all
 	@sh bench/run.sh $(abspath $(BIN))
 
 demo: deps
-	@$(MAKE) --no-print-directory $(XPSHIP_DEP)
+	@$(if $(XPSHIP_DEP),$(MAKE) --no-print-directory $(XPSHIP_DEP),true)
 	@bash templates/demo/demo.sh $(abspath $(XPSHIP))
 
 # The README's two commands on a pristine Debian 12 root (mmdebstrap, as root).

@@ -50,7 +50,7 @@ for cmd in $(xp --help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p'); do
 	[ "$cmd" = help ] && continue
 	zcase=$(sed -n "/^		$cmd)\$/,/^			;;/p" _xpship)
 	for o in $(xp "$cmd" --help | grep -oE '^  (-[a-zA-Z], )?--[a-z][a-z0-9-]*' | sed 's/^ *//; s/,//'); do
-		printf '%s\n' "$zcase" | grep -qE -- "'\\*?$o[=+]?\\[" || fail "zsh: $cmd $o not offered"
+		printf '%s\n' "$zcase" | grep -qE -- "'\\*?${o}[=+]?\\[" || fail "zsh: $cmd $o not offered"
 		case $o in
 		--*) grep -qE -- "^complete -c xpship -n '__xpship_is $cmd'( -s .)? -l ${o#--} " xpship.fish ||
 			fail "fish: $cmd $o not offered" ;;
