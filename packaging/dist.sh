@@ -9,8 +9,10 @@
 #
 # Environment (the Makefile sets it): VERSION, XPSHIP (the binary to package),
 # BUILD (scratch space), DISTDIR, MAKE. DEB_MAINTAINER overrides the package's
-# Maintainer. File times are SOURCE_DATE_EPOCH (default: HEAD's commit time),
-# so the same commit and binary give the same files.
+# Maintainer. File times are SOURCE_DATE_EPOCH (default: the time of the last
+# commit that changed anything but packaging/SHA256SUMS, the sums the action
+# checks releases against), so the same sources and binary give the same
+# files, also after the package's sum is committed.
 set -eu
 : "${VERSION:?}" "${XPSHIP:?}" "${BUILD:?}" "${DISTDIR:?}"
 MAKE=${MAKE:-make}
@@ -24,7 +26,7 @@ git -C "$src" rev-parse --verify -q HEAD >/dev/null || die "$src is not a git ch
 [ -x "$XPSHIP" ] || die "no binary at $XPSHIP"
 got=$("$XPSHIP" --version)
 [ "$got" = "xpship $VERSION" ] || die "$XPSHIP is '$got', not xpship $VERSION"
-: "${SOURCE_DATE_EPOCH:=$(git -C "$src" log -1 --format=%ct HEAD)}"
+: "${SOURCE_DATE_EPOCH:=$(git -C "$src" log -1 --format=%ct HEAD -- . ':(exclude)packaging/SHA256SUMS')}"
 export SOURCE_DATE_EPOCH
 arch=$(dpkg --print-architecture)
 mkdir -p "$DISTDIR"
