@@ -49,6 +49,13 @@ grep -qx '\.SH "EXIT STATUS"' xpship-validate.1 || fail "validate: no EXIT STATU
 sed -n '/^\.SH "EXIT STATUS"/,/^\.SH/p' xpship-validate.1 | grep -qx '\.B 0' ||
 	fail "validate: exit codes not a list"
 
+# xpship(1) names every page
+for c in $cmds; do
+	name=$(printf '%s' "$c" | sed 's/-/\\-/g')
+	grep -qF ".BR xpship\\-$name (1)" "$TESTS_DIR/../docs/xpship.1" ||
+		fail "xpship(1) does not name xpship-$c(1)"
+done
+
 run xp man
 expect_rc 2
 expect_err <<'END'
