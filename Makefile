@@ -186,7 +186,7 @@ uninstall:
 	  $(DESTDIR)$(MANDIR)/man1/xpship-*.1 $(DESTDIR)$(BASHCOMPDIR)/xpship \
 	  $(DESTDIR)$(ZSHCOMPDIR)/_xpship $(DESTDIR)$(FISHCOMPDIR)/xpship.fish
 	rm -rf $(DESTDIR)$(TEMPLATEDIR)
-	-rmdir $(DESTDIR)$(DATADIR)/xpship 2>/dev/null
+	rmdir $(DESTDIR)$(DATADIR)/xpship 2>/dev/null || true
 
 # The release: the source tarball of HEAD, a Debian package of the binary
 # (Depends from dpkg-shlibdeps) and their SHA-256 sums, in $(DISTDIR).
