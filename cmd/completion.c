@@ -25,9 +25,9 @@ static const struct cmd_def spec = {
 	"  bash: source <(xpship completion bash)\n"
 	"  zsh:  source <(xpship completion zsh)   (after compinit)\n"
 	"  fish: xpship completion fish | source\n"
-	"or install it where the shell looks: 'make install' puts the three under\n"
-	"$(PREFIX)/share (bash-completion/completions/xpship, zsh/vendor-completions/_xpship,\n"
-	"fish/vendor_completions.d/xpship.fish).\n",
+	"or install it where the shell looks: 'make install' puts the three in\n"
+	"$(PREFIX)/share: bash-completion/completions/xpship, zsh/site-functions/_xpship\n"
+	"(zsh/vendor-completions in the Debian package), fish/vendor_completions.d.\n",
 	.notes = "Exit codes: 0 printed, 2 usage.\n",
 };
 
