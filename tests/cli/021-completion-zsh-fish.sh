@@ -1,6 +1,6 @@
 # `xpship completion zsh|fish`: scripts the shells accept, with every command
-# and every listed option; fish's own completer is asked (complete -C), zsh's
-# script is checked for syntax and that it registers with compdef.
+# and every listed option; fish's own completer is asked (complete -C), and
+# zsh's completion system in an interactive zsh on a pseudo-terminal.
 . "$TESTS_DIR/lib.sh"
 
 run xp completion zsh
@@ -12,6 +12,48 @@ zsh -n _xpship || fail "zsh: syntax"
 # sourced after compinit, it registers _xpship for xpship
 zsh -f -c 'autoload -Uz compinit && compinit -u -d "$PWD/zcd" && . ./_xpship &&
 	[[ $_comps[xpship] == _xpship ]]' || fail "zsh: compdef did not register _xpship"
+
+# zsh's completion system asked, in an interactive zsh on a pty with _xpship
+# on fpath: a widget records what each compadd offers for a command line
+cat >zq.zsh <<'END'
+dir=$1; shift
+zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='> '; fpath=($dir \$fpath); autoload -Uz compinit; compinit -u -d $dir/.zcd"
+zpty -w z "comptest() { local -a out; compadd() { builtin compadd -O out \"\$@\"; print -rl -- \${^out} >>$dir/cands; builtin compadd \"\$@\" }; _main_complete; unfunction compadd; print END >>$dir/cands }"
+zpty -w z 'zle -C comptest complete-word comptest; bindkey "^T" comptest'
+for q in "$@"; do
+	: >$dir/cands
+	zpty -w -n z "$q"$'\x14'
+	for i in {1..200}; do
+		grep -qx END $dir/cands 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -qx END $dir/cands || print -r -- "$q => (no answer)"
+	print -r -- "${q% } => $(grep -vx -e END -e '' $dir/cands | sort -u | tr '\n' ' ')"
+	zpty -w -n z $'\x15'
+done
+zpty -d z
+END
+mkdir zw && cp _xpship zw/ && touch zw/policy.yaml zw/plan.txt
+(cd zw && timeout 120 zsh -f ../zq.zsh "$T/zw" "xpship ga" "xpship gate --pol" \
+	"xpship gate --policy p" "xpship gate --policy=p" "xpship validate --format " \
+	"xpship registry " "xpship --color=" "xpship completion " "xpship help ver" \
+	"xpship login --passw" "xpship keygen --type e" "xpship ma") | sed 's/ *$//' >zsh.txt
+diff -u - zsh.txt <<'END' || fail "zsh completions"
+xpship ga => gate
+xpship gate --pol => --policy
+xpship gate --policy p => plan.txt policy.yaml
+xpship gate --policy=p => plan.txt policy.yaml
+xpship validate --format => github json sarif text
+xpship registry => ping
+xpship --color= => always auto never
+xpship completion => bash fish zsh
+xpship help ver => verify verify-blob version
+xpship login --passw => --password-stdin
+xpship keygen --type e => ecdsa-p256 ed25519
+xpship ma =>
+END
 
 run xp completion fish
 expect_rc 0
