@@ -11,7 +11,7 @@
 # promoted), `make dist`, and `make test`. The Debian package `make dist` built
 # is installed with apt in a second pristine root (its Depends alone must make
 # the binary run) and in the first, where the demo runs again with the
-# installed /usr/bin/xpship. Mounts, processes left in the roots and the roots
+# installed /usr/bin/xpship before the package is purged. Mounts, processes left in the roots and the roots
 # themselves are removed however it ends.
 #
 # Needs root (mmdebstrap, chroot, mounts); installs mmdebstrap if missing.
@@ -249,7 +249,10 @@ cp "$root/root/xpship/dist/$deb" "$pristine/root/$deb"
 apt_install="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends"
 step deb-pristine "$apt_install ./root/$deb >/dev/null && xpship version && xpship completion bash >/dev/null" "$pristine"
 grep -q '^libcurl .*jansson' "$logs/deb-pristine.log" || die 1 "the installed xpship did not run in a pristine root"
-step deb-demo "$apt_install ./dist/$deb >/dev/null && test \"\$(command -v xpship)\" = /usr/bin/xpship && XPSHIP_DEMO_DIR=/root/demo-deb make demo XPSHIP=/usr/bin/xpship"
+# (then purged: what it installed goes, and the tests find no xpship on PATH)
+step deb-demo "$apt_install ./dist/$deb >/dev/null && test \"\$(command -v xpship)\" = /usr/bin/xpship &&
+	XPSHIP_DEMO_DIR=/root/demo-deb make demo XPSHIP=/usr/bin/xpship &&
+	apt-get purge -y -qq xpship >/dev/null && ! command -v xpship && test ! -e /usr/share/xpship"
 if ! grep -q '^champion  *none (first release)$' "$logs/deb-demo.log" ||
 	! grep -q '^promoted .* -> sha256:' "$logs/deb-demo.log"; then
 	die 1 "the demo with the installed package did not promote a first release"
