@@ -51,8 +51,9 @@ want "tags" xpship help ta
 # operands are files, also after an option's value
 want "pdir plan.txt policy.yaml" xpship validate p
 want "pdir plan.txt policy.yaml" xpship validate --format json p
-# hidden: login --password (refused, never on argv), the man generator
-want "--password-stdin" xpship login --passw
+# hidden: --no-color (help NULL), the man generator
+want "" xpship --no
+want "--no-digest-check" xpship validate --no-
 want "" xpship ma
 want "--version" xpship --vers
 want "" xpship gate --vers

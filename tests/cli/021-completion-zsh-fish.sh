@@ -39,7 +39,7 @@ mkdir zw && cp _xpship zw/ && touch zw/policy.yaml zw/plan.txt
 (cd zw && timeout 120 zsh -f ../zq.zsh "$T/zw" "xpship ga" "xpship gate --pol" \
 	"xpship gate --policy p" "xpship gate --policy=p" "xpship validate --format " \
 	"xpship registry " "xpship --color=" "xpship completion " "xpship help ver" \
-	"xpship login --passw" "xpship keygen --type e" "xpship ma") | sed 's/ *$//' >zsh.txt
+	"xpship validate --no-" "xpship keygen --type e" "xpship ma") | sed 's/ *$//' >zsh.txt
 diff -u - zsh.txt <<'END' || fail "zsh completions"
 xpship ga => gate
 xpship gate --pol => --policy
@@ -50,7 +50,7 @@ xpship registry => ping
 xpship --color= => always auto never
 xpship completion => bash fish zsh
 xpship help ver => verify verify-blob version
-xpship login --passw => --password-stdin
+xpship validate --no- => --no-digest-check
 xpship keygen --type e => ecdsa-p256 ed25519
 xpship ma =>
 END
@@ -80,7 +80,8 @@ wantf "ping" "xpship registry "
 wantf "plan.txt policy.yaml" "xpship registry ping p"
 wantf "bash fish zsh" "xpship completion "
 wantf "verify verify-blob version" "xpship help ver"
-wantf "--password-stdin" "xpship login --passw"
+wantf "--no-digest-check" "xpship validate --no-"
+wantf "" "xpship --no"
 wantf "" "xpship ma"
 cd ..
 
