@@ -23,7 +23,8 @@ chmod +x "$T/bin/xpship"
 
 cat >creds.json <<'END'
 {"model-registry": {"username": "user", "password": "registry-secret"},
- "xpship-signing-key": {"file": "/dev/null"}, "xpship-key-password": {"text": "key-secret"}}
+ "xpship-signing-key": {"file": "/dev/null"}, "xpship-key-password": {"text": "key-secret"},
+ "xpship-approval-key": {"file": "/dev/null"}}
 END
 cd ws
 BRANCH_NAME=main GIT_COMMIT=0123abc JENKINS_SIM_CREDENTIALS=$T/creds.json \
