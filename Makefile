@@ -7,13 +7,26 @@
 #   make bench      benchmarks against peers and the hardware limit
 #   make demo       the shipped example end to end
 #   make check-fresh  make demo twice and make test in a pristine Debian 12 root
-#   make install    PREFIX=/usr/local (binary and man page)
+#   make install    PREFIX=/usr/local: binary, man pages, completions, templates
+#   make uninstall  removes what make install put (same PREFIX, DESTDIR)
+#   make dist       dist/: xpship-VERSION.tar.gz, xpship_VERSION_ARCH.deb, SHA256SUMS
+#
+# XPSHIP=PATH: install, dist and demo use that binary instead of building one.
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 CC         ?= cc
 BUILD      ?= build
 FUZZ_SECONDS ?= 20
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+TEMPLATEDIR ?= $(DATADIR)/xpship/templates
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+DISTDIR    ?= dist
 
 # pkg-config answers once the libraries are installed: targets that install
 # them first (test, demo, asan, fuzz) build in a second make that reads these
@@ -42,6 +55,9 @@ CMD_OBJ    := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBXP      := $(BUILD)/libxpship.a
 BIN        := $(BUILD)/xpship
+XPSHIP     ?= $(BIN)
+# what makes $(XPSHIP): nothing when it is given
+XPSHIP_DEP := $(if $(filter $(BIN),$(XPSHIP)),$(BIN))
 
 # Debian packages the build, the tests and the demo need (libc6-dev is only a
 # Recommends of gcc: installs without recommends need it named).
@@ -50,12 +66,12 @@ DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev 
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
               ca-certificates zstd python3-yaml groovy default-jre-headless time \
               python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy chromium \
-              zlib1g-dev libzstd-dev
+              zlib1g-dev libzstd-dev zsh fish dpkg-dev man-db
 # What the benchmarks run side by side: the reference tools and the Python peers.
 BENCH_PKGS := pigz zstd python3-pandas python3-scipy python3-sklearn skopeo umoci openssl
 
-.PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install clean check-clang \
-        check-fresh
+.PHONY: all deps deps-clang test unit-bins asan fuzz fuzz-bins bench demo install uninstall \
+        clean check-clang check-fresh man completions dist
 
 all: $(BIN)
 
@@ -130,8 +146,8 @@ bench: all
 	@sh bench/run.sh $(abspath $(BIN))
 
 demo: deps
-	@$(MAKE) --no-print-directory all
-	@bash templates/demo/demo.sh $(abspath $(BIN))
+	@$(if $(XPSHIP_DEP),$(MAKE) --no-print-directory $(XPSHIP_DEP),true)
+	@bash templates/demo/demo.sh $(abspath $(XPSHIP))
 
 # The README's two commands on a pristine Debian 12 root (mmdebstrap, as root).
 check-fresh:
@@ -141,10 +157,45 @@ check-fresh:
 check-clang:
 	@$(MAKE) --no-print-directory BUILD=build-clang CC=clang all unit-bins
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xpship
-	install -m 0644 docs/xpship.1 $(DESTDIR)$(PREFIX)/share/man/man1/xpship.1
+# Man pages and completion scripts, made by the binary from its own tables.
+man: $(XPSHIP_DEP)
+	@rm -rf $(BUILD)/man && mkdir -p $(BUILD)/man
+	@for c in $$($(XPSHIP) man --list); do \
+	  $(XPSHIP) man "$$c" >$(BUILD)/man/xpship-$$c.1 || exit 1; done
+
+completions: $(XPSHIP_DEP)
+	@mkdir -p $(BUILD)/completions
+	@$(XPSHIP) completion bash >$(BUILD)/completions/xpship
+	@$(XPSHIP) completion zsh >$(BUILD)/completions/_xpship
+	@$(XPSHIP) completion fish >$(BUILD)/completions/xpship.fish
+
+# The templates users copy, without the demo (it runs from a checkout).
+TEMPLATE_FILES = $(shell cd templates && find . -type f ! -path './demo/*' | sort)
+
+install: man completions
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(XPSHIP) $(DESTDIR)$(BINDIR)/xpship
+	install -m 0644 docs/xpship.1 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/completions/xpship $(DESTDIR)$(BASHCOMPDIR)/xpship
+	install -m 0644 $(BUILD)/completions/_xpship $(DESTDIR)$(ZSHCOMPDIR)/_xpship
+	install -m 0644 $(BUILD)/completions/xpship.fish $(DESTDIR)$(FISHCOMPDIR)/xpship.fish
+	@cd templates && for f in $(TEMPLATE_FILES); do \
+	  install -D -m 0644 "$$f" "$(DESTDIR)$(TEMPLATEDIR)/$$f" || exit 1; done
+	@echo "installed xpship in $(DESTDIR)$(BINDIR), templates in $(DESTDIR)$(TEMPLATEDIR)"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xpship $(DESTDIR)$(MANDIR)/man1/xpship.1 \
+	  $(DESTDIR)$(MANDIR)/man1/xpship-*.1 $(DESTDIR)$(BASHCOMPDIR)/xpship \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_xpship $(DESTDIR)$(FISHCOMPDIR)/xpship.fish
+	rm -rf $(DESTDIR)$(TEMPLATEDIR)
+	rmdir $(DESTDIR)$(DATADIR)/xpship 2>/dev/null || true
+
+# The release: the source tarball of HEAD, a Debian package of the binary
+# (Depends from dpkg-shlibdeps) and their SHA-256 sums, in $(DISTDIR).
+dist: $(XPSHIP_DEP)
+	@VERSION=$(VERSION) XPSHIP=$(abspath $(XPSHIP)) BUILD=$(abspath $(BUILD)) \
+	  DISTDIR=$(abspath $(DISTDIR)) MAKE="$(MAKE)" sh packaging/dist.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-clang

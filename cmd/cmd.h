@@ -21,7 +21,7 @@
 struct cmd_info {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *summary;
+	const char *summary; /* NULL: hidden (not listed, not completed) */
 };
 
 /* The command table (cmd/main.c), terminated by a NULL name. */
@@ -54,6 +54,11 @@ struct cmd_def {
 	const char *notes;           /* after the options: environment, exit codes */
 };
 
+/* xpship's own usage and global options (cmd/main.c): its --help, the
+ * completions and the man pages list them. A global option that takes a
+ * value takes it as --NAME=VALUE. */
+extern const struct cmd_def cmd_global_def;
+
 /* The next option of argv for `def`: the command's own option's val (optarg
  * set), -1 after the last option (optind is the first operand), CMD_OPT_HELP
  * after printing the help, or CMD_OPT_BAD after printing a usage error.
@@ -64,6 +69,13 @@ int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct store_opt
 int cmd_parse_all(const struct cmd_def *def, int argc, char **argv, struct store_opts *reg);
 /* The help text of `def`, as --help prints it (caller frees). */
 char *cmd_help_text(const struct cmd_def *def);
+/* The option tables of `def`, its own first, then the registry groups it
+ * takes (borrowed); returns how many (at most 3). */
+size_t cmd_def_tables(const struct cmd_def *def, const struct cmd_opt *t[3]);
+/* The cmd_def command `c` parses its arguments with (borrowed): `c` runs with
+ * "--help" while cmd_parse hands back its def instead of printing. NULL for a
+ * command that parses no options table (help). */
+const struct cmd_def *cmd_describe(const struct cmd_info *c);
 
 /* The build time for `cmd`: SOURCE_DATE_EPOCH when set (*set 1), else now
  * (common/timeutil.h). An invalid value is reported as a usage error of `cmd`
@@ -117,6 +129,8 @@ int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+int cmd_man(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 #endif

@@ -44,32 +44,59 @@ const struct cmd_info cmd_table[] = {
 	{"registry", cmd_registry, "registry utilities (ping)"},
 	{"help", cmd_help, "show help for xpship or a command"},
 	{"version", cmd_version, "print the version"},
+	{"completion", cmd_completion, "print a shell completion script (bash, zsh, fish)"},
+	{"man", cmd_man, NULL},
 	{NULL, NULL, NULL},
+};
+
+/* Read by the help, the completions and the man pages; main() matches the
+ * same names below. */
+static const struct cmd_opt global_opts[] = {
+	{"quiet", 'q', NULL, 'q', "errors and warnings only, no progress"},
+	{"verbose", 'v', NULL, 'v', "more detail on stderr"},
+	{"color", 0, "WHEN", 'c', "auto (default), always or never; NO_COLOR is honoured"},
+	{"no-color", 0, NULL, 'n', NULL},
+	{"help", 'h', NULL, 'h', "this help; 'xpship help CMD' or 'xpship CMD --help' for one command"},
+	{"version", 0, NULL, 'V', "print the version"},
+	{NULL, 0, NULL, 0, NULL},
+};
+
+const struct cmd_def cmd_global_def = {
+	.name = "xpship",
+	.synopsis =
+	"usage: xpship [-q | -v] [--color=auto|always|never] <command> [<args>]\n"
+	"\n"
+	"Experiment-driven model releases for CI/CD: validate an experiment, gate\n"
+	"it against the production champion, pack it as an OCI bundle, sign and\n"
+	"attest it, push it and promote it.\n",
+	.opts = global_opts,
 };
 
 static void print_help(FILE *f)
 {
 	const struct cmd_info *c;
+	const struct cmd_opt *o;
 	const struct xp_exit_desc *e;
 
-	fputs("usage: xpship [-q | -v] [--color=auto|always|never] <command> [<args>]\n"
-	      "\n"
-	      "Experiment-driven model releases for CI/CD: validate an experiment, gate\n"
-	      "it against the production champion, pack it as an OCI bundle, sign and\n"
-	      "attest it, push it and promote it.\n"
-	      "\n"
-	      "Commands:\n", f);
+	fputs(cmd_global_def.synopsis, f);
+	fputs("\nCommands:\n", f);
 	for (c = cmd_table; c->name; c++)
-		fprintf(f, "  %-12s %s\n", c->name, c->summary);
-	fputs("\n"
-	      "Global options:\n"
-	      "  -q, --quiet      errors and warnings only, no progress\n"
-	      "  -v, --verbose    more detail on stderr\n"
-	      "  --color=WHEN     auto (default), always or never; NO_COLOR is honoured\n"
-	      "  -h, --help       this help; 'xpship help CMD' or 'xpship CMD --help' for one command\n"
-	      "  --version        print the version\n"
-	      "\n"
-	      "Exit codes:\n", f);
+		if (c->summary)
+			fprintf(f, "  %-12s %s\n", c->name, c->summary);
+	fputs("\nGlobal options:\n", f);
+	for (o = global_opts; o->name; o++) {
+		char label[64];
+
+		if (!o->help)
+			continue;
+		if (o->short_name)
+			snprintf(label, sizeof(label), "-%c, --%s", o->short_name, o->name);
+		else
+			snprintf(label, sizeof(label), "--%s%s%s", o->name, o->arg ? "=" : "",
+				 o->arg ? o->arg : "");
+		fprintf(f, "  %-16s %s\n", label, o->help);
+	}
+	fputs("\nExit codes:\n", f);
 	for (e = xp_exit_table; e->text; e++)
 		fprintf(f, "  %d  %s\n", e->code, e->text);
 }

@@ -75,8 +75,7 @@ static void unknown_option(char **argv, const char *word, const struct option *l
 
 #define MAX_OPTS 64
 
-/* The option tables of `def`, own first, then the registry groups. */
-static size_t def_tables(const struct cmd_def *def, const struct cmd_opt *t[3])
+size_t cmd_def_tables(const struct cmd_def *def, const struct cmd_opt *t[3])
 {
 	size_t n = 0;
 
@@ -129,7 +128,7 @@ char *cmd_help_text(const struct cmd_def *def)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const struct cmd_opt *t[3];
-	size_t i, n = def_tables(def, t), col = 0;
+	size_t i, n = cmd_def_tables(def, t), col = 0;
 	char lab[128];
 
 	for (i = 0; i < n; i++) {
@@ -176,7 +175,7 @@ static const struct parse_tables *tables_of(const struct cmd_def *def)
 	pt.def = def;
 	pt.so[j++] = ':';
 	pt.so[j++] = 'h';
-	n = def_tables(def, t);
+	n = cmd_def_tables(def, t);
 	for (i = 0; i < n; i++) {
 		const struct cmd_opt *o;
 
@@ -199,10 +198,37 @@ static const struct parse_tables *tables_of(const struct cmd_def *def)
 	return &pt;
 }
 
+/* Set while cmd_describe runs a command: where cmd_parse puts its def. */
+static const struct cmd_def **describe_slot;
+
+const struct cmd_def *cmd_describe(const struct cmd_info *c)
+{
+	const struct cmd_def *def = NULL;
+	char *argv[3];
+
+	if (c->fn == cmd_help)
+		return NULL;
+	argv[0] = (char *)c->name;
+	argv[1] = "--help";
+	argv[2] = NULL;
+	describe_slot = &def;
+	optind = 0;
+	c->fn(2, argv);
+	describe_slot = NULL;
+	optind = 0;
+	return def;
+}
+
 int cmd_parse(const struct cmd_def *def, int argc, char **argv, struct store_opts *reg)
 {
-	const struct parse_tables *pt = tables_of(def);
+	const struct parse_tables *pt;
 	int c, idx;
+
+	if (describe_slot) {
+		*describe_slot = def;
+		return CMD_OPT_HELP;
+	}
+	pt = tables_of(def);
 
 	for (;;) {
 		idx = -1;

@@ -8,8 +8,11 @@
 # its bundle adds, its npm settings, the proxy variables), clones the committed
 # HEAD of this checkout into /root/xpship and, as root in a chroot, runs
 # `make demo` twice (the second run must gate against the champion the first
-# promoted) and `make test`. Mounts, processes left in the root and the root
-# itself are removed however it ends.
+# promoted), `make dist`, and `make test`. The Debian package `make dist` built
+# is installed with apt in a second pristine root (its Depends alone must make
+# the binary run) and in the first, where the demo runs again with the
+# installed /usr/bin/xpship before the package is purged. Mounts, processes left in the roots and the roots
+# themselves are removed however it ends.
 #
 # Needs root (mmdebstrap, chroot, mounts); installs mmdebstrap if missing.
 # Environment:
@@ -82,33 +85,36 @@ base=$cache/$suite-$key.tar
 if [ -f "$base" ] && [ -n "$(find "$base" -mtime +6)" ]; then rm -f "$base"; fi
 
 # --- cleanup, however the run ends -------------------------------------------
-root=""
+roots=()
 mounts=()
 cleanup() {
-	local rc=$? i pid p
+	local rc=$? i pid p r
 	trap - EXIT INT TERM HUP
 	set +e
-	case $rc in 129 | 130 | 143) say "interrupted; removing the root" ;; esac
-	if [ -n "$root" ] && [ -d "$root" ]; then
-		# processes still running inside the root (a registry left by a killed run)
+	case $rc in 129 | 130 | 143) say "interrupted; removing the roots" ;; esac
+	# processes still running inside a root (a registry left by a killed run)
+	for r in "${roots[@]}"; do
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] || continue
+			[ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] || continue
 			pid=${p#/proc/}
 			kill -KILL "$pid" 2>/dev/null
 		done
-		for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
-			umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" ||
-				say "cannot unmount ${mounts[i]}"
-		done
-		if grep -q " ${root}[/ ]" /proc/self/mountinfo; then
-			say "mounts remain under $root; leaving it in place"
+	done
+	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+		umount "${mounts[i]}" 2>/dev/null || umount -l "${mounts[i]}" ||
+			say "cannot unmount ${mounts[i]}"
+	done
+	for r in "${roots[@]}"; do
+		[ -d "$r" ] || continue
+		if grep -q " ${r}[/ ]" /proc/self/mountinfo; then
+			say "mounts remain under $r; leaving it in place"
 		elif [ "$rc" != 0 ] && [ "${XPSHIP_FRESH_KEEP:-0}" = 1 ]; then
-			say "root kept for inspection: $root"
+			say "root kept for inspection: $r"
 		else
-			rm -rf --one-file-system "$root"
-			rm -f "$root.pid"
+			rm -rf --one-file-system "$r"
+			rm -f "$r.pid"
 		fi
-	fi
+	done
 	rm -f "$cache/.base.$$.tar"
 	exit "$rc"
 }
@@ -133,35 +139,43 @@ else
 	say "using the cached base root ${base##*/}"
 fi
 
-root=$(mktemp -d "$cache/root.XXXXXX")
-echo $$ >"$root.pid"
-tar -xpf "$base" --numeric-owner -C "$root" || die 4 "cannot unpack $base"
-chmod 0755 "$root"
-
-# This machine's CA certificates that the Debian bundle lacks (an egress proxy
-# or a private mirror), added the Debian way.
-bundle=/etc/ssl/certs/ca-certificates.crt
-if [ -f "$bundle" ]; then
-	mkdir -p "$root/usr/local/share/ca-certificates/host"
-	awk -v dir="$root/usr/local/share/ca-certificates/host" '
-		/-----BEGIN CERTIFICATE-----/ { body = ""; pem = ""; in_cert = 1 }
-		in_cert { pem = pem $0 "\n"; if ($0 !~ /^-----/) body = body $0 }
-		/-----END CERTIFICATE-----/ {
-			in_cert = 0
-			if (FNR == NR) { seen[body] = 1; next }
-			if (!(body in seen)) {
-				n++; f = sprintf("%s/host-%03d.crt", dir, n)
-				printf "%s", pem > f; close(f); seen[body] = 1
-			}
-		}' "$root$bundle" "$bundle"
-fi
-# npm settings (registry, cafile) and apt credentials for a private mirror
-[ -f /etc/npmrc ] && cp /etc/npmrc "$root/etc/npmrc"
-[ -f "${HOME:-/root}/.npmrc" ] && cp "${HOME:-/root}/.npmrc" "$root/root/.npmrc"
-for f in /etc/apt/auth.conf.d/*; do
-	[ -f "$f" ] && install -m 0600 "$f" "$root/etc/apt/auth.conf.d/"
-done
-cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+# new_root: a root unpacked from the base, with what this machine needs to
+# reach the package registries; its path in $new.
+new_root() {
+	local r
+	r=$(mktemp -d "$cache/root.XXXXXX")
+	roots+=("$r")
+	echo $$ >"$r.pid"
+	tar -xpf "$base" --numeric-owner -C "$r" || die 4 "cannot unpack $base"
+	chmod 0755 "$r"
+	# This machine's CA certificates that the Debian bundle lacks (an egress
+	# proxy or a private mirror), added the Debian way.
+	local bundle=/etc/ssl/certs/ca-certificates.crt
+	if [ -f "$bundle" ]; then
+		mkdir -p "$r/usr/local/share/ca-certificates/host"
+		awk -v dir="$r/usr/local/share/ca-certificates/host" '
+			/-----BEGIN CERTIFICATE-----/ { body = ""; pem = ""; in_cert = 1 }
+			in_cert { pem = pem $0 "\n"; if ($0 !~ /^-----/) body = body $0 }
+			/-----END CERTIFICATE-----/ {
+				in_cert = 0
+				if (FNR == NR) { seen[body] = 1; next }
+				if (!(body in seen)) {
+					n++; f = sprintf("%s/host-%03d.crt", dir, n)
+					printf "%s", pem > f; close(f); seen[body] = 1
+				}
+			}' "$r$bundle" "$bundle"
+	fi
+	# npm settings (registry, cafile) and apt credentials for a private mirror
+	[ -f /etc/npmrc ] && cp /etc/npmrc "$r/etc/npmrc"
+	[ -f "${HOME:-/root}/.npmrc" ] && cp "${HOME:-/root}/.npmrc" "$r/root/.npmrc"
+	for f in /etc/apt/auth.conf.d/*; do
+		[ -f "$f" ] && install -m 0600 "$f" "$r/etc/apt/auth.conf.d/"
+	done
+	cp -L /etc/resolv.conf "$r/etc/resolv.conf"
+	new=$r
+}
+new_root
+root=$new
 
 # The clone a user would make: committed HEAD only.
 git -c advice.detachedHead=false clone -q --no-hardlinks "$src" "$root/root/xpship"
@@ -170,36 +184,39 @@ git -C "$root/root/xpship" checkout -q --detach FETCH_HEAD
 [ "$(git -C "$root/root/xpship" rev-parse HEAD)" = "$sha" ] || die 4 "clone is not at $sha"
 
 mnt() { mount "$@" && mounts+=("${*: -1}"); }
-mnt -t proc proc "$root/proc"
-mnt -t sysfs sysfs "$root/sys"
-mnt --bind /dev "$root/dev"
-mnt --bind /dev/pts "$root/dev/pts"
-mnt -t tmpfs -o mode=1777,nosuid,nodev shm "$root/dev/shm"
+mount_all() {
+	mnt -t proc proc "$1/proc"
+	mnt -t sysfs sysfs "$1/sys"
+	mnt --bind /dev "$1/dev"
+	mnt --bind /dev/pts "$1/dev/pts"
+	mnt -t tmpfs -o mode=1777,nosuid,nodev shm "$1/dev/shm"
+}
+mount_all "$root"
 
 # in_root CMD: run CMD with bash -c as root inside, with a login-like
 # environment (no locale, as a new machine has none).
 inner_env=(HOME=/root USER=root LOGNAME=root SHELL=/bin/bash TERM=dumb
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${proxy_env[@]}")
 [ -n "${CI:-}" ] && inner_env+=("CI=$CI")
-in_root() {
-	chroot "$root" /usr/bin/env -i "${inner_env[@]}" /bin/bash -c "$1"
+in_root() { # CMD [ROOT]
+	chroot "${2:-$root}" /usr/bin/env -i "${inner_env[@]}" /bin/bash -c "$1"
 }
 # (Debian's rehash always warns that the bundle is not a single certificate)
 # shellcheck disable=SC2016 # expanded inside the root
-in_root 'update-ca-certificates 2>&1 >/dev/null | grep -v "skipping ca-certificates.crt" >&2; exit "${PIPESTATUS[0]}"' ||
-	die 4 "update-ca-certificates failed in the root"
+rehash='update-ca-certificates 2>&1 >/dev/null | grep -v "skipping ca-certificates.crt" >&2; exit "${PIPESTATUS[0]}"'
+in_root "$rehash" || die 4 "update-ca-certificates failed in the root"
 say "root ready in $(($(date +%s) - t0))s: $root (HEAD $sha)"
 
 logs=$cache/logs
 mkdir -p "$logs"
-step() {
-	local name=$1 cmd=$2 t rc
+step() { # NAME CMD [ROOT: run in / there, not in the checkout]
+	local name=$1 cmd=$2 at=${3:-} t rc
 	say "== $name"
 	t=$(date +%s)
 	# in the background, so that a signal to this script is handled at once
 	rm -f "$logs/$name.rc"
 	{
-		in_root "cd /root/xpship && $cmd"
+		if [ -n "$at" ]; then in_root "cd / && $cmd" "$at"; else in_root "cd /root/xpship && $cmd"; fi
 		echo $? >"$logs/$name.rc"
 	} 2>&1 | tee "$logs/$name.log" &
 	wait $! || true
@@ -218,6 +235,29 @@ step demo-2 'make demo'
 grep -q "^champion  *$first\$" "$logs/demo-2.log" ||
 	die 1 "the second make demo did not gate against the first's champion $first"
 say "the second make demo gated against the first's champion $first"
+
+# The release package: apt installs it in a second pristine root from its
+# Depends alone, and in this one, where the demo runs with /usr/bin/xpship
+# from a state of its own (a first release again).
+step dist 'make dist'
+deb=$(cd "$root/root/xpship/dist" && ls xpship_*.deb) || die 1 "make dist made no package"
+new_root
+pristine=$new
+mount_all "$pristine"
+in_root "$rehash" "$pristine" || die 4 "update-ca-certificates failed in the second root"
+cp "$root/root/xpship/dist/$deb" "$pristine/root/$deb"
+apt_install="apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends"
+step deb-pristine "$apt_install ./root/$deb >/dev/null && xpship version && xpship completion bash >/dev/null" "$pristine"
+grep -q '^libcurl .*jansson' "$logs/deb-pristine.log" || die 1 "the installed xpship did not run in a pristine root"
+# (then purged: what it installed goes, and the tests find no xpship on PATH)
+step deb-demo "$apt_install ./dist/$deb >/dev/null && test \"\$(command -v xpship)\" = /usr/bin/xpship &&
+	XPSHIP_DEMO_DIR=/root/demo-deb make demo XPSHIP=/usr/bin/xpship &&
+	apt-get purge -y -qq xpship >/dev/null && ! command -v xpship && test ! -e /usr/share/xpship"
+if ! grep -q '^champion  *none (first release)$' "$logs/deb-demo.log" ||
+	! grep -q '^promoted .* -> sha256:' "$logs/deb-demo.log"; then
+	die 1 "the demo with the installed package did not promote a first release"
+fi
+say "the package installs from its Depends and the demo runs with /usr/bin/xpship"
 
 step test "make test${TESTS:+ TESTS=$(printf %q "$TESTS")}"
 tail -n 1 "$logs/test.log" | grep -Eq '^[0-9]+ passed, 0 failed' ||

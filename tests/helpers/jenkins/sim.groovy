@@ -2,8 +2,10 @@
 // Jenkins, for tests: stages in order, `when { branch }` against BRANCH_NAME,
 // `parameters {}` as `params` (defaults, overridden by the JSON object in
 // JENKINS_SIM_PARAMS),
-// `input` approved (recorded; its submitterParameter and parameters set as
-// environment variables, see inputValues), `triggers {}` ignored, `environment {}`, `withCredentials` bindings from
+// `input` approved (recorded with the stage's agent and timeout option; its
+// submitterParameter and parameters set as environment variables, see
+// inputValues), nested `stages {}`, `agent` (any, none; inherited), `triggers {}`
+// ignored, stash/unstash (checked, one workspace), `environment {}`, `withCredentials` bindings from
 // the JSON file in JENKINS_SIM_CREDENTIALS ({"id": {"username","password"} |
 // {"file"} | {"text"}}), shared-library steps from VARS_DIR/<name>.groovy, and
 // `sh` run by /bin/sh -xe in the working directory (returnStatus/returnStdout
@@ -122,6 +124,19 @@ class Sim {
         b.setVariable('file', { Map a -> a + [kind: 'file'] })
         b.setVariable('string', { Map a -> a + [kind: 'string'] })
         b.setVariable('withCredentials', { List l, Closure c -> withCredentials(l, c) })
+        b.setVariable('stash', { Map a ->
+            a.includes.split(',').each { String p ->
+                if (!new File(System.getProperty('user.dir'), p.trim()).exists())
+                    throw new StepFailed("stash ${a.name}: no file '${p.trim()}'")
+            }
+            stashes[a.name as String] = a.includes as String
+            log("stash ${a.name} ${a.includes}")
+        })
+        b.setVariable('unstash', { Object n ->
+            if (!stashes.containsKey(n as String))
+                throw new StepFailed("unstash: no stash '${n}'")
+            log("unstash ${n}")
+        })
         b.setVariable('script', { Closure c -> c.call() })
         b.setVariable('pipeline', { Closure c -> runPipeline(c) })
         libs.each { name, script -> b.setVariable(name, { Object... a -> script.invokeMethod('call', a) }) }
@@ -147,30 +162,7 @@ class Sim {
         }
         binding.setVariable('params', params)
         log("params ${params}")
-        for (StageSpec st : spec.stages) {
-            if (failed) {
-                log("stage ${st.name} skipped (earlier failure)")
-                continue
-            }
-            if (st.whenBranch != null && env.BRANCH_NAME != st.whenBranch) {
-                log("stage ${st.name} skipped (branch ${env.BRANCH_NAME} is not ${st.whenBranch})")
-                continue
-            }
-            log("stage ${st.name}")
-            if (st.input) {
-                log("input '${st.input.message}' approved by ${st.input.submitter ?: 'anyone'}")
-                inputValues(st.input)
-            }
-            boolean ok = true
-            try {
-                st.steps?.call()
-            } catch (StepFailed e) {
-                ok = false
-                failed = true
-                log("stage ${st.name} FAILED: ${e.message}")
-            }
-            runPost(st.post, ok)
-        }
+        spec.stages.each { runStage(it, spec.agent) }
         runPost(spec.post, !failed)
         log(failed ? 'result FAILURE' : 'result SUCCESS')
     }
@@ -192,6 +184,40 @@ class Sim {
             env[k as String] = (given.containsKey(k) ? given[k] : v) as String
         }
     }
+
+    // A stage (and its nested stages) on `agent`, the one it inherits unless
+    // it names its own. An input waits holding an executor unless the agent
+    // is none; a stage's timeout option covers its input.
+    void runStage(StageSpec st, Object inherited) {
+        Object agent = st.agent != null ? st.agent : inherited
+        if (failed) {
+            log("stage ${st.name} skipped (earlier failure)")
+            return
+        }
+        if (st.whenBranch != null && env.BRANCH_NAME != st.whenBranch) {
+            log("stage ${st.name} skipped (branch ${env.BRANCH_NAME} is not ${st.whenBranch})")
+            return
+        }
+        log("stage ${st.name}")
+        if (st.input) {
+            String t = st.options.timeout ? "timeout ${st.options.timeout.time} ${st.options.timeout.unit}" : 'no timeout'
+            log("input '${st.input.message}' approved by ${st.input.submitter ?: 'anyone'} " +
+                "(agent ${agent ?: 'none'}, ${t})")
+            inputValues(st.input)
+        }
+        boolean ok = true
+        try {
+            st.steps?.call()
+        } catch (StepFailed e) {
+            ok = false
+            failed = true
+            log("stage ${st.name} FAILED: ${e.message}")
+        }
+        st.children.each { runStage(it, agent) }
+        runPost(st.post, ok && !failed)
+    }
+
+    Map<String, String> stashes = [:]
 
     void runPost(Map post, boolean ok) {
         if (!post) {
@@ -218,8 +244,10 @@ class PipelineSpec {
     Map parameters = new ParamSpec()
     List<StageSpec> stages = []
     Map post = new PostSpec()
+    Object agent
     Object getAny() { 'any' }
-    void agent(Object a) {}
+    Object getNone() { 'none' }
+    void agent(Object a) { agent = a }
     void options(Closure c) {}
     void triggers(Closure c) {}
     void environment(Closure c) { Sim.collect(c, environment) }
@@ -250,6 +278,19 @@ class StageSpec {
     Map post = new PostSpec()
     String whenBranch
     Map input
+    Object agent
+    Map options = new OptionsSpec()
+    List<StageSpec> children = []
+    Object getAny() { 'any' }
+    Object getNone() { 'none' }
+    void agent(Object a) { agent = a }
+    void options(Closure c) { Sim.collect(c, options) }
+    void stages(Closure c) { Sim.collect(c, this) }
+    void stage(String n, Closure c) {
+        StageSpec s = new StageSpec(name: n)
+        Sim.collect(c, s)
+        children << s
+    }
     void steps(Closure c) { steps = c }
     void post(Closure c) { Sim.collect(c, post) }
     void when(Closure c) { Sim.collect(c, new WhenSpec(stage: this)) }
@@ -260,6 +301,10 @@ class WhenSpec {
     StageSpec stage
     void branch(String b) { stage.whenBranch = b }
     void beforeInput(boolean b) {}
+}
+
+class OptionsSpec extends LinkedHashMap {
+    void timeout(Map a) { put('timeout', a) }
 }
 
 class InputSpec extends LinkedHashMap {
