@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "common/timeutil.h"
 #include "cmd/regopts.h"
+#include "cmd/cienv.h"
 #include "cmd/keyarg.h"
 #include "common/fileio.h"
 #include "common/strbuf.h"
@@ -71,43 +72,6 @@ static const struct cmd_def spec = {
 	"Exit codes: 0 attested, 1 no such tag, 2 usage or key passphrase, 3 malformed\n"
 	"record, decision, key or bundle, 4 local error, 5 registry error.\n",
 };
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
-}
-
-/* builder.id and invocationId from the CI environment (caller frees both). */
-static void builder_from_env(char **id, char **invocation)
-{
-	const char *server = env("GITHUB_SERVER_URL"), *repo = env("GITHUB_REPOSITORY");
-	const char *run = env("GITHUB_RUN_ID"), *attempt = env("GITHUB_RUN_ATTEMPT");
-	const char *wf = env("GITHUB_WORKFLOW_REF"), *build = env("BUILD_URL");
-	char host[256];
-
-	*invocation = NULL;
-	if (repo && run) {
-		if (!server)
-			server = "https://github.com";
-		*id = wf ? xasprintf("%s/%s", server, wf) : xasprintf("%s/%s", server, repo);
-		*invocation = attempt ? xasprintf("%s/%s/actions/runs/%s/attempts/%s", server,
-						  repo, run, attempt)
-				      : xasprintf("%s/%s/actions/runs/%s", server, repo, run);
-		return;
-	}
-	if (build) {
-		*id = xstrdup(env("JENKINS_URL") ? env("JENKINS_URL") : build);
-		*invocation = xstrdup(build);
-		return;
-	}
-	if (gethostname(host, sizeof(host)) < 0 || !*host)
-		snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	*id = xasprintf("local://%s", host);
-}
-
 
 static int write_jsonl(const char *path, const struct attest_result *r, struct xp_error *err)
 {
@@ -189,7 +153,7 @@ int cmd_attest(int argc, char **argv)
 	ret = keyarg_load_private(key_spec, pass_stdin, &key);
 	if (ret)
 		goto out;
-	builder_from_env(&builder, &invocation);
+	cmd_builder_from_env(&builder, &invocation);
 	xp_time_format(epoch_set ? epoch : (long long)time(NULL), finished);
 	ao.provenance_json = prov;
 	ao.decision_json = decision;

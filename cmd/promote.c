@@ -3,8 +3,10 @@
  */
 #include "cmd/approvalarg.h"
 #include "cmd/bundlearg.h"
+#include "cmd/cienv.h"
 #include "cmd/cmd.h"
 #include "cmd/jsonout.h"
+#include "cmd/keyarg.h"
 #include "cmd/regopts.h"
 #include "common/decision_record.h"
 #include "common/strbuf.h"
@@ -27,6 +29,10 @@ static const struct cmd_opt options[] = {
 	{"identity", 0, "REPO", 'i',
 	 "require a signature whose docker-reference is REPO"},
 	APPROVALARG_OPTIONS,
+	{"allow-stale", 0, NULL, 'S',
+	 "move the tag even when it no longer names the champion the gate compared against"},
+	{"sign-key", 0, "KEY", 'K',
+	 "record the move as a promotion statement signed by KEY (a private key or env://VAR)"},
 	{NULL, 0, NULL, 0, NULL},
 };
 
@@ -36,6 +42,7 @@ static const struct cmd_def spec = {
 	"usage: xpship promote [--key PUB] [--require-verdict pass] [--identity REPO]\n"
 	"                      [--json]\n"
 	"                      [--approvers FILE --require-approvals N [--require-role R]]\n"
+	"                      [--allow-stale] [--sign-key KEY]\n"
 	"                      [--plain-http] [--insecure] [--ca-file F] REF --to TAG\n"
 	"\n"
 	"Point TAG of REF's repository at REF's manifest (REF = [docker://]HOST[:PORT]/\n"
@@ -49,13 +56,20 @@ static const struct cmd_def spec = {
 	"unless everything verifies. The\n"
 	"signatures and attestations stay attached: they are keyed by the digest.\n"
 	"Prints REPO:TAG@sha256:<digest>; with --json one object with the checks,\n"
-	"also when a check failed (docs/json-output.md).\n",
+	"also when a check failed (docs/json-output.md).\n"
+	"\n"
+	"A verified gate decision names the champion it compared against: right\n"
+	"before the tag moves, it is read again and must still name that champion,\n"
+	"else the decision is stale and nothing moves (--allow-stale overrides). With\n"
+	"--sign-key the move is recorded as a signed promotion statement attached to\n"
+	"the new champion (docs/history.md).\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.notes =
 	"Without --key the tag is moved unverified, with a warning.\n"
 	"\n"
-	"Exit codes: 0 promoted, 1 verification failed or no such tag (nothing moved),\n"
+	"Exit codes: 0 promoted, 1 verification failed, stale decision or no such tag\n"
+	"(nothing moved), or another promotion moved the tag right after this one,\n"
 	"2 usage, 3 malformed key or content, 4 local error, 5 registry error.\n",
 };
 
@@ -95,6 +109,12 @@ int cmd_promote(int argc, char **argv)
 {
 	struct store_opts opts = {0};
 	const char *to = NULL, *key_spec = NULL, *verdict = NULL, *identity = NULL;
+	const char *sign_spec = NULL;
+	struct promote_outcome outcome = {0};
+	struct sign_key *skey = NULL;
+	char *builder = NULL, *invocation = NULL;
+	long long epoch;
+	int epoch_set;
 	struct store *s = NULL;
 	struct oci_desc m = {0};
 	struct promote_opts po = {0};
@@ -125,6 +145,12 @@ int cmd_promote(int argc, char **argv)
 			break;
 		case 'i':
 			identity = optarg;
+			break;
+		case 'S':
+			po.allow_stale = 1;
+			break;
+		case 'K':
+			sign_spec = optarg;
 			break;
 		default:
 			ret = approvalarg_option(&aa, "promote", c, optarg);
@@ -158,6 +184,10 @@ int cmd_promote(int argc, char **argv)
 		approvalarg_release(&aa);
 		return cmd_fail(&err);
 	}
+	if ((ret = cmd_epoch("promote", &epoch, &epoch_set)))
+		goto out;
+	if (sign_spec && (ret = keyarg_load_private(sign_spec, 0, &skey)))
+		goto out;
 	opts.progress = cmd_progress();
 	ret = bundlearg_open("promote", argv[optind], &opts, &s, &m);
 	if (ret)
@@ -168,6 +198,12 @@ int cmd_promote(int argc, char **argv)
 	po.key = key;
 	po.require_verdict = verdict;
 	po.identity = identity;
+	po.sign_key = skey;
+	po.now = epoch_set ? epoch : 0;
+	po.outcome = &outcome;
+	cmd_builder_from_env(&builder, &invocation);
+	po.builder_id = builder;
+	po.invocation_id = invocation;
 	shown = *store_ref(s);
 	shown.tag = (char *)to;
 	shown.digest = m.digest;
@@ -181,6 +217,9 @@ int cmd_promote(int argc, char **argv)
 		goto out;
 	}
 	print_checks(argv[optind], &rep);
+	if (outcome.stale)
+		diag_warning("stale decision: %s was %s, not the champion the gate compared against (--allow-stale)",
+			     to, outcome.from[0] ? outcome.from : "absent");
 	ret = json ? print_json(out, to, &m, key != NULL, 1, &rep) : XP_EXIT_OK;
 	if (!json)
 		printf("%s\n", out);
@@ -189,6 +228,9 @@ out:
 	approvalarg_release(&aa);
 	verify_report_release(&rep);
 	key_free(key);
+	key_free(skey);
+	free(builder);
+	free(invocation);
 	oci_desc_release(&m);
 	store_close(s);
 	return ret;

@@ -28,3 +28,16 @@ void decision_policy(const json_t *root, const char **digest, const char **path)
 	*digest = json_string_value(json_object_get(pol, DECISION_KEY_DIGEST));
 	*path = json_string_value(json_object_get(pol, DECISION_KEY_PATH));
 }
+
+int decision_champion(const json_t *root, const char **ref, const char **digest)
+{
+	const json_t *c = json_object_get(root, DECISION_KEY_CHAMPION);
+	const json_t *d = json_object_get(c, DECISION_KEY_DIGEST);
+
+	if (!json_is_object(c) || !(json_is_string(d) || json_is_null(d)))
+		return 0;
+	if (ref)
+		*ref = json_string_value(json_object_get(c, DECISION_KEY_REFERENCE));
+	*digest = json_string_value(d);
+	return 1;
+}

@@ -13,6 +13,8 @@
 #define DECISION_KEY_POLICY  "policy"
 #define DECISION_KEY_PATH    "path"
 #define DECISION_KEY_DIGEST  "digest"
+#define DECISION_KEY_CHAMPION "champion"
+#define DECISION_KEY_REFERENCE "reference"
 #define DECISION_PASS        "pass"
 #define DECISION_FAIL        "fail"
 /* Every failed check covered by a valid waiver, none failed otherwise. */
@@ -29,5 +31,11 @@ int decision_verdict_valid(const char *v);
 /* The policy's digest and path as recorded (borrowed; NULL when absent or not
  * strings). */
 void decision_policy(const json_t *root, const char **digest, const char **path);
+
+/* The champion the gate compared against: 0 when the record names none
+ * (a metrics-file baseline, or no baseline); 1 with *digest the champion's
+ * manifest digest, or NULL when no champion was found there (a first
+ * release); *ref (optional) its reference. Borrowed from root. */
+int decision_champion(const json_t *root, const char **ref, const char **digest);
 
 #endif

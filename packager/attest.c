@@ -352,3 +352,42 @@ out:
 	free(tag);
 	return ret;
 }
+
+int attest_add(struct store *s, const struct oci_desc *m, const struct sign_key *k,
+	       const char *identity, const char *predicate_type, const char *predicate_json,
+	       const struct oci_annots *annots, struct xp_error *err)
+{
+	struct oci_manifest am;
+	struct oci_entry layer;
+	char *ident, *st, *env = NULL, *tag = NULL;
+	size_t len, i;
+	int found, ret = -1;
+
+	memset(&am, 0, sizeof(am));
+	memset(&layer, 0, sizeof(layer));
+	ident = attest_subject_name(s, m, identity);
+	st = attest_statement(ident, m->digest, predicate_type, predicate_json);
+	if (dsse_sign(k, INTOTO_PAYLOAD_TYPE, st, strlen(st), &env, &len, err))
+		goto out;
+	tag = sign_companion_tag(m->digest, ".att");
+	if (companion_load(s, tag, &am, NULL, &found, err) ||
+	    store_push_buf(s, DSSE_MT_ENVELOPE, env, len, &layer.desc, err))
+		goto out;
+	for (i = 0; annots && i < annots->n; i++)
+		oci_annots_set(&layer.annotations, annots->v[i].key, annots->v[i].value);
+	oci_annots_set(&layer.annotations, ATT_ANN_PREDICATE_TYPE, predicate_type);
+	oci_annots_set(&layer.annotations, COSIGN_ANN_SIGNATURE, "");
+	if (!has_layer(&am, layer.desc.digest))
+		oci_manifest_add_layer(&am, &layer);
+	if (companion_store(s, m, tag, &am, NULL, err))
+		goto out;
+	ret = 0;
+out:
+	oci_entry_release(&layer);
+	oci_manifest_release(&am);
+	free(ident);
+	free(st);
+	free(env);
+	free(tag);
+	return ret;
+}

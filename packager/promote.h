@@ -13,8 +13,17 @@
 
 #include "common/error.h"
 #include "packager/approval.h"
+#include "packager/promotion.h"
 #include "packager/sign.h"
 #include "packager/store.h"
+
+/* What promote_run found and did, for the caller to report. */
+struct promote_outcome {
+	char from[XP_DIGEST_SIZE];       /* the tag's digest before ("" when it was new) */
+	int moved;                       /* 0: the tag named the manifest already */
+	int stale;                       /* moved with allow_stale over another champion */
+	int recorded;                    /* a promotion statement was attached */
+};
 
 struct promote_opts {
 	const char *to;                  /* the tag to move (required) */
@@ -23,6 +32,21 @@ struct promote_opts {
 	const char *identity;            /* with key: the docker-reference a signature must name */
 	/* approvals required (approval.h), or NULL: approvals are not a condition */
 	const struct approval_req *approvals;
+	/* The stale-decision check: the verified decision names the champion it
+	 * was gated against; the tag is re-read right before it moves and must
+	 * still name that champion (or m itself), unless allow_stale. */
+	int allow_stale;
+	/* expect_set: the tag must name `expect` (NULL: no tag) instead (a
+	 * rollback moves from the champion it read). */
+	int expect_set;
+	const char *expect;
+	/* The promotion statement (promotion.h), signed by sign_key and attached
+	 * to m after the tag moved; NULL: none recorded. */
+	const struct sign_key *sign_key;
+	const char *kind;                /* "promote" (NULL) or "rollback" */
+	const char *builder_id, *invocation_id;
+	long long now;
+	struct promote_outcome *outcome; /* optional: filled on success and on refusal */
 };
 
 /* Promote manifest m of store s to o->to. r receives the verification's

@@ -29,6 +29,7 @@
 
 #include "common/error.h"
 #include "packager/keys.h"
+#include "packager/oci.h"
 #include "packager/store.h"
 
 #define COSIGN_ANN_SIGNATURE "dev.cosignproject.cosign/signature"
@@ -113,6 +114,15 @@ void attest_result_release(struct attest_result *r);
  * reference's, else its only release tag), else m's digest — never a local
  * path, which would leak build paths (caller frees). */
 char *attest_subject_name(struct store *s, const struct oci_desc *m, const char *identity);
+/* Sign one in-toto statement about m (predicate_type, predicate_json) as a
+ * DSSE envelope by k and add it as a layer of m's `.att` manifest, annotated
+ * with its predicateType and `annots` (optional: a summary readers can use
+ * without fetching the envelope). The subject is named as
+ * attest_subject_name(s, m, identity) names it. */
+int attest_add(struct store *s, const struct oci_desc *m, const struct sign_key *k,
+	       const char *identity, const char *predicate_type, const char *predicate_json,
+	       const struct oci_annots *annots, struct xp_error *err);
+
 /* The in-toto Statement v1 for one predicate (compact JSON, caller frees). */
 char *attest_statement(const char *subject_name, const char *digest,
 		       const char *predicate_type, const char *predicate_json);
@@ -147,6 +157,9 @@ struct verify_report {
 	size_t n;
 	size_t failed;                 /* 0: everything held */
 	char *verdict;                 /* from the decision attestation, NULL when none */
+	int champion_recorded;         /* that decision names the champion it was gated
+	                                  against (common/decision_record.h) */
+	char *champion;                /* its digest; NULL: none was found (a first release) */
 	size_t blobs;                  /* content checked against its digest */
 };
 

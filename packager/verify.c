@@ -59,6 +59,7 @@ void verify_report_release(struct verify_report *r)
 	}
 	free(r->v);
 	free(r->verdict);
+	free(r->champion);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -415,8 +416,16 @@ static int check_one_attestation(struct store *s, const struct oci_desc *m, cons
 	if (strcmp(pt, XP_PREDICATE_DECISION) == 0) {
 		const char *v = decision_verdict(json_object_get(st, "predicate"));
 
+		const char *champ = NULL;
+
 		free(r->verdict);
 		r->verdict = xstrdup(v ? v : "");
+		free(r->champion);
+		r->champion = NULL;
+		r->champion_recorded = decision_champion(json_object_get(st, "predicate"), NULL,
+							 &champ);
+		if (champ)
+			r->champion = xstrdup(champ);
 	}
 	add_check(r, name, 1, "%s, signed by %s key %.12s", pt, key_type_name(k), key_id(k));
 	if (strcmp(pt, XP_PREDICATE_DECISION) == 0)

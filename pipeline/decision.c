@@ -50,6 +50,27 @@ static void source(struct strbuf *sb, const char *key, const struct gate_source 
 	strbuf_addc(sb, '}');
 }
 
+/* The champion the gate compared against, when the baseline was a bundle (its
+ * manifest digest) or a champion looked for and not found (digest null): what
+ * `promote` checks the tag against before moving it. Omitted otherwise. */
+static void champion(struct strbuf *sb, const struct gate_decision *d)
+{
+	const char *ref = NULL, *digest = NULL;
+
+	if (d->baseline.source && d->baseline_bundle && d->baseline.digest[0]) {
+		ref = d->baseline.source;
+		digest = d->baseline.digest;
+	} else if (d->baseline_absent) {
+		ref = d->baseline_absent;
+	} else {
+		return;
+	}
+	strbuf_addf(sb, ",\n  \"%s\": {", DECISION_KEY_CHAMPION);
+	str_field(sb, DECISION_KEY_REFERENCE, ref, 1);
+	str_field(sb, DECISION_KEY_DIGEST, digest, 0);
+	strbuf_addc(sb, '}');
+}
+
 static void rule(struct strbuf *sb, const struct gate_result *r)
 {
 	strbuf_adds(sb, "    {");
@@ -115,6 +136,7 @@ char *gate_decision_json(const struct gate_decision *d)
 	strbuf_addc(&sb, '}');
 	source(&sb, "candidate", &d->candidate);
 	source(&sb, "baseline", &d->baseline);
+	champion(&sb, d);
 	strbuf_adds(&sb, ",\n  \"rules\": [");
 	for (i = 0; i < d->n_results; i++) {
 		strbuf_adds(&sb, i ? ",\n" : "\n");
