@@ -125,6 +125,7 @@ int cmd_pull(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_promote(int argc, char **argv);
 int cmd_tags(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_registry(int argc, char **argv);

@@ -174,6 +174,8 @@ static int from_experiment(struct pack_inputs *in, const char *path)
 		free(obj);
 	}
 	set_opt(&in->annots, BUNDLE_ANN_METRICS, s.metrics_json);
+	if (s.params_json && strcmp(s.params_json, "{}") != 0)
+		oci_annots_set(&in->annots, BUNDLE_ANN_PARAMETERS, s.params_json);
 	set_opt(&in->annots, BUNDLE_ANN_FRAMEWORK, s.model_framework);
 	set_opt(&in->annots, BUNDLE_ANN_FORMAT, s.model_format);
 	in->listed = s.n_model_files > 0;

@@ -14,6 +14,7 @@
  */
 #include "packager/sign_impl.h"
 #include "common/error.h"
+#include "common/jsonout.h"
 #include "common/strbuf.h"
 #include "packager/dsse.h"
 #include "common/decision_record.h"
@@ -31,42 +32,10 @@ static void set_new(json_t *o, const char *key, json_t *v)
 		abort();
 }
 
-/* 1 when every real in j prints back to itself with 15 significant digits
- * (true of any number that came from decimal text of up to 15 digits). */
-static int reals_short(const json_t *j)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	if (json_is_real(j)) {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%.15g", json_real_value(j));
-		return strtod(buf, NULL) == json_real_value(j);
-	}
-	if (json_is_array(j)) {
-		json_array_foreach((json_t *)j, i, v)
-			if (!reals_short(v))
-				return 0;
-	}
-	if (json_is_object(j)) {
-		json_object_foreach((json_t *)j, key, v)
-			if (!reals_short(v))
-				return 0;
-	}
-	return 1;
-}
-
-/* Compact JSON whose numbers read as written (0.1, not 0.10000000000000001)
- * and still round-trip exactly. */
+/* Compact JSON whose numbers read as written (common/jsonout.h). */
 static char *dump(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(reals_short(j) ? 15 : 17));
-
-	if (!s)
-		abort();
-	return s;
+	return json_dumps_exact(j, JSON_COMPACT);
 }
 
 char *attest_statement(const char *subject_name, const char *digest,

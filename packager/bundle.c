@@ -3,6 +3,7 @@
  * bundle.h).
  */
 #include "packager/bundle.h"
+#include "packager/blobcache.h"
 #include "common/error.h"
 #include "common/strbuf.h"
 
@@ -44,15 +45,16 @@ static int pick_manifest(const struct oci_index *ix, const char *what, struct oc
 
 /* Fetch and parse the manifest `d` names (through an index when it is one);
  * index annotations go to `annots` (optional). */
-static int load_manifest(struct store *s, const struct oci_desc *d, struct oci_desc *mdesc,
-			 struct oci_manifest *m, struct oci_annots *annots, struct xp_error *err)
+static int load_manifest(struct store *s, const char *cache, const struct oci_desc *d,
+			 struct oci_desc *mdesc, struct oci_manifest *m, struct oci_annots *annots,
+			 struct xp_error *err)
 {
 	char *buf = NULL;
 	size_t len;
 	int ret = -1;
 
 	memset(mdesc, 0, sizeof(*mdesc));
-	if (store_fetch_all(s, d, OCI_MANIFEST_MAX, &buf, &len, err))
+	if (blobcache_fetch_all(cache, s, d, OCI_MANIFEST_MAX, &buf, &len, NULL, err))
 		return -1;
 	if (oci_is_index_type(d->media_type)) {
 		struct oci_index ix;
@@ -68,7 +70,7 @@ static int load_manifest(struct store *s, const struct oci_desc *d, struct oci_d
 		if (ret)
 			goto out;
 		ret = -1;
-		if (store_fetch_all(s, mdesc, OCI_MANIFEST_MAX, &buf, &len, err))
+		if (blobcache_fetch_all(cache, s, mdesc, OCI_MANIFEST_MAX, &buf, &len, NULL, err))
 			goto out;
 	} else {
 		oci_desc_copy(mdesc, d);
@@ -95,8 +97,8 @@ static void merge(struct oci_annots *out, const struct oci_annots *labels,
 		oci_annots_set(out, annots->v[i].key, annots->v[i].value);
 }
 
-static int load_all(struct store *s, const struct oci_desc *d, struct bundle_info *b,
-		    struct xp_error *err)
+static int load_all(struct store *s, const char *cache, const struct oci_desc *d,
+		    struct bundle_info *b, struct xp_error *err)
 {
 	struct oci_annots index_annots = {NULL, 0};
 	char *cfg = NULL;
@@ -105,10 +107,11 @@ static int load_all(struct store *s, const struct oci_desc *d, struct bundle_inf
 
 	memset(b, 0, sizeof(*b));
 	oci_desc_copy(&b->desc, d);
-	if (load_manifest(s, d, &b->manifest_desc, &b->manifest, &index_annots, err))
+	if (load_manifest(s, cache, d, &b->manifest_desc, &b->manifest, &index_annots, err))
 		goto out;
 	if (bundle_is_image_config(b->manifest.config.desc.media_type)) {
-		if (store_fetch_all(s, &b->manifest.config.desc, CONFIG_MAX, &cfg, &len, err) ||
+		if (blobcache_fetch_all(cache, s, &b->manifest.config.desc, CONFIG_MAX, &cfg, &len,
+					NULL, err) ||
 		    oci_config_parse(cfg, len, b->manifest.config.desc.digest, &b->config, err))
 			goto out;
 	}
@@ -126,15 +129,21 @@ out:
 int bundle_load_manifest(struct store *s, const struct oci_desc *d, struct oci_desc *mdesc,
 			 struct oci_manifest *m, struct xp_error *err)
 {
-	return load_manifest(s, d, mdesc, m, NULL, err);
+	return load_manifest(s, NULL, d, mdesc, m, NULL, err);
 }
 
 int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
 		     struct oci_annots *out, struct xp_error *err)
 {
+	return bundle_read_meta_cached(s, NULL, manifest, out, err);
+}
+
+int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci_desc *manifest,
+			    struct oci_annots *out, struct xp_error *err)
+{
 	struct bundle_info b;
 
-	if (load_all(s, manifest, &b, err))
+	if (load_all(s, cache, manifest, &b, err))
 		return -1;
 	*out = b.meta;
 	memset(&b.meta, 0, sizeof(b.meta));
@@ -149,7 +158,7 @@ int bundle_inspect(struct store *s, const struct oci_desc *desc, struct bundle_i
 	char **tags = NULL;
 	size_t i, n = 0;
 
-	if (load_all(s, desc, &b, err))
+	if (load_all(s, NULL, desc, &b, err))
 		return -1;
 	if (store_tags(s, &tags, &n, err)) {
 		bundle_info_release(&b);

@@ -12,6 +12,7 @@
  *   org.opencontainers.image.{title,version,revision,source,created}
  *   dev.xpship.experiment.id, dev.xpship.experiment.digest, dev.xpship.objective
  *   dev.xpship.metrics              FLAT JSON object of the candidate metrics
+ *   dev.xpship.parameters           JSON object of the selected run's parameters
  *   dev.xpship.gate.verdict         pass | fail
  *   dev.xpship.decision.digest
  * and, as compatible extensions, org.opencontainers.image.{licenses,authors,
@@ -38,6 +39,7 @@
 #define BUNDLE_ANN_EXPERIMENT_DIGEST "dev.xpship.experiment.digest"
 #define BUNDLE_ANN_OBJECTIVE "dev.xpship.objective"
 #define BUNDLE_ANN_METRICS "dev.xpship.metrics"
+#define BUNDLE_ANN_PARAMETERS "dev.xpship.parameters"
 #define BUNDLE_ANN_VERDICT "dev.xpship.gate.verdict"
 #define BUNDLE_ANN_DECISION_DIGEST "dev.xpship.decision.digest"
 #define BUNDLE_ANN_FRAMEWORK "dev.xpship.model.framework"
@@ -61,6 +63,11 @@
  * (oci_annots_release). */
 int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
 		     struct oci_annots *out, struct xp_error *err);
+
+/* bundle_read_meta, reading manifests and configs through the blob cache
+ * `cache` (blobcache.h; NULL: none). */
+int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci_desc *manifest,
+			    struct oci_annots *out, struct xp_error *err);
 
 /* The manifest `d` stands for (itself, or picked from an index as above),
  * fetched, verified and parsed; mdesc receives its descriptor. */

@@ -6,6 +6,7 @@
 
 #include "common/strbuf.h"
 #include "common/timeutil.h"
+#include "packager/blobcache.h"
 #include "packager/dsse.h"
 #include "packager/sign_impl.h"
 
@@ -129,8 +130,9 @@ out:
 
 /* The entry for layer l: from its annotations, or with k from its verified
  * envelope. 1 when it is a promotion entry, 0 when not, -1 on a store error. */
-static int read_entry(struct store *s, const struct oci_entry *l, const char *digest,
-		      const struct sign_key *k, struct promotion_entry *e, struct xp_error *err)
+static int read_entry(struct store *s, const char *cache, const struct oci_entry *l,
+		      const char *digest, const struct sign_key *k, struct promotion_entry *e,
+		      struct xp_error *err)
 {
 	const char *pt = oci_annots_get(&l->annotations, ATT_ANN_PREDICATE_TYPE);
 	const char *tag = oci_annots_get(&l->annotations, PROMO_ANN_TAG);
@@ -150,15 +152,16 @@ static int read_entry(struct store *s, const struct oci_entry *l, const char *di
 		e->time = dup_or_null(oci_annots_get(&l->annotations, PROMO_ANN_TIME));
 		return 1;
 	}
-	if (store_fetch_all(s, &l->desc, SIGN_BLOB_MAX, &env, &len, err))
+	if (blobcache_fetch_all(cache, s, &l->desc, SIGN_BLOB_MAX, &env, &len, NULL, err))
 		return err->cls == XP_ERR_REMOTE || err->cls == XP_ERR_LOCAL ? -1 : 0;
 	ok = entry_from_envelope(env, len, digest, k, e);
 	free(env);
 	return ok;
 }
 
-int promotion_log_read(struct store *s, const char *digest, const struct sign_key *k,
-		       struct promotion_entry **out, size_t *n, struct xp_error *err)
+int promotion_log_read(struct store *s, const char *cache, const char *digest,
+		       const struct sign_key *k, struct promotion_entry **out, size_t *n,
+		       struct xp_error *err)
 {
 	struct oci_manifest am;
 	struct promotion_entry *v = NULL;
@@ -167,11 +170,11 @@ int promotion_log_read(struct store *s, const char *digest, const struct sign_ke
 	int found, ret = -1;
 
 	memset(&am, 0, sizeof(am));
-	if (companion_load(s, tag, &am, NULL, &found, err))
+	if (companion_load_cached(s, cache, tag, &am, NULL, &found, err))
 		goto out;
 	for (i = 0; found && i < am.n_layers; i++) {
 		struct promotion_entry e;
-		int r = read_entry(s, &am.layers[i], digest, k, &e, err);
+		int r = read_entry(s, cache, &am.layers[i], digest, k, &e, err);
 
 		if (r < 0)
 			goto out;

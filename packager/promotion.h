@@ -57,9 +57,12 @@ struct promotion_entry {
 /* The promotion statements attached to manifest `digest` (none: *n = 0),
  * in the order they were recorded. With k, only statements whose envelope
  * verifies with k and whose subject is `digest` count, read from the signed
- * predicate; without, the layers' annotations are read (no blob fetched). */
-int promotion_log_read(struct store *s, const char *digest, const struct sign_key *k,
-		       struct promotion_entry **out, size_t *n, struct xp_error *err);
+ * predicate; without, the layers' annotations are read (no blob fetched).
+ * Manifests and envelopes are read by digest through the blob cache `cache`
+ * (NULL: none). */
+int promotion_log_read(struct store *s, const char *cache, const char *digest,
+		       const struct sign_key *k, struct promotion_entry **out, size_t *n,
+		       struct xp_error *err);
 /* The latest entry for `tag` (borrowed from v), or NULL. */
 const struct promotion_entry *promotion_log_latest(const struct promotion_entry *v, size_t n,
 						   const char *tag);

@@ -3,6 +3,7 @@
  * the companion manifests signatures and attestations share (sign_impl.h).
  */
 #include "packager/sign_impl.h"
+#include "packager/blobcache.h"
 #include "common/base64.h"
 #include "common/error.h"
 #include "common/strbuf.h"
@@ -48,6 +49,13 @@ int sign_identity(struct store *s, const char *identity, char **out, struct xp_e
 int companion_load(struct store *s, const char *tag, struct oci_manifest *out,
 		   struct oci_desc *desc, int *found, struct xp_error *err)
 {
+	return companion_load_cached(s, NULL, tag, out, desc, found, err);
+}
+
+int companion_load_cached(struct store *s, const char *cache, const char *tag,
+			  struct oci_manifest *out, struct oci_desc *desc, int *found,
+			  struct xp_error *err)
+{
 	struct oci_desc d;
 	char *buf = NULL;
 	size_t len;
@@ -71,7 +79,7 @@ int companion_load(struct store *s, const char *tag, struct oci_manifest *out,
 		oci_desc_release(&d);
 		return -1;
 	}
-	ret = store_fetch_all(s, &d, OCI_MANIFEST_MAX, &buf, &len, err) ||
+	ret = blobcache_fetch_all(cache, s, &d, OCI_MANIFEST_MAX, &buf, &len, NULL, err) ||
 	      oci_manifest_parse(buf, len, tag, out, err);
 	free(buf);
 	if (ret) {

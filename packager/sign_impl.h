@@ -16,6 +16,12 @@
 int companion_load(struct store *s, const char *tag, struct oci_manifest *out,
 		   struct oci_desc *desc, int *found, struct xp_error *err);
 
+/* companion_load reading the manifest by digest through the blob cache
+ * `cache` (blobcache.h; NULL: none). */
+int companion_load_cached(struct store *s, const char *cache, const char *tag,
+			  struct oci_manifest *out, struct oci_desc *desc, int *found,
+			  struct xp_error *err);
+
 /* Store `m` (its layers' blobs already pushed) as the companion manifest of
  * `subject` under `tag`: writes its config from the layer digests, sets the
  * media type and subject, pushes and tags it. out (optional) receives its

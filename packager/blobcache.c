@@ -1,0 +1,71 @@
+/*
+ * blobcache.c — content cached on disk by digest (blobcache.h).
+ */
+#include "packager/blobcache.h"
+
+#include "common/digest.h"
+#include "common/fileio.h"
+#include "common/strbuf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *blobcache_default_dir(void)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (x && *x == '/')
+		return xasprintf("%s/xpship", x);
+	if (home && *home)
+		return xasprintf("%s/.cache/xpship", home);
+	return NULL;
+}
+
+/* The cached copy, when there is one that matches d. */
+static int cache_read(const char *path, const struct oci_desc *d, size_t max, char **out,
+		      size_t *len)
+{
+	struct xp_error e;
+	char got[XP_DIGEST_SIZE], *buf;
+	size_t n;
+
+	if ((size_t)d->size > max || file_read_all(path, max, &buf, &n, &e))
+		return 0;
+	digest_buf(buf, n, got);
+	if ((int64_t)n != d->size || strcmp(got, d->digest) != 0) {
+		free(buf);
+		return 0;
+	}
+	*out = buf;
+	*len = n;
+	return 1;
+}
+
+int blobcache_fetch_all(const char *dir, struct store *s, const struct oci_desc *d,
+			size_t max, char **out, size_t *len, int *hit, struct xp_error *err)
+{
+	struct xp_error e;
+	char *path, *sub;
+
+	if (hit)
+		*hit = 0;
+	if (!dir)
+		return store_fetch_all(s, d, max, out, len, err);
+	path = xasprintf("%s/blobs/sha256/%s", dir, digest_hex(d->digest));
+	if (cache_read(path, d, max, out, len)) {
+		if (hit)
+			*hit = 1;
+		free(path);
+		return 0;
+	}
+	if (store_fetch_all(s, d, max, out, len, err)) {
+		free(path);
+		return -1;
+	}
+	sub = xasprintf("%s/blobs/sha256", dir);
+	if (mkdir_p(sub, 0700, &e) == 0)
+		file_write_atomic(path, *out, *len, 0600, &e);
+	free(sub);
+	free(path);
+	return 0;
+}

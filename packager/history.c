@@ -1,0 +1,376 @@
+/*
+ * history.c — a repository's releases and its champion chain (history.h).
+ *
+ * Workers (o->jobs threads, one store handle each: stores are not
+ * thread-safe) take releases from a shared counter: resolve the tag (the one
+ * request that cannot be cached: tags move), then the manifest and config by
+ * digest through the blob cache, then the attestation manifest for the
+ * signer's key id. Memory is a few strings per release.
+ */
+#include "packager/history.h"
+
+#include "common/strbuf.h"
+#include "packager/blobcache.h"
+#include "packager/bundle.h"
+#include "packager/promotion.h"
+#include "packager/sign_impl.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_JOBS 4
+#define MAX_JOBS 32
+#define ENVELOPE_MAX (4u << 20)
+
+struct work {
+	struct store *base;
+	const struct history_opts *o;
+	struct history_entry *v;
+	size_t n;
+	size_t next;                     /* the next release to read */
+	pthread_mutex_t lock;
+	int failed;                      /* a store error: stop */
+	struct xp_error err;             /* the first one */
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+/* The key id of the first DSSE envelope in the release's `.att` manifest. */
+static char *signer_of(struct store *s, const char *cache, const char *digest)
+{
+	struct oci_manifest am;
+	struct xp_error e;
+	char *tag = sign_companion_tag(digest, ".att"), *env = NULL, *id = NULL;
+	size_t len;
+	int found;
+
+	memset(&am, 0, sizeof(am));
+	if (companion_load_cached(s, cache, tag, &am, NULL, &found, &e) || !found || am.n_layers == 0)
+		goto out;
+	if (blobcache_fetch_all(cache, s, &am.layers[0].desc, ENVELOPE_MAX, &env, &len, NULL, &e) == 0) {
+		json_t *j = json_loadb(env, len, 0, NULL);
+		json_t *sig = json_array_get(json_object_get(j, "signatures"), 0);
+
+		id = dup_or_null(json_string_value(json_object_get(sig, "keyid")));
+		json_decref(j);
+	}
+out:
+	oci_manifest_release(&am);
+	free(env);
+	free(tag);
+	return id;
+}
+
+/* Read release r; -1 only for an error that should stop the listing (the
+ * registry is unreachable), else problems are recorded in r. */
+static int read_one(struct store *s, const char *cache, struct history_entry *r,
+		    struct xp_error *err)
+{
+	struct oci_desc d = {0};
+	struct oci_annots meta = {0};
+	const char *obj;
+
+	if (store_resolve(s, r->tag, &d, err)) {
+		if (err->cls == XP_ERR_REMOTE)
+			return -1;
+		r->problem = xstrdup(err->msg);
+		return 0;
+	}
+	snprintf(r->digest, sizeof(r->digest), "%s", d.digest);
+	if (bundle_read_meta_cached(s, cache, &d, &meta, err)) {
+		oci_desc_release(&d);
+		if (err->cls == XP_ERR_REMOTE)
+			return -1;
+		r->problem = xstrdup(err->msg);
+		return 0;
+	}
+	r->created = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_CREATED));
+	r->experiment_id = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_EXPERIMENT_ID));
+	obj = oci_annots_get(&meta, BUNDLE_ANN_OBJECTIVE);
+	if (obj)
+		r->objective = xstrndup(obj, strcspn(obj, ":"));
+	r->metrics = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_METRICS));
+	r->parameters = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_PARAMETERS));
+	r->verdict = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_VERDICT));
+	r->signer = signer_of(s, cache, d.digest);
+	oci_annots_release(&meta);
+	oci_desc_release(&d);
+	return 0;
+}
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	struct store *s = NULL;
+	struct xp_error err;
+
+	xp_error_clear(&err);
+	if (store_reopen(w->base, &s, &err)) {
+		pthread_mutex_lock(&w->lock);
+		if (!w->failed++)
+			w->err = err;
+		pthread_mutex_unlock(&w->lock);
+		return NULL;
+	}
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&w->lock);
+		i = w->failed ? w->n : w->next++;
+		pthread_mutex_unlock(&w->lock);
+		if (i >= w->n)
+			break;
+		if (read_one(s, w->o->cache, &w->v[i], &err)) {
+			pthread_mutex_lock(&w->lock);
+			if (!w->failed++)
+				w->err = err;
+			pthread_mutex_unlock(&w->lock);
+			break;
+		}
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Read every release, in parallel. */
+static int read_all(struct store *s, const struct history_opts *o, struct history_entry *v,
+		    size_t n, struct xp_error *err)
+{
+	struct work w;
+	pthread_t th[MAX_JOBS];
+	int jobs = o->jobs > 0 ? o->jobs : DEFAULT_JOBS, started = 0, i;
+
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	if ((size_t)jobs > n)
+		jobs = n ? (int)n : 1;
+	memset(&w, 0, sizeof(w));
+	w.base = s;
+	w.o = o;
+	w.v = v;
+	w.n = n;
+	pthread_mutex_init(&w.lock, NULL);
+	for (i = 0; i < jobs; i++)
+		if (pthread_create(&th[started], NULL, worker, &w) == 0)
+			started++;
+	if (!started)
+		worker(&w);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&w.lock);
+	if (w.failed) {
+		*err = w.err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Tags in version order: digit runs compare as numbers ("v9" < "v10"). */
+static int natural_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char *ea = a, *eb = b;
+
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (ea = a; isdigit((unsigned char)*ea); ea++)
+				;
+			for (eb = b; isdigit((unsigned char)*eb); eb++)
+				;
+			if (ea - a != eb - b)
+				return ea - a < eb - b ? -1 : 1;
+			for (; a < ea; a++, b++)
+				if (*a != *b)
+					return *a < *b ? -1 : 1;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+/* Newest first: created (RFC 3339 sorts as text; none last), then tag. */
+static int newest_first(const void *pa, const void *pb)
+{
+	const struct history_entry *a = pa, *b = pb;
+	int c;
+
+	if (!a->created != !b->created)
+		return a->created ? -1 : 1;
+	if (a->created && (c = strcmp(b->created, a->created)) != 0)
+		return c;
+	return natural_cmp(b->tag, a->tag);
+}
+
+static void entry_release(struct history_entry *r)
+{
+	free(r->tag);
+	free(r->created);
+	free(r->experiment_id);
+	free(r->objective);
+	free(r->metrics);
+	free(r->parameters);
+	free(r->verdict);
+	free(r->signer);
+	free(r->problem);
+}
+
+void history_release(struct history *h)
+{
+	size_t i;
+
+	if (!h)
+		return;
+	for (i = 0; i < h->n; i++)
+		entry_release(&h->v[i]);
+	free(h->v);
+	for (i = 0; i < h->n_chain; i++) {
+		free(h->chain[i].kind);
+		free(h->chain[i].time);
+	}
+	free(h->chain);
+	free(h->tag);
+	memset(h, 0, sizeof(*h));
+}
+
+/* The previous champion: the latest statement for tag on `digest` recorded
+ * no later than `bound` (NULL: any) and not used yet. */
+static int chain_step(struct store *s, const struct history_opts *o, const char *tag,
+		      struct history *h, struct xp_error *err)
+{
+	struct history_link *cur = &h->chain[h->n_chain - 1];
+	struct promotion_entry *log = NULL;
+	const struct promotion_entry *best = NULL;
+	size_t n = 0, i, j;
+
+	if (promotion_log_read(s, o->cache, cur->digest, o->key, &log, &n, err))
+		return -1;
+	for (i = 0; i < n; i++) {
+		int used = 0;
+
+		if (strcmp(log[i].tag, tag) != 0)
+			continue;
+		if (h->n_chain > 1 && h->chain[h->n_chain - 2].time && log[i].time &&
+		    strcmp(log[i].time, h->chain[h->n_chain - 2].time) > 0)
+			continue;
+		for (j = 0; j + 1 < h->n_chain; j++)
+			if (strcmp(h->chain[j].digest, cur->digest) == 0 && h->chain[j].entry == i + 1)
+				used = 1;
+		if (used)
+			continue;
+		if (!best || !best->time || (log[i].time && strcmp(log[i].time, best->time) >= 0))
+			best = &log[i];
+	}
+	if (best) {
+		cur->kind = dup_or_null(best->kind);
+		cur->time = dup_or_null(best->time);
+		cur->verified = best->verified;
+		cur->entry = (size_t)(best - log) + 1;
+		if (best->from && h->n_chain <= h->n + 16) {
+			h->chain = xrealloc(h->chain, (h->n_chain + 1) * sizeof(*h->chain));
+			memset(&h->chain[h->n_chain], 0, sizeof(*h->chain));
+			snprintf(h->chain[h->n_chain].digest, XP_DIGEST_SIZE, "%s", best->from);
+			h->n_chain++;
+			promotion_log_free(log, n);
+			return 1;
+		}
+	}
+	promotion_log_free(log, n);
+	return 0;
+}
+
+/* The champion chain from the tag back through the promotion log. */
+static int read_chain(struct store *s, const struct history_opts *o, const char *tag,
+		      struct history *h, struct xp_error *err)
+{
+	struct oci_desc d = {0};
+	int r;
+
+	if (store_resolve(s, tag, &d, err)) {
+		if (err->cls != XP_ERR_NOT_FOUND)
+			return -1;
+		xp_error_clear(err);
+		return 0;
+	}
+	h->chain = xcalloc(1, sizeof(*h->chain));
+	snprintf(h->chain[0].digest, XP_DIGEST_SIZE, "%s", d.digest);
+	h->n_chain = 1;
+	oci_desc_release(&d);
+	while ((r = chain_step(s, o, tag, h, err)) == 1)
+		;
+	return r;
+}
+
+static void mark_champions(struct history *h)
+{
+	size_t i, j;
+
+	for (i = 0; i < h->n; i++)
+		for (j = 0; j < h->n_chain; j++)
+			if (strcmp(h->v[i].digest, h->chain[j].digest) == 0 &&
+			    h->v[i].champion < (j ? HISTORY_PAST : HISTORY_CURRENT))
+				h->v[i].champion = j ? HISTORY_PAST : HISTORY_CURRENT;
+}
+
+int history_read(struct store *s, const struct history_opts *o, struct history *out,
+		 struct xp_error *err)
+{
+	struct history h;
+	char **tags = NULL;
+	size_t n = 0, i;
+	int ret = -1;
+
+	memset(&h, 0, sizeof(h));
+	h.tag = xstrdup(o->tag ? o->tag : "prod");
+	if (store_tags(s, &tags, &n, err))
+		goto out;
+	h.v = xcalloc(n ? n : 1, sizeof(*h.v));
+	for (i = 0; i < n; i++)
+		if (!ref_is_companion_tag(tags[i]) && strcmp(tags[i], h.tag) != 0)
+			h.v[h.n++].tag = xstrdup(tags[i]);
+	if (read_all(s, o, h.v, h.n, err) || read_chain(s, o, h.tag, &h, err))
+		goto out;
+	mark_champions(&h);
+	qsort(h.v, h.n, sizeof(*h.v), newest_first);
+	if (o->limit && h.n > o->limit) {
+		for (i = o->limit; i < h.n; i++)
+			entry_release(&h.v[i]);
+		h.n = o->limit;
+	}
+	*out = h;
+	memset(&h, 0, sizeof(h));
+	ret = 0;
+out:
+	store_tags_free(tags, n);
+	history_release(&h);
+	return ret;
+}
+
+int history_metric(const struct history_entry *r, const char *name, double *out)
+{
+	json_t *j, *v;
+	int ok = 0;
+
+	if (!r->metrics)
+		return 0;
+	j = json_loads(r->metrics, 0, NULL);
+	v = json_object_get(j, name);
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		ok = 1;
+	}
+	json_decref(j);
+	return ok;
+}
