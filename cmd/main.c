@@ -39,6 +39,7 @@ const struct cmd_info cmd_table[] = {
 	{"copy", cmd_copy, "copy a bundle between repositories or registries"},
 	{"promote", cmd_promote, "move a tag to a verified digest"},
 	{"tags", cmd_tags, "list a repository's tags"},
+	{"rollback", cmd_rollback, "move a tag back to an earlier verified champion"},
 	{"diff", cmd_diff, "compare two bundles: parameters, metrics, data, files, signatures"},
 	{"history", cmd_history, "list a repository's releases, metrics and champions"},
 	{"login", cmd_login, "store registry credentials"},

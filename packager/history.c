@@ -236,81 +236,9 @@ void history_release(struct history *h)
 	for (i = 0; i < h->n; i++)
 		entry_release(&h->v[i]);
 	free(h->v);
-	for (i = 0; i < h->n_chain; i++) {
-		free(h->chain[i].kind);
-		free(h->chain[i].time);
-	}
-	free(h->chain);
+	promotion_chain_free(h->chain, h->n_chain);
 	free(h->tag);
 	memset(h, 0, sizeof(*h));
-}
-
-/* The previous champion: the latest statement for tag on `digest` recorded
- * no later than `bound` (NULL: any) and not used yet. */
-static int chain_step(struct store *s, const struct history_opts *o, const char *tag,
-		      struct history *h, struct xp_error *err)
-{
-	struct history_link *cur = &h->chain[h->n_chain - 1];
-	struct promotion_entry *log = NULL;
-	const struct promotion_entry *best = NULL;
-	size_t n = 0, i, j;
-
-	if (promotion_log_read(s, o->cache, cur->digest, o->key, &log, &n, err))
-		return -1;
-	for (i = 0; i < n; i++) {
-		int used = 0;
-
-		if (strcmp(log[i].tag, tag) != 0)
-			continue;
-		if (h->n_chain > 1 && h->chain[h->n_chain - 2].time && log[i].time &&
-		    strcmp(log[i].time, h->chain[h->n_chain - 2].time) > 0)
-			continue;
-		for (j = 0; j + 1 < h->n_chain; j++)
-			if (strcmp(h->chain[j].digest, cur->digest) == 0 && h->chain[j].entry == i + 1)
-				used = 1;
-		if (used)
-			continue;
-		if (!best || !best->time || (log[i].time && strcmp(log[i].time, best->time) >= 0))
-			best = &log[i];
-	}
-	if (best) {
-		cur->kind = dup_or_null(best->kind);
-		cur->time = dup_or_null(best->time);
-		cur->verified = best->verified;
-		cur->entry = (size_t)(best - log) + 1;
-		if (best->from && h->n_chain <= h->n + 16) {
-			h->chain = xrealloc(h->chain, (h->n_chain + 1) * sizeof(*h->chain));
-			memset(&h->chain[h->n_chain], 0, sizeof(*h->chain));
-			snprintf(h->chain[h->n_chain].digest, XP_DIGEST_SIZE, "%s", best->from);
-			h->n_chain++;
-			promotion_log_free(log, n);
-			return 1;
-		}
-	}
-	promotion_log_free(log, n);
-	return 0;
-}
-
-/* The champion chain from the tag back through the promotion log. */
-static int read_chain(struct store *s, const struct history_opts *o, const char *tag,
-		      struct history *h, struct xp_error *err)
-{
-	struct oci_desc d = {0};
-	int r;
-
-	if (store_resolve(s, tag, &d, err)) {
-		if (err->cls != XP_ERR_NOT_FOUND)
-			return -1;
-		xp_error_clear(err);
-		return 0;
-	}
-	h->chain = xcalloc(1, sizeof(*h->chain));
-	snprintf(h->chain[0].digest, XP_DIGEST_SIZE, "%s", d.digest);
-	h->n_chain = 1;
-	oci_desc_release(&d);
-	while ((r = chain_step(s, o, tag, h, err)) == 1)
-		;
-	return r;
 }
 
 static void mark_champions(struct history *h)
@@ -340,7 +268,8 @@ int history_read(struct store *s, const struct history_opts *o, struct history *
 	for (i = 0; i < n; i++)
 		if (!ref_is_companion_tag(tags[i]) && strcmp(tags[i], h.tag) != 0)
 			h.v[h.n++].tag = xstrdup(tags[i]);
-	if (read_all(s, o, h.v, h.n, err) || read_chain(s, o, h.tag, &h, err))
+	if (read_all(s, o, h.v, h.n, err) ||
+	    promotion_chain(s, o->cache, h.tag, o->key, h.n + 16, &h.chain, &h.n_chain, err))
 		goto out;
 	mark_champions(&h);
 	qsort(h.v, h.n, sizeof(*h.v), newest_first);

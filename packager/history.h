@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "packager/keys.h"
+#include "packager/promotion.h"
 #include "packager/store.h"
 
 enum history_champion { HISTORY_NEVER, HISTORY_PAST, HISTORY_CURRENT };
@@ -35,20 +36,11 @@ struct history_entry {
 	char *problem;                   /* why its metadata could not be read, or NULL */
 };
 
-/* One step of the champion chain, newest first. */
-struct history_link {
-	char digest[XP_DIGEST_SIZE];
-	char *kind;                      /* "promote", "rollback"; NULL: no statement */
-	char *time;                      /* when it became champion, or NULL */
-	int verified;                    /* read from a statement verified by the key */
-	size_t entry;                    /* the statement's place in its log (1-based; 0: none) */
-};
-
 struct history {
 	char *tag;                       /* the champion tag */
 	struct history_entry *v;          /* newest first (created, then tag) */
 	size_t n;
-	struct history_link *chain;      /* the current champion first; empty: none */
+	struct promotion_link *chain;    /* the current champion first; empty: none */
 	size_t n_chain;
 };
 

@@ -210,3 +210,97 @@ const struct promotion_entry *promotion_log_latest(const struct promotion_entry 
 	}
 	return best;
 }
+
+/* The previous champion: the latest statement for tag on `digest` recorded
+ * no later than `bound` (NULL: any) and not used yet. */
+struct chain {
+	struct promotion_link *v;
+	size_t n, max;
+};
+
+static int chain_step(struct store *s, const char *cache, const struct sign_key *k,
+		      const char *tag, struct chain *h, struct xp_error *err)
+{
+	struct promotion_link *cur = &h->v[h->n - 1];
+	struct promotion_entry *log = NULL;
+	const struct promotion_entry *best = NULL;
+	size_t n = 0, i, j;
+
+	if (promotion_log_read(s, cache, cur->digest, k, &log, &n, err))
+		return -1;
+	for (i = 0; i < n; i++) {
+		int used = 0;
+
+		if (strcmp(log[i].tag, tag) != 0)
+			continue;
+		if (h->n > 1 && h->v[h->n - 2].time && log[i].time &&
+		    strcmp(log[i].time, h->v[h->n - 2].time) > 0)
+			continue;
+		for (j = 0; j + 1 < h->n; j++)
+			if (strcmp(h->v[j].digest, cur->digest) == 0 && h->v[j].entry == i + 1)
+				used = 1;
+		if (used)
+			continue;
+		if (!best || !best->time || (log[i].time && strcmp(log[i].time, best->time) >= 0))
+			best = &log[i];
+	}
+	if (best) {
+		cur->kind = dup_or_null(best->kind);
+		cur->time = dup_or_null(best->time);
+		cur->verified = best->verified;
+		cur->entry = (size_t)(best - log) + 1;
+		if (best->from && h->n < h->max) {
+			h->v = xrealloc(h->v, (h->n + 1) * sizeof(*h->v));
+			memset(&h->v[h->n], 0, sizeof(*h->v));
+			snprintf(h->v[h->n].digest, XP_DIGEST_SIZE, "%s", best->from);
+			h->n++;
+			promotion_log_free(log, n);
+			return 1;
+		}
+	}
+	promotion_log_free(log, n);
+	return 0;
+}
+
+/* The champion chain from the tag back through the promotion log. */
+int promotion_chain(struct store *s, const char *cache, const char *tag,
+		    const struct sign_key *k, size_t max, struct promotion_link **out,
+		    size_t *n, struct xp_error *err)
+{
+	struct oci_desc d = {0};
+	struct chain ch = {NULL, 0, max ? max : 1}, *h = &ch;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if (store_resolve(s, tag, &d, err)) {
+		if (err->cls != XP_ERR_NOT_FOUND)
+			return -1;
+		xp_error_clear(err);
+		return 0;
+	}
+	h->v = xcalloc(1, sizeof(*h->v));
+	snprintf(h->v[0].digest, XP_DIGEST_SIZE, "%s", d.digest);
+	h->n = 1;
+	oci_desc_release(&d);
+	while ((r = chain_step(s, cache, k, tag, h, err)) == 1)
+		;
+	if (r < 0) {
+		promotion_chain_free(ch.v, ch.n);
+		return -1;
+	}
+	*out = ch.v;
+	*n = ch.n;
+	return 0;
+}
+
+void promotion_chain_free(struct promotion_link *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].time);
+	}
+	free(v);
+}

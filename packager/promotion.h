@@ -68,4 +68,23 @@ const struct promotion_entry *promotion_log_latest(const struct promotion_entry 
 						   const char *tag);
 void promotion_log_free(struct promotion_entry *v, size_t n);
 
+/* One step of a tag's chain of champions. */
+struct promotion_link {
+	char digest[XP_DIGEST_SIZE];
+	char *kind;                      /* "promote", "rollback"; NULL: no statement */
+	char *time;                      /* when it became champion, or NULL */
+	int verified;                    /* read from a statement verified by the key */
+	size_t entry;                    /* the statement's place in its log (1-based; 0: none) */
+};
+
+/* The chain of champions of `tag`, newest first: the manifest the tag names,
+ * then each statement's `from` (the latest statement for the tag recorded no
+ * later than the step after it, each statement used once), at most `max`
+ * steps. An absent tag gives an empty chain. With k, only statements
+ * verified by k count. */
+int promotion_chain(struct store *s, const char *cache, const char *tag,
+		    const struct sign_key *k, size_t max, struct promotion_link **out,
+		    size_t *n, struct xp_error *err);
+void promotion_chain_free(struct promotion_link *v, size_t n);
+
 #endif
