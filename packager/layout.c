@@ -307,6 +307,47 @@ out:
 	return ret;
 }
 
+/* Drop every index.json entry that names d (the blobs stay: other
+ * manifests may share them). */
+static int l_delete(struct store *s, const struct oci_desc *d, struct xp_error *err)
+{
+	struct layout *l = (struct layout *)s;
+	char *path = NULL, *buf = NULL;
+	size_t len, i, j = 0;
+	int lockfd, ret = -1;
+
+	if (ensure_ready(l, err))
+		return -1;
+	lockfd = open(l->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0) {
+		xp_error_errno(err, XP_ERR_LOCAL, "cannot lock '%s'", l->dir);
+		goto out;
+	}
+	if (load_index(l, err))
+		goto out;
+	for (i = 0; i < l->index.n_manifests; i++) {
+		if (strcmp(l->index.manifests[i].desc.digest, d->digest) == 0)
+			oci_entry_release(&l->index.manifests[i]);
+		else
+			l->index.manifests[j++] = l->index.manifests[i];
+	}
+	if (j == l->index.n_manifests) {
+		xp_error_set(err, XP_ERR_NOT_FOUND, "no manifest '%s' in '%s'", d->digest,
+			     store_name(s));
+		goto out;
+	}
+	l->index.n_manifests = j;
+	buf = layout_build_index(&l->index, &len);
+	path = xasprintf("%s/%s", l->dir, LAYOUT_INDEX);
+	ret = file_write_atomic(path, buf, len, 0644, err);
+out:
+	if (lockfd >= 0)
+		close(lockfd);
+	free(buf);
+	free(path);
+	return ret;
+}
+
 static void l_close(struct store *s)
 {
 	struct layout *l = (struct layout *)s;
@@ -329,6 +370,7 @@ static const struct store_ops layout_ops = {
 	.writer_open = l_writer_open,
 	.commit = NULL,
 	.close = l_close,
+	.delete_manifest = l_delete,
 };
 
 int layout_store_open(const struct xp_ref *ref, const struct store_opts *opts,

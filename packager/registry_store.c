@@ -541,6 +541,41 @@ static int r_tag(struct store *s, const struct oci_desc *d, const char *name,
 	return ret;
 }
 
+/* DELETE /v2/<repo>/manifests/<digest>: the manifest and every tag naming it. */
+static int r_delete(struct store *s, const struct oci_desc *d, struct xp_error *err)
+{
+	struct reg_store *r = (struct reg_store *)s;
+	struct reg_req rq;
+	struct reg_resp rs;
+	char *path = reg_path(r, "manifests", d->digest);
+	int ret = -1;
+
+	reg_req_init(&rq, "DELETE", path, r->push_scope);
+	reg_resp_init(&rs);
+	if (reg_do(r->c, &rq, &rs, err))
+		goto out;
+	if (rs.status == 404) {
+		xp_error_set(err, XP_ERR_NOT_FOUND, "no manifest '%s' in '%s'", d->digest, store_name(s));
+		goto out;
+	}
+	if (rs.status == 405) {
+		xp_error_set(err, XP_ERR_REMOTE,
+			     "cannot delete '%s' in '%s': the registry does not allow deletes (HTTP 405)",
+			     d->digest, store_name(s));
+		goto out;
+	}
+	if (rs.status != 202 && rs.status != 200) {
+		reg_status_error(r->c, &rs, 0, err, "cannot delete '%s' in '%s'", d->digest,
+				 store_name(s));
+		goto out;
+	}
+	ret = 0;
+out:
+	reg_resp_release(&rs);
+	free(path);
+	return ret;
+}
+
 /* ---- tags, referrers ---- */
 
 static int r_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
@@ -786,6 +821,7 @@ static const struct store_ops registry_ops = {
 	.push_from = r_push_from,
 	.mount = reg_mount_blob,
 	.referrers = r_referrers,
+	.delete_manifest = r_delete,
 };
 
 int registry_plain_http(const char *host)

@@ -323,6 +323,18 @@ int store_tag(struct store *s, const struct oci_desc *d, const char *name,
 	return s->ops->tag(s, d, name, err);
 }
 
+int store_delete(struct store *s, const struct oci_desc *d, struct xp_error *err)
+{
+	if (check_desc(s, d, err))
+		return -1;
+	if (!oci_is_manifest_type(d->media_type))
+		return xp_error_set(err, XP_ERR_USAGE, "cannot delete '%s' in '%s': not a manifest",
+				    d->digest, store_name(s));
+	if (!s->ops->delete_manifest)
+		return unsupported(s, "delete a manifest", err);
+	return s->ops->delete_manifest(s, d, err);
+}
+
 int store_tags(struct store *s, char ***names, size_t *n, struct xp_error *err)
 {
 	if (!s->ops->tags)

@@ -221,6 +221,12 @@ const char *store_name(const struct store *s);
  * names another manifest is moved. */
 int store_tag(struct store *s, const struct oci_desc *d, const char *name,
 	      struct xp_error *err);
+/* Remove manifest `d` and every tag that names it (a registry's DELETE
+ * /manifests/<digest>: the registry must allow deletes, else XP_ERR_REMOTE;
+ * a layout drops its index.json entries, keeping the blobs). Blobs are left
+ * to the registry's own garbage collection. Not there: XP_ERR_NOT_FOUND. An
+ * oci-archive cannot (XP_ERR_USAGE). */
+int store_delete(struct store *s, const struct oci_desc *d, struct xp_error *err);
 /* All tags, sorted, without duplicates (caller frees each string and the
  * array; *names is NULL when n is 0). */
 int store_tags(struct store *s, char ***names, size_t *n, struct xp_error *err);

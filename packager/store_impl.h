@@ -65,6 +65,8 @@ struct store_ops {
 	/* Optional (store_referrers): NULL means "none". */
 	int (*referrers)(struct store *s, const struct oci_desc *d, struct oci_desc **out,
 			 size_t *n, struct xp_error *err);
+	/* Optional (store_delete): remove manifest d and every tag naming it. */
+	int (*delete_manifest)(struct store *s, const struct oci_desc *d, struct xp_error *err);
 };
 
 struct store {
