@@ -129,6 +129,7 @@ int cmd_history(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_gc(int argc, char **argv);
+int cmd_best(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_registry(int argc, char **argv);

@@ -40,6 +40,7 @@ const struct cmd_info cmd_table[] = {
 	{"promote", cmd_promote, "move a tag to a verified digest"},
 	{"tags", cmd_tags, "list a repository's tags"},
 	{"rollback", cmd_rollback, "move a tag back to an earlier verified champion"},
+	{"best", cmd_best, "the best recorded run across releases, for the next experiment"},
 	{"gc", cmd_gc, "delete old candidate releases; champions stay"},
 	{"diff", cmd_diff, "compare two bundles: parameters, metrics, data, files, signatures"},
 	{"history", cmd_history, "list a repository's releases, metrics and champions"},

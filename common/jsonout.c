@@ -40,3 +40,15 @@ char *json_dumps_exact(const json_t *j, size_t flags)
 		abort();
 	return s;
 }
+
+char *xp_num_format(double v, char *buf)
+{
+	int p;
+
+	for (p = 6; p <= 17; p++) {
+		snprintf(buf, XP_NUM_SIZE, "%.*g", p, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}

@@ -15,4 +15,9 @@
  * the caller frees the result. */
 char *json_dumps_exact(const json_t *j, size_t flags);
 
+/* v in the shortest "%.*g" (6 to 17 digits) that reads back as v, into
+ * buf (at least XP_NUM_SIZE bytes); returns buf. */
+#define XP_NUM_SIZE 40
+char *xp_num_format(double v, char *buf);
+
 #endif

@@ -359,15 +359,9 @@ static char *val(json_t *v)
 	if (json_is_string(v))
 		return xstrdup(json_string_value(v));
 	if (json_is_number(v)) {
-		char buf[40];
-		int p;
+		char buf[XP_NUM_SIZE];
 
-		for (p = 6; p <= 17; p++) {
-			snprintf(buf, sizeof(buf), "%.*g", p, json_number_value(v));
-			if (strtod(buf, NULL) == json_number_value(v))
-				break;
-		}
-		return xstrdup(buf);
+		return xstrdup(xp_num_format(json_number_value(v), buf));
 	}
 	return json_dumps_exact(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }

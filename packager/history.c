@@ -93,8 +93,10 @@ static int read_one(struct store *s, const char *cache, struct history_entry *r,
 	r->created = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_CREATED));
 	r->experiment_id = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_EXPERIMENT_ID));
 	obj = oci_annots_get(&meta, BUNDLE_ANN_OBJECTIVE);
-	if (obj)
+	if (obj) {
 		r->objective = xstrndup(obj, strcspn(obj, ":"));
+		r->objective_lower = strstr(obj, ":minimize") != NULL;
+	}
 	r->metrics = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_METRICS));
 	r->parameters = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_PARAMETERS));
 	r->verdict = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_VERDICT));

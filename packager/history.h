@@ -28,6 +28,7 @@ struct history_entry {
 	char *created;                   /* org.opencontainers.image.created, or NULL */
 	char *experiment_id;
 	char *objective;                 /* the objective metric's name, or NULL */
+	int objective_lower;             /* it is minimized */
 	char *metrics;                   /* flat JSON object (dev.xpship.metrics), or NULL */
 	char *parameters;                /* JSON object (dev.xpship.parameters), or NULL */
 	char *verdict;                   /* dev.xpship.gate.verdict, or NULL */

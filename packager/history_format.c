@@ -31,18 +31,12 @@ int history_format_parse(const char *name, enum history_format *out)
 	return -1;
 }
 
-/* Shortest "%.*g" that reads back as v. */
+/* Shortest form that reads back as v (caller frees). */
 static char *num(double v)
 {
-	char buf[40];
-	int p;
+	char buf[XP_NUM_SIZE];
 
-	for (p = 6; p <= 17; p++) {
-		snprintf(buf, sizeof(buf), "%.*g", p, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	return xstrdup(buf);
+	return xstrdup(xp_num_format(v, buf));
 }
 
 static const char *champion_name(enum history_champion c)
