@@ -81,6 +81,7 @@ int cmd_best(int argc, char **argv)
 	if (ref_parse(argv[optind], 0, &ref, &err))
 		return cmd_usage_error("best", "%s", err.msg);
 	regopt_prepare();
+	opts.resolve_get = 1;   /* every release's manifest is read: one request, not two */
 	cache = blobcache_default_dir();
 	bo.where = where;
 	bo.history.cache = cache;

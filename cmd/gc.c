@@ -143,6 +143,7 @@ int cmd_gc(int argc, char **argv)
 	if (ref_parse(argv[optind], 0, &ref, &err))
 		return cmd_usage_error("gc", "%s", err.msg);
 	regopt_prepare();
+	opts.resolve_get = 1;   /* every release's manifest is read: one request, not two */
 	cache = blobcache_default_dir();
 	go.tags = tags;
 	go.now = epoch;

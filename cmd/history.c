@@ -115,6 +115,7 @@ int cmd_history(int argc, char **argv)
 		return cmd_fail(&err);
 	}
 	regopt_prepare();
+	opts.resolve_get = 1;   /* every release's manifest is read: one request, not two */
 	cache = no_cache ? NULL : blobcache_default_dir();
 	ho.cache = cache;
 	ho.jobs = opts.jobs;

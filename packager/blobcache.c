@@ -7,8 +7,10 @@
 #include "common/fileio.h"
 #include "common/strbuf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *blobcache_default_dir(void)
 {
@@ -41,6 +43,23 @@ static int cache_read(const char *path, const struct oci_desc *d, size_t max, ch
 	return 1;
 }
 
+/* Write the cache file: a temporary name in its directory, then rename. No
+ * fsync: a cache needs atomicity, not durability, and a file a crash left
+ * short or empty fails its digest check on the next read and is replaced. */
+static void cache_write(const char *path, const char *dir, const void *data, size_t len)
+{
+	char *tmp = temp_template(dir, ".blob");
+	int fd = mkstemp(tmp);
+
+	if (fd < 0) {
+		free(tmp);
+		return;
+	}
+	if (write_full(fd, data, len) != 0 || close(fd) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+	free(tmp);
+}
+
 int blobcache_fetch_all(const char *dir, struct store *s, const struct oci_desc *d,
 			size_t max, char **out, size_t *len, int *hit, struct xp_error *err)
 {
@@ -64,7 +83,7 @@ int blobcache_fetch_all(const char *dir, struct store *s, const struct oci_desc 
 	}
 	sub = xasprintf("%s/blobs/sha256", dir);
 	if (mkdir_p(sub, 0700, &e) == 0)
-		file_write_atomic(path, *out, *len, 0600, &e);
+		cache_write(path, sub, *out, *len);
 	free(sub);
 	free(path);
 	return 0;

@@ -97,7 +97,7 @@ static void merge(struct oci_annots *out, const struct oci_annots *labels,
 		oci_annots_set(out, annots->v[i].key, annots->v[i].value);
 }
 
-static int load_all(struct store *s, const char *cache, const struct oci_desc *d,
+static int load_all(struct store *s, const char *cache, int lean, const struct oci_desc *d,
 		    struct bundle_info *b, struct xp_error *err)
 {
 	struct oci_annots index_annots = {NULL, 0};
@@ -109,7 +109,8 @@ static int load_all(struct store *s, const char *cache, const struct oci_desc *d
 	oci_desc_copy(&b->desc, d);
 	if (load_manifest(s, cache, d, &b->manifest_desc, &b->manifest, &index_annots, err))
 		goto out;
-	if (bundle_is_image_config(b->manifest.config.desc.media_type)) {
+	if (bundle_is_image_config(b->manifest.config.desc.media_type) &&
+	    !(lean && oci_annots_get(&b->manifest.annotations, BUNDLE_ANN_METRICS))) {
 		if (blobcache_fetch_all(cache, s, &b->manifest.config.desc, CONFIG_MAX, &cfg, &len,
 					NULL, err) ||
 		    oci_config_parse(cfg, len, b->manifest.config.desc.digest, &b->config, err))
@@ -143,7 +144,7 @@ int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci
 {
 	struct bundle_info b;
 
-	if (load_all(s, cache, manifest, &b, err))
+	if (load_all(s, cache, 1, manifest, &b, err))
 		return -1;
 	*out = b.meta;
 	memset(&b.meta, 0, sizeof(b.meta));
@@ -158,7 +159,7 @@ int bundle_inspect(struct store *s, const struct oci_desc *desc, struct bundle_i
 	char **tags = NULL;
 	size_t i, n = 0;
 
-	if (load_all(s, NULL, desc, &b, err))
+	if (load_all(s, NULL, 0, desc, &b, err))
 		return -1;
 	if (store_tags(s, &tags, &n, err)) {
 		bundle_info_release(&b);

@@ -65,7 +65,9 @@ int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
 		     struct oci_annots *out, struct xp_error *err);
 
 /* bundle_read_meta, reading manifests and configs through the blob cache
- * `cache` (blobcache.h; NULL: none). */
+ * `cache` (blobcache.h; NULL: none) — for listing many releases: a manifest
+ * that carries dev.xpship.metrics was annotated by `pack`, which writes the
+ * same metadata as labels, so its config is not read. */
 int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci_desc *manifest,
 			    struct oci_annots *out, struct xp_error *err);
 

@@ -32,6 +32,8 @@ struct work {
 	size_t n;
 	size_t next;                     /* the next release to read */
 	pthread_mutex_t lock;
+	char **tags;                     /* the repository's tags, sorted */
+	size_t n_tags;
 	int failed;                      /* a store error: stop */
 	struct xp_error err;             /* the first one */
 };
@@ -67,9 +69,25 @@ out:
 	return id;
 }
 
+static int cmp_tag(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* 1 when the tag list has the `.att` companion of digest (so only a release
+ * with attestations costs a request for its signer). */
+static int has_attestations(const struct work *w, const char *digest)
+{
+	char *tag = sign_companion_tag(digest, ".att");
+	int found = bsearch(&tag, w->tags, w->n_tags, sizeof(*w->tags), cmp_tag) != NULL;
+
+	free(tag);
+	return found;
+}
+
 /* Read release r; -1 only for an error that should stop the listing (the
  * registry is unreachable), else problems are recorded in r. */
-static int read_one(struct store *s, const char *cache, struct history_entry *r,
+static int read_one(struct store *s, const struct work *w, struct history_entry *r,
 		    struct xp_error *err)
 {
 	struct oci_desc d = {0};
@@ -83,7 +101,7 @@ static int read_one(struct store *s, const char *cache, struct history_entry *r,
 		return 0;
 	}
 	snprintf(r->digest, sizeof(r->digest), "%s", d.digest);
-	if (bundle_read_meta_cached(s, cache, &d, &meta, err)) {
+	if (bundle_read_meta_cached(s, w->o->cache, &d, &meta, err)) {
 		oci_desc_release(&d);
 		if (err->cls == XP_ERR_REMOTE)
 			return -1;
@@ -100,7 +118,8 @@ static int read_one(struct store *s, const char *cache, struct history_entry *r,
 	r->metrics = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_METRICS));
 	r->parameters = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_PARAMETERS));
 	r->verdict = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_VERDICT));
-	r->signer = signer_of(s, cache, d.digest);
+	if (has_attestations(w, d.digest))
+		r->signer = signer_of(s, w->o->cache, d.digest);
 	oci_annots_release(&meta);
 	oci_desc_release(&d);
 	return 0;
@@ -128,7 +147,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&w->lock);
 		if (i >= w->n)
 			break;
-		if (read_one(s, w->o->cache, &w->v[i], &err)) {
+		if (read_one(s, w, &w->v[i], &err)) {
 			pthread_mutex_lock(&w->lock);
 			if (!w->failed++)
 				w->err = err;
@@ -142,7 +161,7 @@ static void *worker(void *arg)
 
 /* Read every release, in parallel. */
 static int read_all(struct store *s, const struct history_opts *o, struct history_entry *v,
-		    size_t n, struct xp_error *err)
+		    size_t n, char **tags, size_t n_tags, struct xp_error *err)
 {
 	struct work w;
 	pthread_t th[MAX_JOBS];
@@ -157,6 +176,8 @@ static int read_all(struct store *s, const struct history_opts *o, struct histor
 	w.o = o;
 	w.v = v;
 	w.n = n;
+	w.tags = tags;
+	w.n_tags = n_tags;
 	pthread_mutex_init(&w.lock, NULL);
 	for (i = 0; i < jobs; i++)
 		if (pthread_create(&th[started], NULL, worker, &w) == 0)
@@ -270,7 +291,7 @@ int history_read(struct store *s, const struct history_opts *o, struct history *
 	for (i = 0; i < n; i++)
 		if (!ref_is_companion_tag(tags[i]) && strcmp(tags[i], h.tag) != 0)
 			h.v[h.n++].tag = xstrdup(tags[i]);
-	if (read_all(s, o, h.v, h.n, err) ||
+	if (read_all(s, o, h.v, h.n, tags, n, err) ||
 	    promotion_chain(s, o->cache, h.tag, o->key, h.n + 16, &h.chain, &h.n_chain, err))
 		goto out;
 	mark_champions(&h);

@@ -160,14 +160,15 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 	struct reg_req rq;
 	struct reg_resp rs;
 	char *path = NULL, *mt = NULL;
-	int is_digest, ret = -1;
+	int is_digest, by_get, ret = -1;
 
 	is_digest = strncmp(name, "sha256:", 7) == 0;
+	by_get = r->base.opts.resolve_get && !is_digest;
 	path = reg_path(r, "manifests", name);
 	reg_req_init(&rq, "HEAD", path, r->pull_scope);
 	rq.accept = ACCEPT_MANIFESTS;
 	reg_resp_init(&rs);
-	if (reg_do(r->c, &rq, &rs, err))
+	if (by_get ? get_manifest(r, name, &rs, err) : reg_do(r->c, &rq, &rs, err))
 		goto out;
 	if (rs.status == 404) {
 		if (is_digest)
@@ -181,16 +182,18 @@ static int r_resolve(struct store *s, const char *name, struct oci_desc *out,
 		goto out;
 	}
 	mt = bare_type(rs.content_type);
-	if (!digest_valid(rs.digest) || !oci_is_manifest_type(mt) || rs.content_length < 0 ||
-	    (is_digest && strcmp(rs.digest, name) != 0)) {
+	if (by_get || !digest_valid(rs.digest) || !oci_is_manifest_type(mt) ||
+	    rs.content_length < 0 || (is_digest && strcmp(rs.digest, name) != 0)) {
 		/* the HEAD did not say enough: read the manifest itself */
 		char got[XP_DIGEST_SIZE];
 
 		free(mt);
 		mt = NULL;
-		reg_resp_reset(&rs);
-		if (get_manifest(r, name, &rs, err))
-			goto out;
+		if (!by_get) {
+			reg_resp_reset(&rs);
+			if (get_manifest(r, name, &rs, err))
+				goto out;
+		}
 		if (rs.status != 200) {
 			reg_status_error(r->c, &rs, 1, err, "cannot resolve '%s' in '%s'", name,
 					 store_name(s));

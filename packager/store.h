@@ -96,6 +96,9 @@ struct store_opts {
 	int insecure;           /* registry: skip TLS verification */
 	const char *ca_file;    /* registry: extra CA bundle */
 	int jobs;               /* registry: parallel blob transfers (default 3) */
+	int resolve_get;        /* registry: resolve tags with GET, keeping the manifest
+	                           for the fetch that follows (for readers that want
+	                           every manifest they resolve) */
 	int64_t chunk_size;     /* registry: 0 = monolithic PUT */
 	const struct xp_progress *progress;
 };

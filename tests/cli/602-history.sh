@@ -2,7 +2,7 @@
 # answers the first page with three tags and a Link header; the registry
 # serves the rest with n=3): every release newest first, companion tags left
 # out, the champion chain from the promotion log, a foreign image without
-# metrics and a release whose config is gone shown (with a note), not fatal.
+# metrics and one whose config is gone shown (with a note), not fatal.
 # Table, JSON, CSV and Markdown pinned; the cache makes a second run read no
 # manifest or config by digest.
 . "$TESTS_DIR/lib.sh"
@@ -27,9 +27,10 @@ expect_eq fail "$HR_VERDICT" "v3's verdict"
 rel 3 v10 0.9 0.05
 v10=$HR_DIGEST
 foreign=$(reg_skopeo_push "$R:base") || fail "skopeo push"
-# a release whose config blob was deleted from the registry
-rel 4 broken 0.7
-broken=$HR_DIGEST
+# a foreign release whose config blob was deleted from the registry
+umoci init --layout img >/dev/null && umoci new --image img:x >/dev/null &&
+	umoci config --image img:x --config.label team=other >/dev/null || fail "umoci"
+broken=$(reg_skopeo_push "$R:broken" "$T/img:x") || fail "skopeo push broken"
 cfg=$(curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
 	"http://$REG_ADDR/v2/team/model/manifests/broken" | python3 -c 'import json,sys; print(json.load(sys.stdin)["config"]["digest"])')
 curl -sf -X DELETE "http://$REG_ADDR/v2/team/model/blobs/$cfg" || fail "delete config"
