@@ -2,7 +2,12 @@
 # templates/demo/demo.sh [XPSHIP] — the shipped example end to end:
 #
 #   evaluate + validate → gate against the champion → pack → sign + attest → verify →
-#   push → verify in the registry → promote to the production tag
+#   push → verify in the registry → promote to the production tag (recorded
+#   as a signed promotion statement)
+#
+# and, when the gate rejects a candidate: history of the releases, diff of
+# the last two champions, and rollback of the production tag to the previous
+# champion (verified).
 #
 # against a docker-registry the demo starts on loopback and stops when it ends
 # (its storage persists in $XPSHIP_DEMO_DIR/registry-data, so the next run finds
@@ -108,10 +113,32 @@ promote_approved() {
 		--role ml-lead --reason "waiver reviewed, ship it" "$candidate"
 	show "$xp" approve "${net[@]}" --key keys/bob.key --identity bob@example.com \
 		--reason "serving checks fine" "$candidate"
-	show "$xp" promote "${net[@]}" --key keys/demo.pub \
+	XPSHIP_KEY_PASSWORD=$(cat keys/demo.pass) show "$xp" promote "${net[@]}" --key keys/demo.pub \
 		--require-verdict pass-with-waivers --approvers keys/approvers.yaml \
 		--require-approvals 2 --require-role ml-lead --identity "$identity" \
-		"$candidate" --to prod
+		--sign-key keys/demo.key "$candidate" --to prod
+}
+
+# --- history, diff and rollback (docs/history.md) --------------------------
+# Shown after a rejected candidate: every release so far with the chain of
+# champions from the signed promotion log; with two champions or more, what
+# changed from the previous champion to the current one, and 'prod' rolled
+# back to the previous champion, verified.
+history_part() {
+	local champs
+	step "history: the releases of $repo"
+	show "$xp" history "${net[@]}" --verify-key keys/demo.pub --metric accuracy "$repo"
+	mapfile -t champs < <("$xp" history "${net[@]}" --verify-key keys/demo.pub --format json \
+		"$repo" | "$XP_PYTHON" -c 'import json, sys
+print("\n".join(c["digest"] for c in json.load(sys.stdin)["chain"]))')
+	[ ${#champs[@]} -ge 2 ] || return 0
+	step "diff: the previous champion against the current one"
+	show "$xp" diff "${net[@]}" "$repo@${champs[1]}" "$repo@${champs[0]}"
+	step "rollback: prod back to the previous champion, verified and recorded"
+	XPSHIP_KEY_PASSWORD=$(cat keys/demo.pass) show "$xp" rollback "${net[@]}" \
+		--key keys/demo.pub --sign-key keys/demo.key "$repo"
+	show "$xp" verify "${net[@]}" --key keys/demo.pub --require-verdict pass "$champion"
+	echo "rolled back  $champion -> ${champs[1]} (from ${champs[0]})"
 }
 
 case $mode in
@@ -183,6 +210,7 @@ if [ "$gate_rc" = 1 ]; then
 	bold "demo: the gate failed: the candidate is not released; the champion stays"
 	echo "champion     $champion ($(decision baseline))"
 	echo "decision     run/decision.json (JUnit: run/gate.junit.xml, report: run/gate.md)"
+	history_part
 	exit 1
 fi
 [ "$gate_rc" = 0 ] || exit "$gate_rc"
@@ -221,8 +249,9 @@ step "7. promote: verify what the store holds, then move 'prod'"
 if [ "$verdict" = pass-with-waivers ]; then
 	promote_approved
 else
-	show "$xp" promote "${net[@]}" --key keys/demo.pub --require-verdict pass \
-		--identity "$identity" "$candidate" --to prod
+	XPSHIP_KEY_PASSWORD=$(cat keys/demo.pass) show "$xp" promote "${net[@]}" \
+		--key keys/demo.pub --require-verdict pass --identity "$identity" \
+		--sign-key keys/demo.key "$candidate" --to prod
 fi
 
 previous=$(decision baseline)

@@ -1,7 +1,8 @@
 # The demo end to end, four times over one state directory: a first release
 # against an empty registry, a second run gating against the champion the first
-# promoted, a worse candidate that the gate stops (the champion stays), and the
-# layout-store fallback. What the registry holds is checked after the demo has
+# promoted, a worse candidate that the gate stops (then history, the diff of the
+# two champions and the rollback to the first, verified), and the layout-store
+# fallback. What the registry holds is checked after the demo has
 # stopped it, by starting it again on the same storage and asking skopeo.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
@@ -62,10 +63,21 @@ expect_out_has "demo: the gate failed: the candidate is not released; the champi
 expect_out_has "($second)"
 expect_out_lacks "== 3. pack"
 expect_eq "" "$(registry_procs)" "registry processes left by the demo"
+# then the history, the diff of the two champions and the rollback to the first
+expect_out_has "== history: the releases of "
+expect_out_has "  $second  "
+expect_out_has "promote, verified"
+expect_out_has "== diff: the previous champion against the current one"
+expect_out_has "A  127.0.0.1:"
+expect_out_has "@$first  $first"
+expect_out_has "@$second  $second"
+expect_out_has "== rollback: prod back to the previous champion, verified and recorded"
+expect_out_has "rolled back  "
+expect_out_has " -> $first (from $second)"
 
-# the registry storage the demo keeps: prod is still the second run's bundle
+# the registry storage the demo keeps: prod is the first run's bundle again
 REG_DATA_DIR=$T/d/registry-data reg_start plain check || fail "registry did not start"
-expect_eq "$second" "$(reg_skopeo_digest "$REG_ADDR/demo/churn-classifier:prod")" "prod digest"
+expect_eq "$first" "$(reg_skopeo_digest "$REG_ADDR/demo/churn-classifier:prod")" "prod digest"
 run xp verify --plain-http --key "$T/d/keys/demo.pub" --require-verdict pass \
 	"$REG_ADDR/demo/churn-classifier:prod"
 expect_rc 0
