@@ -151,6 +151,7 @@ promote)
 	args=(promote)
 	[ -n "$pub" ] && args+=(--key "$pub")
 	[ -n "${XP_APPROVERS:-}" ] && args+=(--approvers "$XP_APPROVERS")
+	[ -n "$key" ] && args+=(--sign-key "$key")
 	args+=(--to "$XP_TAG" "${extra[@]}" "$XP_REF")
 	;;
 *)

@@ -9,7 +9,7 @@
 . "$TESTS_DIR/helpers/registry.sh"
 root=$(cd "$TESTS_DIR/.." && pwd)
 
-stages=(Validate Gate Package Sign Push Approve Promote)
+stages=(Validate Gate Package Sign Push Approve Promote History)
 
 # the workspace: the shipped example, a key pair, the registry
 mkdir ws
@@ -70,4 +70,7 @@ XPSHIP_REGISTRY_USERNAME=$REG_USER XPSHIP_REGISTRY_PASSWORD=$REG_PASS \
 	fail "verify: $(cat v.out)"
 grep -q '^approval 1     ok     by release-pipeline (key [0-9a-f]*, jenkins:dana, role release-reviewer) at .*: "offline eval reviewed"' v.out ||
 	fail "no approval by dana: $(cat v.out)"
+# the archived history page names the release as the current champion
+grep -q '<tr class="current"><td>'"$commit"'</td>' ws/history.html || fail "history.html: $(head -c 600 ws/history.html)"
+expect_out_has "SIM archiveArtifacts"
 exit 0

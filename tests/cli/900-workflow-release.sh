@@ -92,6 +92,12 @@ XPSHIP_REGISTRY_USERNAME=$REG_USER XPSHIP_REGISTRY_PASSWORD=$REG_PASS \
 	fail "verify: $(cat v.out)"
 grep -q "^approval 1     ok     by release-pipeline (key [0-9a-f]*, github:carol, role release-reviewer) at .*: \"numbers look right\"" v.out ||
 	fail "no approval by carol: $(cat v.out)"
+# the promotion is recorded and the job summary lists the releases
+grep -qF "### Releases of \`$repo_ref\`" run1/summary-promote.md ||
+	fail "no release history in the promote job's summary: $(cat run1/summary-promote.md 2>&1)"
+grep -qE "^\| $sha \| .* \| current \|$" run1/summary-promote.md || fail "the release is not the champion in the summary"
+grep -qF "Champions of \`production\`, newest first: \`${digest:0:19}\`" run1/summary-promote.md ||
+	fail "no champion chain in the summary"
 
 # 2. a candidate the policy rejects: stopped at the gate, with annotations
 cp -r repo strict
