@@ -133,23 +133,29 @@ int bundle_load_manifest(struct store *s, const struct oci_desc *d, struct oci_d
 	return load_manifest(s, NULL, d, mdesc, m, NULL, err);
 }
 
-int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
-		     struct oci_annots *out, struct xp_error *err)
-{
-	return bundle_read_meta_cached(s, NULL, manifest, out, err);
-}
-
-int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci_desc *manifest,
-			    struct oci_annots *out, struct xp_error *err)
+static int read_meta(struct store *s, const char *cache, int lean,
+		     const struct oci_desc *manifest, struct oci_annots *out, struct xp_error *err)
 {
 	struct bundle_info b;
 
-	if (load_all(s, cache, 1, manifest, &b, err))
+	if (load_all(s, cache, lean, manifest, &b, err))
 		return -1;
 	*out = b.meta;
 	memset(&b.meta, 0, sizeof(b.meta));
 	bundle_info_release(&b);
 	return 0;
+}
+
+int bundle_read_meta(struct store *s, const struct oci_desc *manifest,
+		     struct oci_annots *out, struct xp_error *err)
+{
+	return read_meta(s, NULL, 0, manifest, out, err);
+}
+
+int bundle_read_meta_cached(struct store *s, const char *cache, const struct oci_desc *manifest,
+			    struct oci_annots *out, struct xp_error *err)
+{
+	return read_meta(s, cache, 1, manifest, out, err);
 }
 
 int bundle_inspect(struct store *s, const struct oci_desc *desc, struct bundle_info *out,

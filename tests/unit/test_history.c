@@ -82,6 +82,9 @@ static void test_read(void **state)
 	history_release(&h);
 	history_release(NULL);
 	free(cache);
+	for (int i = 0; i < 4; i++)
+		oci_desc_release(&d[i]);
+	oci_desc_release(&sig);
 }
 
 /* A history made by hand, for the formats. */
