@@ -24,8 +24,10 @@ static const struct cmd_opt options[] = {
 	{"format", 'f', "FORMAT", 'f',
 	 "table (default), json, csv, markdown or html (a page with a\n"
 	 "trend chart per metric)"},
-	{"verify-key", 'k', "PUB", 'k',
+	{"key", 'k', "PUB", 'k',
 	 "read the champion chain from promotion statements verified with PUB"},
+	{"verify-key", 0, "PUB", 'k',
+	 "the same as --key"},
 	{"no-cache", 0, NULL, 'C',
 	 "do not read or write the blob cache"},
 	{NULL, 0, NULL, 0, NULL},
@@ -35,7 +37,7 @@ static const struct cmd_def spec = {
 	.name = "history",
 	.synopsis =
 	"usage: xpship history [--tag TAG] [--limit N] [--metric M]... [--format F]\n"
-	"                      [--verify-key PUB] [--jobs N] [--plain-http] REPO\n"
+	"                      [--key PUB] [--jobs N] [--plain-http] REPO\n"
 	"\n"
 	"List every release of REPO ([docker://]HOST[:PORT]/REPO, or a local layout)\n"
 	"newest first: tag, digest, created, experiment, objective value, the chosen\n"

@@ -127,8 +127,8 @@ promote_approved() {
 history_part() {
 	local champs
 	step "history: the releases of $repo"
-	show "$xp" history "${net[@]}" --verify-key keys/demo.pub --metric accuracy "$repo"
-	mapfile -t champs < <("$xp" history "${net[@]}" --verify-key keys/demo.pub --format json \
+	show "$xp" history "${net[@]}" --key keys/demo.pub --metric accuracy "$repo"
+	mapfile -t champs < <("$xp" history "${net[@]}" --key keys/demo.pub --format json \
 		"$repo" | "$XP_PYTHON" -c 'import json, sys
 print("\n".join(c["digest"] for c in json.load(sys.stdin)["chain"]))')
 	[ ${#champs[@]} -ge 2 ] || return 0

@@ -43,6 +43,7 @@ cat >expected.json <<END
  "dev.xpship.model.format": "onnx",
  "dev.xpship.model.framework": "scikit-learn",
  "dev.xpship.objective": "accuracy:maximize",
+ "dev.xpship.parameters": "{\"learning_rate\":0.01,\"max_depth\":6}",
  "org.opencontainers.image.authors": "ml-team@example.com",
  "org.opencontainers.image.created": "1970-01-01T00:00:00Z",
  "org.opencontainers.image.description": "Gradient-boosted churn classifier retrained on the November snapshot; random search over learning rate and tree depth.",
@@ -110,6 +111,6 @@ expect_rc 2
 expect_err <<'END'
 xpship: error: invalid annotation 'k': key and value must be non-empty UTF-8
 END
-[ "$(oci_json out v1 'len(m["annotations"])')" = 17 ] || fail "v1 changed"
+[ "$(oci_json out v1 'len(m["annotations"])')" = 18 ] || fail "v1 changed"
 python3 -c 'import json;ix=json.load(open("out/index.json"));assert "v5" not in [m["annotations"]["org.opencontainers.image.ref.name"] for m in ix["manifests"]]' || fail "v5 tagged"
 exit 0
