@@ -26,7 +26,8 @@ static const struct cmd_def spec = {
 	"that is better or worse in the gate's direction, data digests and the code\n"
 	"commit (from the provenance attestation), files (added, removed, changed,\n"
 	"with sizes) and layers shared, labels, and the signatures and attestations\n"
-	"present. Reads manifests, configs and attestations, never model layers.\n",
+	"present. Reads manifests, configs, attestations and the small-files layer,\n"
+	"never the layers of large files (compared by digest).\n",
 	.opts = options,
 	.registry = CMD_REG_TLS,
 	.notes =

@@ -11,11 +11,15 @@
 #include "packager/dsse.h"
 #include "packager/sign.h"
 #include "packager/sign_impl.h"
+#include "packager/tar.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The largest layer opened to list its files (pack's small-files layer). */
+#define SMALL_LAYER_MAX (16u << 20)
 
 /* What one side says about itself. */
 struct side {
@@ -234,77 +238,146 @@ static const char *layer_path(const struct oci_entry *l)
 	return oci_annots_get(&l->annotations, BUNDLE_ANN_LAYER_PATH);
 }
 
-static const struct oci_entry *find_layer(const struct oci_manifest *m, const struct oci_entry *l,
-					  int by_path)
+static int has_layer(const struct oci_manifest *m, const char *digest)
 {
 	size_t i;
 
-	for (i = 0; i < m->n_layers; i++) {
-		const struct oci_entry *o = &m->layers[i];
+	for (i = 0; i < m->n_layers; i++)
+		if (strcmp(m->layers[i].desc.digest, digest) == 0)
+			return 1;
+	return 0;
+}
 
-		if (by_path ? layer_path(o) && strcmp(layer_path(o), layer_path(l)) == 0
-			    : strcmp(o->desc.digest, l->desc.digest) == 0)
-			return o;
+/* The files of a small uncompressed layer (the one pack puts every file of
+ * less than 1 MiB in) into files: path -> {size, digest}. 0 when the layer is
+ * not one to open (compressed, large, not a tar); -1 on a store error. */
+static int layer_files(struct store *s, const struct oci_entry *l, json_t *files,
+		       struct xp_error *err)
+{
+	struct tar_index ix = {0};
+	struct xp_error e;
+	char *buf = NULL, dg[XP_DIGEST_SIZE];
+	size_t len, i;
+	FILE *f = NULL;
+	int ret = 0;
+
+	if (strcmp(l->desc.media_type, OCI_MT_LAYER) != 0 || l->desc.size > SMALL_LAYER_MAX)
+		return 0;
+	if (store_fetch_all(s, &l->desc, SMALL_LAYER_MAX, &buf, &len, err))
+		return -1;
+	f = tmpfile();
+	if (!f || fwrite(buf, 1, len, f) != len || fflush(f) ||
+	    tar_scan(fileno(f), len, l->desc.digest, &ix, &e))
+		goto out;
+	for (i = 0; i < ix.n; i++) {
+		digest_buf(buf + ix.v[i].offset, (size_t)ix.v[i].size, dg);
+		json_object_set_new(files, ix.v[i].name,
+				    json_pack("{s:I,s:s}", "size", (json_int_t)ix.v[i].size,
+					      "digest", dg));
 	}
-	return NULL;
+	ret = 1;
+out:
+	tar_index_release(&ix);
+	if (f)
+		fclose(f);
+	free(buf);
+	return ret;
 }
 
-static void file_row(json_t *files, const char *path, const struct oci_entry *x,
-		     const struct oci_entry *y, const char *status)
+/* Every file of a side: path -> {size, digest, layer?}. A file with a layer
+ * of its own is compared by that layer (its size is the layer's); a layer
+ * that cannot be opened stands for itself as "(layer <digest>)". */
+static int side_files(struct store *s, const struct oci_manifest *m, json_t **out,
+		      struct xp_error *err)
 {
-	json_array_append_new(files, json_pack("{s:s,s:o,s:o,s:s}", "path", path, "a",
-					       x ? json_integer(x->desc.size) : json_null(), "b",
-					       y ? json_integer(y->desc.size) : json_null(),
-					       "status", status));
+	json_t *files = json_object();
+	size_t i;
+
+	for (i = 0; i < m->n_layers; i++) {
+		const struct oci_entry *l = &m->layers[i];
+		int r;
+
+		if (layer_path(l)) {
+			json_object_set_new(files, layer_path(l),
+					    json_pack("{s:I,s:s,s:b}", "size", (json_int_t)l->desc.size,
+						      "digest", l->desc.digest, "layer", 1));
+			continue;
+		}
+		r = layer_files(s, l, files, err);
+		if (r < 0) {
+			json_decref(files);
+			return -1;
+		}
+		if (r == 0) {
+			char *name = xasprintf("(layer %s)", l->desc.digest);
+
+			json_object_set_new(files, name,
+					    json_pack("{s:I,s:s,s:b}", "size", (json_int_t)l->desc.size,
+						      "digest", l->desc.digest, "layer", 1));
+			free(name);
+		}
+	}
+	*out = files;
+	return 0;
 }
 
-static json_t *compare_files(const struct oci_manifest *a, const struct oci_manifest *b,
-			     json_t **layers)
+static json_t *file_row(const char *path, json_t *x, json_t *y)
 {
-	json_t *files = json_array();
-	size_t i, shared = 0, only_a = 0, only_b = 0;
+	const char *status = !x ? "added" : !y ? "removed"
+			   : json_equal(json_object_get(x, "digest"), json_object_get(y, "digest"))
+				   ? "same" : "changed";
+
+	return json_pack("{s:s,s:O,s:O,s:s,s:b}", "path", path,
+			 "a", x ? json_object_get(x, "size") : json_null(),
+			 "b", y ? json_object_get(y, "size") : json_null(), "status", status,
+			 "layer", json_is_true(json_object_get(x ? x : y, "layer")));
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static int compare_files(const struct diff_side *da, const struct diff_side *db,
+			 const struct oci_manifest *a, const struct oci_manifest *b,
+			 json_t **files, json_t **layers, struct xp_error *err)
+{
+	json_t *fa = NULL, *fb = NULL, *v;
+	const char *k, **names;
+	size_t i, n = 0, shared = 0, only_a = 0, only_b = 0;
 	json_int_t shared_bytes = 0;
 
+	if (side_files(da->s, a, &fa, err) || side_files(db->s, b, &fb, err)) {
+		json_decref(fa);
+		return -1;
+	}
+	names = xcalloc(json_object_size(fa) + json_object_size(fb) + 1, sizeof(*names));
+	json_object_foreach(fa, k, v)
+		names[n++] = k;
+	json_object_foreach(fb, k, v)
+		if (!json_object_get(fa, k))
+			names[n++] = k;
+	qsort(names, n, sizeof(*names), cmp_name);
+	*files = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(*files, file_row(names[i], json_object_get(fa, names[i]),
+						       json_object_get(fb, names[i])));
+	free(names);
 	for (i = 0; i < a->n_layers; i++) {
-		const struct oci_entry *l = &a->layers[i], *o = find_layer(b, l, 0);
-
-		if (o) {
+		if (has_layer(b, a->layers[i].desc.digest)) {
 			shared++;
-			shared_bytes += l->desc.size;
+			shared_bytes += a->layers[i].desc.size;
 		} else {
 			only_a++;
 		}
-		if (layer_path(l)) {
-			const struct oci_entry *p = find_layer(b, l, 1);
-
-			file_row(files, layer_path(l), l, p,
-				 !p ? "removed" : strcmp(p->desc.digest, l->desc.digest) ? "changed"
-											 : "same");
-		} else if (!o) {
-			char *name = xasprintf("(layer %s)", l->desc.digest);
-
-			file_row(files, name, l, NULL, "removed");
-			free(name);
-		}
 	}
-	for (i = 0; i < b->n_layers; i++) {
-		const struct oci_entry *l = &b->layers[i];
-
-		if (find_layer(a, l, 0))
-			continue;
-		only_b++;
-		if (layer_path(l) && !find_layer(a, l, 1)) {
-			file_row(files, layer_path(l), NULL, l, "added");
-		} else if (!layer_path(l)) {
-			char *name = xasprintf("(layer %s)", l->desc.digest);
-
-			file_row(files, name, NULL, l, "added");
-			free(name);
-		}
-	}
+	for (i = 0; i < b->n_layers; i++)
+		only_b += !has_layer(a, b->layers[i].desc.digest);
 	*layers = json_pack("{s:I,s:I,s:I,s:I}", "shared", (json_int_t)shared, "shared_bytes",
 			    shared_bytes, "only_a", (json_int_t)only_a, "only_b", (json_int_t)only_b);
-	return files;
+	json_decref(fa);
+	json_decref(fb);
+	return 0;
 }
 
 static json_t *annots_obj(const struct oci_annots *a)
@@ -326,10 +399,17 @@ static json_t *sigs(const struct side *x)
 }
 
 static json_t *build(const struct diff_side *da, const struct diff_side *db,
-		     const struct side *a, const struct side *b)
+		     const struct side *a, const struct side *b, struct xp_error *err)
 {
-	json_t *root = json_object(), *la = annots_obj(&a->info.meta),
-	       *lb = annots_obj(&b->info.meta), *pa = deps(a), *pb = deps(b), *layers;
+	json_t *root, *la, *lb, *pa, *pb, *layers, *files;
+
+	if (compare_files(da, db, &a->info.manifest, &b->info.manifest, &files, &layers, err))
+		return NULL;
+	root = json_object();
+	la = annots_obj(&a->info.meta);
+	lb = annots_obj(&b->info.meta);
+	pa = deps(a);
+	pb = deps(b);
 
 	json_object_set_new(root, "a", json_pack("{s:s,s:s}", "ref", da->name, "digest",
 						 a->info.desc.digest));
@@ -338,8 +418,7 @@ static json_t *build(const struct diff_side *da, const struct diff_side *db,
 	json_object_set_new(root, "parameters", compare_objects(a->params, b->params, 0));
 	json_object_set_new(root, "metrics", compare_metrics(a, b));
 	json_object_set_new(root, "data", compare_objects(pa, pb, 0));
-	json_object_set_new(root, "files", compare_files(&a->info.manifest, &b->info.manifest,
-							 &layers));
+	json_object_set_new(root, "files", files);
 	json_object_set_new(root, "layers", layers);
 	json_object_set_new(root, "labels", compare_objects(la, lb, 0));
 	json_object_set_new(root, "signatures", json_pack("{s:o,s:o}", "a", sigs(a), "b", sigs(b)));
@@ -409,10 +488,11 @@ static void files_text(struct strbuf *sb, json_t *root)
 		const char *st = json_string_value(json_object_get(r, "status"));
 		char *a = val(json_object_get(r, "a")), *b = val(json_object_get(r, "b"));
 
-		strbuf_addf(sb, "  %c %s  %s -> %s bytes (layer)\n",
+		strbuf_addf(sb, "  %c %s  %s -> %s bytes%s\n",
 			    strcmp(st, "added") == 0 ? '+' : strcmp(st, "removed") == 0 ? '-'
 				: strcmp(st, "changed") == 0 ? '~' : '=',
-			    json_string_value(json_object_get(r, "path")), a, b);
+			    json_string_value(json_object_get(r, "path")), a, b,
+			    json_is_true(json_object_get(r, "layer")) ? " (layer)" : "");
 		free(a);
 		free(b);
 	}
@@ -461,7 +541,9 @@ int bundle_diff(const struct diff_side *da, const struct diff_side *db, int json
 	memset(&b, 0, sizeof(b));
 	if (side_read(da, &a, err) || side_read(db, &b, err))
 		goto out;
-	root = build(da, db, &a, &b);
+	root = build(da, db, &a, &b, err);
+	if (!root)
+		goto out;
 	if (json) {
 		char *j = json_dumps_exact(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 

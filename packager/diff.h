@@ -5,10 +5,11 @@
  *
  * Read from manifests, configs and the attestations (the SLSA provenance for
  * data and code, the gate decision for each metric's direction; read, not
- * verified: `xpship verify` is the check). Model layers are never read: a
- * file is compared by its layer's digest and size (a file of 1 MiB or more
- * has a layer of its own, named by its dev.xpship.path annotation; the small
- * files share one layer, compared as a whole).
+ * verified: `xpship verify` is the check). Model weights are never read: a
+ * file of 1 MiB or more has a layer of its own (named by its dev.xpship.path
+ * annotation) and is compared by that layer's digest and size; the layer the
+ * small files share (uncompressed, at most 16 MiB) is read to compare them
+ * one by one; any other layer is compared as a whole.
  *
  * Direction of a metric: the gate decision's rule for it (higher | lower),
  * else the objective's (maximize | minimize), else unknown. The delta is

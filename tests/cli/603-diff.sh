@@ -33,7 +33,18 @@ metrics (delta = B - A)
 
 END
 expect_file_same want.txt head.txt
-expect_out_has "  = models/model/weights.bin  2099712 -> 2099712 bytes (layer)"
+# the small files, listed from their shared layer; big files by their own layer
+sed -n '/^files$/,/^  layers:/p' "$T/.out" >files.txt
+cat >want-files.txt <<END
+files
+  ~ models/.xpship/decision.json  $(stat -c %s rel-v1/decision.json) -> $(stat -c %s rel-v2/decision.json) bytes
+  ~ models/.xpship/experiment.yaml  234 -> 234 bytes
+  + models/model/extra.txt  - -> 6 bytes
+  ~ models/model/model.bin  11 -> 11 bytes
+  = models/model/weights.bin  2099712 -> 2099712 bytes (layer)
+  layers: 1 shared (2099712 bytes), 1 only in A, 1 only in B
+END
+expect_file_same want-files.txt files.txt
 expect_out_has "  layers: 1 shared (2099712 bytes), 1 only in A, 1 only in B"
 expect_out_has "  dev.xpship.experiment.id      exp-v1 -> exp-v2"
 expect_out_has "  A: 1 signature(s), 2 attestation(s)"
@@ -51,6 +62,8 @@ assert m["accuracy"] == {"name": "accuracy", "a": 0.8, "b": 0.85, "direction": "
 assert m["latency_ms"]["change"] == "same", m
 f = {r["path"]: r for r in d["files"]}
 assert f["models/model/weights.bin"]["status"] == "same", f
+assert f["models/model/extra.txt"] == {"path": "models/model/extra.txt", "a": None, "b": 6,
+                                       "status": "added", "layer": False}, f
 assert d["layers"]["shared"] == 1 and d["layers"]["shared_bytes"] == 2099712, d["layers"]
 assert d["signatures"]["a"]["signatures"] == 1, d["signatures"]
 assert d["signatures"]["b"]["signatures"] == 0, d["signatures"]   # the local layout is unsigned
