@@ -7,10 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-/* How long a registry promotion waits after moving the tag before reading it
- * back (XPSHIP_PROMOTE_SETTLE_MS): registries have no compare-and-swap on
- * tags, so a promotion that checked the same champion and moved the tag
- * just after this one is detected here, and this one reports that it lost. */
+/* How long a registry promotion whose decision names its champion waits
+ * after moving the tag before reading it back (XPSHIP_PROMOTE_SETTLE_MS):
+ * registries have no compare-and-swap on tags, so a promotion that checked
+ * the same champion and moved the tag just after this one is detected here,
+ * and this one reports that it lost. */
 #define PROMOTE_SETTLE_MS 200
 
 /* The verification step: 0 when every check held. */
@@ -173,7 +174,10 @@ int promote_run(struct store *s, const struct oci_desc *m, const struct promote_
 		return -1;
 	if (!out->moved)
 		return 0;
-	if (promote_settle(s, m, o->to, err))
+	/* only a checked move is worth defending: without a recorded champion
+	 * (or with allow_stale) there is nothing a concurrent move would violate */
+	if ((o->expect_set || (r->champion_recorded && !o->allow_stale)) &&
+	    promote_settle(s, m, o->to, err))
 		return -1;
 	if (o->sign_key) {
 		if (promote_record(s, m, o, r, out, err))
