@@ -180,8 +180,11 @@ int promote_run(struct store *s, const struct oci_desc *m, const struct promote_
 	    promote_settle(s, m, o->to, err))
 		return -1;
 	if (o->sign_key) {
-		if (promote_record(s, m, o, r, out, err))
+		if (promote_record(s, m, o, r, out, err)) {
+			xp_error_prefix(err, "%s now names %s, but its promotion statement was not recorded",
+					o->to, m->digest);
 			return -1;
+		}
 		out->recorded = 1;
 	}
 	return 0;

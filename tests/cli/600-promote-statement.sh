@@ -131,3 +131,16 @@ expect_rc 0
 expect_eq "$v1" "$(hist_tag "$R" prod)" "prod after an unchecked decision"
 statements "$v1"
 expect_eq 1 "$(wc -l <envs.jsonl)" "statements after a promotion without --sign-key"
+
+# the tag moved but the statement could not be stored: said so (exit 5)
+. "$TESTS_DIR/helpers/fault_proxy.sh"
+hist_release "$REG_ADDR/team/faulty" f1 0.9
+f1=$HR_DIGEST
+fp_start "$REG_ADDR" '{"rules": [{"method": "PUT", "path": "/manifests/sha256-[0-9a-f]+\\.att$", "action": "status", "status": 500, "times": 0}]}' ||
+	fail "proxy"
+run xp promote --plain-http --key k.pub --require-verdict pass --sign-key k.key \
+	"$FP_ADDR/team/faulty:f1" --to prod
+expect_rc 5
+expect_out_empty
+expect_err_has "xpship: error: prod now names $f1, but its promotion statement was not recorded: "
+expect_eq "$f1" "$(hist_tag "$REG_ADDR/team/faulty" prod)" "prod after a failed statement"
