@@ -4,6 +4,7 @@
  */
 #include "cmd/cmd.h"
 #include "cmd/regopts.h"
+#include "common/timeutil.h"
 #include "packager/blobcache.h"
 #include "packager/gc.h"
 
@@ -25,7 +26,7 @@ static const struct cmd_opt options[] = {
 	{"delete-past-champions", 0, NULL, 'D',
 	 "past champions may go too (current ones never)"},
 	{"older-than", 0, "AGE", 'o',
-	 "delete only releases created more than AGE ago (30d, 12h, 90m, 45s)"},
+	 "delete only releases created more than AGE ago (30d, 12h, 2w)"},
 	{"yes", 'y', NULL, 'y',
 	 "delete; without it, only print what would be deleted"},
 	{NULL, 0, NULL, 0, NULL},
@@ -51,26 +52,6 @@ static const struct cmd_def spec = {
 	"Exit codes: 0 done (or planned), 2 usage, 3 malformed layout, 4 local error,\n"
 	"5 registry error (e.g. deletes not enabled: 405).\n",
 };
-
-/* "30d", "12h", "90m", "45s" or plain seconds. */
-static long long parse_age(const char *s)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || v <= 0)
-		return -1;
-	switch (*end) {
-	case 'd': v *= 86400; end++; break;
-	case 'h': v *= 3600; end++; break;
-	case 'm': v *= 60; end++; break;
-	case 's': end++; break;
-	default: break;
-	}
-	return *end ? -1 : v;
-}
 
 static void report(const struct gc_result *r, int apply)
 {
@@ -126,7 +107,7 @@ int cmd_gc(int argc, char **argv)
 		case 'c': go.delete_past_champions = 0; break;
 		case 'D': go.delete_past_champions = 1; break;
 		case 'o':
-			if ((go.older_than = parse_age(optarg)) < 0)
+			if (xp_duration_parse(optarg, &go.older_than))
 				return cmd_usage_error("gc", "invalid --older-than '%s' (e.g. 30d, 12h)", optarg);
 			break;
 		case 'y': go.apply = 1; break;
