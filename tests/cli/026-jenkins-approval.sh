@@ -44,6 +44,7 @@ SIM stash pushed pushed.ref
 SIM stage Approve
 SIM stage Promote
 SIM unstash pushed
+SIM stage History
 END
 expect_out_has "SIM result SUCCESS"
 exit 0
