@@ -9,8 +9,10 @@
  */
 #include "packager/history.h"
 
+#include "common/base64.h"
 #include "common/strbuf.h"
 #include "packager/blobcache.h"
+#include "packager/approval.h"
 #include "packager/bundle.h"
 #include "packager/promotion.h"
 #include "packager/sign_impl.h"
@@ -43,30 +45,111 @@ static char *dup_or_null(const char *s)
 	return s && *s ? xstrdup(s) : NULL;
 }
 
-/* The key id of the first DSSE envelope in the release's `.att` manifest. */
-static char *signer_of(struct store *s, const char *cache, const char *digest)
+/* The in-toto statement inside a DSSE envelope (NULL when it is not one). */
+static json_t *envelope_statement(const char *env, size_t len)
+{
+	json_t *e = json_loadb(env, len, 0, NULL), *st = NULL;
+	const char *p64 = json_string_value(json_object_get(e, "payload"));
+	unsigned char *payload = NULL;
+	size_t plen;
+
+	if (p64 && b64_decode_loose(p64, strlen(p64), &payload, &plen) == 0)
+		st = json_loadb((const char *)payload, plen, 0, NULL);
+	free(payload);
+	json_decref(e);
+	return st;
+}
+
+/* "who (role)" of an approval statement, appended to *list. */
+static void add_approval(struct strbuf *list, json_t *pred)
+{
+	json_t *who = json_object_get(pred, "approver");
+	const char *id = json_string_value(json_object_get(who, "identity"));
+	const char *key = json_string_value(json_object_get(who, "keyid"));
+	const char *role = json_string_value(json_object_get(pred, "role"));
+
+	if (list->len)
+		strbuf_adds(list, ", ");
+	if (id)
+		strbuf_adds(list, id);
+	else
+		strbuf_addf(list, "key %.12s", key ? key : "?");
+	if (role)
+		strbuf_addf(list, " (%s)", role);
+}
+
+/* "CHECK by WHO" of every applied waiver a decision statement carries. */
+static void add_waivers(struct strbuf *list, json_t *pred)
+{
+	json_t *w = json_object_get(pred, "waivers"), *one;
+	size_t i;
+
+	json_array_foreach(w, i, one) {
+		const char *check = json_string_value(json_object_get(one, "check"));
+		const char *who = json_string_value(json_object_get(one, "identity"));
+
+		if (!check || !json_is_true(json_object_get(one, "applied")))
+			continue;
+		if (!who)
+			who = json_string_value(json_object_get(one, "approver"));
+		if (list->len)
+			strbuf_adds(list, ", ");
+		strbuf_addf(list, "%s by %s", check, who ? who : "?");
+	}
+}
+
+/* From the release's `.att` manifest: the key id of its first DSSE envelope
+ * (the signer), who approved it and which checks were waived. As the rest of
+ * a listing, read and shown, not verified (`xpship verify --approvers` does). */
+static void attestations_of(struct store *s, const char *cache, const char *digest,
+			    struct history_entry *r)
 {
 	struct oci_manifest am;
+	struct strbuf approvals = STRBUF_INIT, waived = STRBUF_INIT;
 	struct xp_error e;
-	char *tag = sign_companion_tag(digest, ".att"), *env = NULL, *id = NULL;
-	size_t len;
+	char *tag = sign_companion_tag(digest, ".att"), *env = NULL;
+	size_t len, i;
 	int found;
 
 	memset(&am, 0, sizeof(am));
 	if (companion_load_cached(s, cache, tag, &am, NULL, &found, &e) || !found || am.n_layers == 0)
 		goto out;
-	if (blobcache_fetch_all(cache, s, &am.layers[0].desc, ENVELOPE_MAX, &env, &len, NULL, &e) == 0) {
-		json_t *j = json_loadb(env, len, 0, NULL);
-		json_t *sig = json_array_get(json_object_get(j, "signatures"), 0);
+	for (i = 0; i < am.n_layers; i++) {
+		const char *pt = oci_annots_get(&am.layers[i].annotations, ATT_ANN_PREDICATE_TYPE);
+		json_t *st;
 
-		id = dup_or_null(json_string_value(json_object_get(sig, "keyid")));
-		json_decref(j);
+		if (i > 0 && (!pt || (strcmp(pt, XP_PREDICATE_APPROVAL) != 0 &&
+				      strcmp(pt, XP_PREDICATE_DECISION) != 0)))
+			continue;
+		free(env);
+		env = NULL;
+		if (blobcache_fetch_all(cache, s, &am.layers[i].desc, ENVELOPE_MAX, &env, &len,
+					NULL, &e))
+			continue;
+		if (i == 0) {
+			json_t *j = json_loadb(env, len, 0, NULL);
+			json_t *sig = json_array_get(json_object_get(j, "signatures"), 0);
+
+			r->signer = dup_or_null(json_string_value(json_object_get(sig, "keyid")));
+			json_decref(j);
+		}
+		if (!pt)
+			continue;
+		st = envelope_statement(env, len);
+		if (strcmp(pt, XP_PREDICATE_APPROVAL) == 0)
+			add_approval(&approvals, json_object_get(st, "predicate"));
+		else
+			add_waivers(&waived, json_object_get(st, "predicate"));
+		json_decref(st);
 	}
 out:
+	r->approvals = approvals.len ? strbuf_detach(&approvals, NULL) : NULL;
+	r->waivers = waived.len ? strbuf_detach(&waived, NULL) : NULL;
+	strbuf_release(&approvals);
+	strbuf_release(&waived);
 	oci_manifest_release(&am);
 	free(env);
 	free(tag);
-	return id;
 }
 
 static int cmp_tag(const void *a, const void *b)
@@ -119,7 +202,7 @@ static int read_one(struct store *s, const struct work *w, struct history_entry 
 	r->parameters = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_PARAMETERS));
 	r->verdict = dup_or_null(oci_annots_get(&meta, BUNDLE_ANN_VERDICT));
 	if (has_attestations(w, d.digest))
-		r->signer = signer_of(s, w->o->cache, d.digest);
+		attestations_of(s, w->o->cache, d.digest, r);
 	oci_annots_release(&meta);
 	oci_desc_release(&d);
 	return 0;
@@ -247,6 +330,8 @@ static void entry_release(struct history_entry *r)
 	free(r->parameters);
 	free(r->verdict);
 	free(r->signer);
+	free(r->approvals);
+	free(r->waivers);
 	free(r->problem);
 }
 

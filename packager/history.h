@@ -33,6 +33,8 @@ struct history_entry {
 	char *parameters;                /* JSON object (dev.xpship.parameters), or NULL */
 	char *verdict;                   /* dev.xpship.gate.verdict, or NULL */
 	char *signer;                    /* key id of its attestations, or NULL */
+	char *approvals;                 /* "alice@example.com (ml-lead), bob", or NULL */
+	char *waivers;                   /* "accuracy.min by alice", or NULL */
 	enum history_champion champion;
 	char *problem;                   /* why its metadata could not be read, or NULL */
 };

@@ -61,8 +61,11 @@ static void grid_build(const struct history *h, char *const *metrics, size_t nm,
 		       struct grid *g, int short_digests)
 {
 	size_t i, j, c;
+	int people = 0;
 
-	g->n_cols = 8 + nm;
+	for (i = 0; i < h->n; i++)
+		people |= h->v[i].approvals || h->v[i].waivers;
+	g->n_cols = 8 + nm + (people ? 2 : 0);
 	g->n_rows = h->n + 1;
 	g->rows = xcalloc(g->n_rows, sizeof(*g->rows));
 	for (i = 0; i < g->n_rows; i++)
@@ -77,6 +80,10 @@ static void grid_build(const struct history *h, char *const *metrics, size_t nm,
 		g->rows[0][c++] = xstrdup(metrics[j]);
 	g->rows[0][c++] = xstrdup("VERDICT");
 	g->rows[0][c++] = xstrdup("SIGNER");
+	if (people) {
+		g->rows[0][c++] = xstrdup("APPROVED BY");
+		g->rows[0][c++] = xstrdup("WAIVED");
+	}
 	g->rows[0][c++] = xstrdup("CHAMPION");
 	for (i = 0; i < h->n; i++) {
 		const struct history_entry *r = &h->v[i];
@@ -100,6 +107,10 @@ static void grid_build(const struct history *h, char *const *metrics, size_t nm,
 			row[c++] = metric_cell(r, metrics[j]);
 		row[c++] = r->verdict ? xstrdup(r->verdict) : NULL;
 		row[c++] = r->signer ? xstrndup(r->signer, short_digests ? 12 : 64) : NULL;
+		if (people) {
+			row[c++] = r->approvals ? xstrdup(r->approvals) : NULL;
+			row[c++] = r->waivers ? xstrdup(r->waivers) : NULL;
+		}
 		row[c++] = champion_name(r->champion) ? xstrdup(champion_name(r->champion)) : NULL;
 	}
 }
@@ -278,12 +289,13 @@ static char *as_json(const struct history *h, const char *repo)
 		const struct history_entry *r = &h->v[i];
 
 		json_array_append_new(rel, json_pack(
-			"{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "tag", r->tag, "digest",
+			"{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "tag", r->tag, "digest",
 			str_or_null(r->digest[0] ? r->digest : NULL), "created",
 			str_or_null(r->created), "experiment", str_or_null(r->experiment_id),
 			"objective", str_or_null(r->objective), "metrics", json_or_null(r->metrics),
 			"parameters", json_or_null(r->parameters), "verdict",
-			str_or_null(r->verdict), "signer", str_or_null(r->signer), "champion",
+			str_or_null(r->verdict), "signer", str_or_null(r->signer), "approvals",
+			str_or_null(r->approvals), "waivers", str_or_null(r->waivers), "champion",
 			str_or_null(champion_name(r->champion)), "problem",
 			str_or_null(r->problem)));
 	}

@@ -144,6 +144,12 @@ static int promote_record(struct store *s, const struct oci_desc *m,
 	p.champion_recorded = r->champion_recorded;
 	p.champion = r->champion;
 	p.stale = out->stale;
+	if (o->approvals) {
+		p.approvers_digest = o->approvals->approvers->digest;
+		p.approvals_required = o->approvals->required;
+		p.approval_roles = o->approvals->roles;
+		p.n_approval_roles = o->approvals->n_roles;
+	}
 	if (promotion_record(s, m, o->sign_key, &p, err) || store_commit(s, err))
 		return -1;
 	return 0;

@@ -45,6 +45,17 @@ static char *predicate(struct store *s, const struct oci_desc *m, const struct p
 	if (p->champion_recorded)
 		set_new(ver, "champion", str_or_null(p->champion));
 	set_new(ver, "stale", json_boolean(p->stale));
+	if (p->approvers_digest) {
+		json_t *ap = json_object(), *roles = json_array();
+		size_t i;
+
+		for (i = 0; i < p->n_approval_roles; i++)
+			json_array_append_new(roles, json_string(p->approval_roles[i]));
+		set_new(ap, "approvers", json_string(p->approvers_digest));
+		set_new(ap, "required", json_integer((json_int_t)p->approvals_required));
+		set_new(ap, "roles", roles);
+		set_new(ver, "approvals", ap);
+	}
 	set_new(pred, "verification", ver);
 	out = json_dumps(pred, JSON_COMPACT);
 	json_decref(pred);

@@ -9,7 +9,9 @@
  *    "from": "sha256:..."|null, "to": "sha256:...", "time": RFC 3339,
  *    "by": {"builder": ID, "invocation": URL|null},
  *    "verification": {"key": KEYID|null, "verdict": V|null,
- *                     "champion": "sha256:..."|null|absent, "stale": bool}}
+ *                     "champion": "sha256:..."|null|absent, "stale": bool,
+ *                     "approvals": {"approvers": "sha256:...", "required": N,
+ *                                   "roles": [...]}|absent}}
  * and the layer carries the same tag, from, time and kind as annotations
  * (PROMO_ANN_*), so the chain of champions can be listed from manifests
  * alone; with a key, the chain is read from the verified statements instead.
@@ -41,6 +43,12 @@ struct promotion {
 	int champion_recorded;           /* the decision names its champion: */
 	const char *champion;            /*   its digest (NULL: a first release) */
 	int stale;                       /* moved with --allow-stale over a newer champion */
+	/* approvals required: the approvers file's digest and how many keys and
+	 * which roles it took (approvers_digest NULL: none required) */
+	const char *approvers_digest;
+	size_t approvals_required;
+	const char *const *approval_roles;
+	size_t n_approval_roles;
 };
 
 /* Sign the statement for moving p->tag to manifest m with k and attach it

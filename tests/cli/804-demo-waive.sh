@@ -55,4 +55,40 @@ expect_rc 0
 expect_out_has "approval 1     ok     by alice ("
 expect_out_has "approval 2     ok     by bob ("
 expect_out_has "waiver 1       ok     accuracy.max_abs_regression waived by alice"
+# history shows who approved the champion and which check was waived
+run xp history --plain-http --format json "$REG_ADDR/demo/churn-classifier"
+expect_rc 0
+python3 - "$T/.out" "$third" <<'PY' || fail "history approvals: $(cat "$T/.out")"
+import json, sys
+h = json.load(open(sys.argv[1]))
+r = [x for x in h["releases"] if x["digest"] == sys.argv[2]][0]
+assert r["approvals"] == "alice@example.com (ml-lead), bob@example.com", r
+assert r["waivers"] == "accuracy.max_abs_regression by alice@example.com", r
+others = [x for x in h["releases"] if x["digest"] != sys.argv[2]]
+assert others and all(x["approvals"] is None and x["waivers"] is None for x in others), others
+PY
+# the promotion statement names the approvers file (its digest) and what it took
+curl -sf -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+	"http://$REG_ADDR/v2/demo/churn-classifier/manifests/sha256-${third#sha256:}.att" >att.json ||
+	fail "no .att for the champion"
+python3 - "$REG_ADDR" "$(sha256sum "$T/d/keys/approvers.yaml" | cut -d' ' -f1)" <<'PY' ||
+import base64, json, sys, urllib.request
+reg, ap = sys.argv[1:]
+m = json.load(open("att.json"))
+st = []
+for l in m["layers"]:
+    if l["annotations"].get("predicateType") == "https://xpship.dev/promotion/v1":
+        url = "http://%s/v2/demo/churn-classifier/blobs/%s" % (reg, l["digest"])
+        env = json.loads(urllib.request.urlopen(url).read())
+        st.append(json.loads(base64.b64decode(env["payload"])))
+assert len(st) == 1, st
+v = st[0]["predicate"]["verification"]
+assert v["verdict"] == "pass-with-waivers", v
+assert v["approvals"] == {"approvers": "sha256:" + ap, "required": 2, "roles": ["ml-lead"]}, v
+PY
+	fail "promotion statement approvals"
+run xp history --plain-http "$REG_ADDR/demo/churn-classifier"
+expect_rc 0
+expect_out_has "APPROVED BY"
+expect_out_has "alice@example.com (ml-lead), bob@example.com"
 reg_stop_all
