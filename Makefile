@@ -60,13 +60,14 @@ XPSHIP     ?= $(BIN)
 XPSHIP_DEP := $(if $(filter $(BIN),$(XPSHIP)),$(BIN))
 
 # Debian packages the build, the tests and the demo need (libc6-dev is only a
-# Recommends of gcc: installs without recommends need it named).
+# Recommends of gcc: installs without recommends need it named; jq is what the
+# monitoring templates merge metrics files with, as on GitHub's runners).
 DEB_PKGS   := make gcc libc6-dev pkg-config libcurl4-openssl-dev libarchive-dev libyaml-dev \
               libssl-dev libjansson-dev libcmocka-dev docker-registry skopeo umoci \
               apache2-utils openssl curl python3 python3-cryptography libxml2-utils \
               ca-certificates zstd python3-yaml groovy default-jre-headless time \
               python3-numpy python3-sklearn libsodium-dev python3-nacl python3-scipy chromium \
-              zlib1g-dev libzstd-dev zsh fish dpkg-dev man-db
+              zlib1g-dev libzstd-dev zsh fish dpkg-dev man-db jq
 # What the benchmarks run side by side: the reference tools and the Python peers.
 BENCH_PKGS := pigz zstd python3-pandas python3-scipy python3-sklearn skopeo umoci openssl
 
