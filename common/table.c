@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #define IN_BUF (64u * 1024)
+/* Readable bytes after a field's start that table_number's eight-byte
+ * parser needs (past the field's NUL they are ignored). */
+#define SWAR_SLACK 24
 #define MISSING SIZE_MAX
 
 struct field {
@@ -331,6 +334,65 @@ static int field_end(struct table *t, struct xp_error *err)
 	return 0;
 }
 
+/* The common case in one sweep: a whole record of unquoted fields, ended by
+ * LF or CRLF, inside the input buffer, with no more fields than the header
+ * has. Its bytes are copied once and each field end (delimiter, CR or LF)
+ * becomes the NUL, which is the layout the state machine builds byte by
+ * byte. 1: the record is in t->rec / t->f; 2: it was an empty line (consumed);
+ * 0: anything else (a quote, a lone CR, a NUL byte, the buffer's end, too
+ * many fields): nothing consumed, the state machine takes the record. */
+static int csv_fast(struct table *t)
+{
+	const unsigned char *start = (const unsigned char *)t->in + t->in_pos;
+	const unsigned char *end = (const unsigned char *)t->in + t->in_len;
+	const unsigned char *p = start, *stop = t->stop[0];
+	size_t nf = 0, max = t->ncols && t->ncols < t->f_cap ? t->ncols : t->f_cap, span;
+	unsigned char delim = (unsigned char)t->delim, c;
+	struct field *f = t->f;
+
+	for (;;) {
+		const unsigned char *fs = p;
+
+		while (p < end && !stop[*p])
+			p++;
+		if (p == end || nf == max)
+			return 0;
+		c = *p;
+		if (c == '\r') {
+			if (p + 1 == end || p[1] != '\n')
+				return 0;
+		} else if (c != delim && c != '\n') {
+			return 0; /* '"' or NUL */
+		}
+		f[nf].off = (size_t)(fs - start);
+		f[nf].len = (size_t)(p - fs);
+		f[nf].line = t->line;
+		f[nf].col = t->col + (unsigned)(fs - start);
+		nf++;
+		if (c != delim)
+			break;
+		p++;
+	}
+	span = (size_t)(p - start);
+	if (span + 1 > TABLE_MAX_RECORD)
+		return 0;
+	t->rec_line = t->end_line = t->line;
+	t->end_col = t->col + (unsigned)span;
+	t->in_pos += span + (c == '\r' ? 2 : 1);
+	t->line++;
+	t->col = 1;
+	if (nf == 1 && span == 0)
+		return 2;
+	strbuf_grow(&t->rec, span + 1 + SWAR_SLACK);
+	memcpy(t->rec.buf, start, span);
+	for (size_t i = 0; i < nf; i++)
+		t->rec.buf[f[i].off + f[i].len] = '\0';
+	t->rec.len = span + 1;
+	t->rec.buf[span + 1] = '\0';
+	t->nf = nf;
+	return 1;
+}
+
 /* One record into t->rec / t->f: 1, 0 at the end of input, -1 on error.
  * Empty lines are skipped. */
 static int csv_record(struct table *t, struct xp_error *err)
@@ -344,6 +406,14 @@ restart:
 	t->nf = 0;
 	st = S_START;
 	begun = quoted = 0;
+	while (t->in_pos < t->in_len) {
+		int r = csv_fast(t);
+
+		if (r == 1)
+			return 1;
+		if (r == 0)
+			break;
+	}
 	for (;;) {
 		unsigned line = t->line, col = t->col;
 		unsigned char c;
@@ -693,34 +763,103 @@ const char *table_field(const struct table *t, size_t idx, size_t *len)
  * integer below 2^53 divided by an exact power of ten, one correctly rounded
  * operation: what strtod gives, without its general machinery. 1 when it
  * applies. */
+static const double pow10_exact[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+				     1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 static int fast_decimal(const char *s, size_t len, double *out)
 {
-	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-				       1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-	const char *p = s, *end = s + len;
+	const unsigned char *p = (const unsigned char *)s, *end = p + len, *d;
 	uint64_t m = 0;
-	int neg = 0, digits = 0, frac = -1;
+	size_t digits, frac = 0;
+	int neg = 0;
+	double v;
 
 	if (p < end && (*p == '-' || *p == '+'))
 		neg = *p++ == '-';
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9') {
-			m = m * 10 + (uint64_t)(*p - '0');
-			if (++digits > 15)
-				return 0;
-			if (frac >= 0)
-				frac++;
-		} else if (*p == '.' && frac < 0) {
-			frac = 0;
-		} else {
-			return 0;
-		}
+	d = p;
+	while (p < end && (unsigned)(*p - '0') < 10)
+		m = m * 10 + (uint64_t)(*p++ - '0');
+	digits = (size_t)(p - d);
+	if (p < end && *p == '.') {
+		d = ++p;
+		while (p < end && (unsigned)(*p - '0') < 10)
+			m = m * 10 + (uint64_t)(*p++ - '0');
+		frac = (size_t)(p - d);
+		digits += frac;
 	}
-	if (digits == 0)
+	/* m wraps past 19 digits: those are refused here anyway */
+	if (p != end || digits == 0 || digits > 15)
 		return 0;
-	*out = (double)m / pow10[frac > 0 ? frac : 0];
-	if (neg)
-		*out = -*out;
+	v = (double)m / pow10_exact[frac];
+	*out = neg ? -v : v;
+	return 1;
+}
+
+/* The same eight bytes at a time (digits found and summed without a branch
+ * per digit), for a field followed by at least SWAR_SLACK readable bytes: a
+ * NUL ends every field, so no digit run reaches past it. The same m and
+ * frac as fast_decimal, hence the same double; -1 when it cannot tell
+ * (a run of eight digits or more) and fast_decimal decides. */
+#define ONES 0x0101010101010101ull
+
+static uint64_t load8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v; /* little-endian: p[0] in the low byte */
+}
+
+/* How many of the 8 bytes (first byte lowest) are digits before the first
+ * non-digit; x is the bytes minus '0'. */
+static unsigned digit_run(uint64_t x)
+{
+	uint64_t bad = (((x & 0x7f * ONES) + 0x76 * ONES) | x) & 0x80 * ONES;
+
+	return bad ? (unsigned)__builtin_ctzll(bad) >> 3 : 8;
+}
+
+/* The value of the first n (1..7) digits of x (bytes minus '0'). */
+static uint64_t digits_value(uint64_t x, unsigned n)
+{
+	x <<= 8 * (8 - n); /* leading zeros: the first digit is the most significant */
+	x = x * 10 + (x >> 8);
+	return (((x & 0x000000ff000000ffull) * (100 + (1000000ull << 32))) +
+		(((x >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32)))) >> 32;
+}
+
+static int swar_decimal(const char *s, size_t len, double *out)
+{
+	static const uint64_t pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000,
+					     10000000};
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	uint64_t x, m = 0;
+	unsigned n1, n2 = 0;
+	int neg = 0;
+	double v;
+
+	if (*p == '-' || *p == '+')
+		neg = *p++ == '-';
+	x = load8(p) ^ 0x30 * ONES; /* a digit's byte becomes its value */
+	n1 = digit_run(x);
+	if (n1 == 8)
+		return -1;
+	if (n1)
+		m = digits_value(x, n1);
+	p += n1;
+	if (p < end && *p == '.') {
+		x = load8(++p) ^ 0x30 * ONES;
+		n2 = digit_run(x);
+		if (n2 == 8)
+			return -1;
+		if (n2)
+			m = m * pow10_int[n2] + digits_value(x, n2);
+		p += n2;
+	}
+	if (p != end || n1 + n2 == 0)
+		return 0;
+	v = (double)m / pow10_exact[n2];
+	*out = neg ? -v : v;
 	return 1;
 }
 
@@ -731,10 +870,12 @@ int table_number(const struct table *t, size_t idx, double *out, struct xp_error
 	char show[48];
 	char *end;
 	double v;
+	int r;
 
 	if (!s || len == 0)
 		return table_error_at(t, idx, err, "missing value");
-	if (fast_decimal(s, len, out))
+	r = s + SWAR_SLACK <= t->rec.buf + t->rec.alloc ? swar_decimal(s, len, out) : -1;
+	if (r == 1 || (r < 0 && fast_decimal(s, len, out)))
 		return 0;
 	excerpt(s, len, show);
 	/* decimal only: no spaces, hex, "nan" or "inf" */

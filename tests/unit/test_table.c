@@ -5,6 +5,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <math.h>
 
 /* Every row of `in` as "f1|f2|...\n" over the columns `cols` ("a,b"), or the
  * error as "line:col: message". */
@@ -208,6 +210,80 @@ static void numbers(void **state)
 	table_free(t);
 }
 
+/* table_number on generated decimals of every shape (signs, 0-10 digits on
+ * each side of the point, junk after them), in every field position: the
+ * same double, bit for bit, as strtod gives under table_number's rule
+ * (decimal characters only, all of them read, finite), and the same refusals. */
+static uint64_t lcg(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+static void numbers_match_strtod(void **state)
+{
+	static const char junk[] = "e.x -+E";
+	struct strbuf in = STRBUF_INIT;
+	struct xp_error err;
+	struct table *t;
+	uint64_t seed = 42;
+	size_t col[3], i, j, rows = 60000, ok = 0;
+	char **want = xcalloc(rows * 3, sizeof(*want));
+
+	(void)state;
+	strbuf_adds(&in, "a,b,c\n");
+	for (i = 0; i < rows * 3; i++) {
+		struct strbuf f = STRBUF_INIT;
+		unsigned r = (unsigned)lcg(&seed), nd = r % 11, nf = (r >> 4) % 11;
+
+		if ((r >> 8) % 3 == 0)
+			strbuf_addc(&f, (r >> 10) & 1 ? '-' : '+');
+		for (j = 0; j < nd; j++)
+			strbuf_addc(&f, (char)('0' + lcg(&seed) % 10));
+		if ((r >> 12) % 4)
+			strbuf_addc(&f, '.');
+		for (j = 0; (r >> 12) % 4 && j < nf; j++)
+			strbuf_addc(&f, (char)('0' + lcg(&seed) % 10));
+		if ((r >> 14) % 16 == 0)
+			strbuf_addc(&f, junk[(r >> 18) % (sizeof(junk) - 1)]);
+		if (f.len == 0)
+			strbuf_addc(&f, '7');
+		want[i] = strbuf_detach(&f, NULL);
+		strbuf_addf(&in, "%s%s", want[i], i % 3 == 2 ? "\n" : ",");
+	}
+	assert_int_equal(table_open_buf(in.buf, in.len, "n.csv", NULL, &t, &err), 0);
+	for (j = 0; j < 3; j++)
+		assert_int_equal(table_column(t, (const char[]){(char)('a' + j), 0}, &col[j], &err),
+				 0);
+	for (i = 0; i < rows; i++) {
+		assert_int_equal(table_next(t, &err), 1);
+		for (j = 0; j < 3; j++) {
+			const char *s = want[i * 3 + j];
+			char *end;
+			double v = 0, w;
+			int got = table_number(t, col[j], &v, &err);
+
+			errno = 0;
+			w = strtod(s, &end);
+			if (strspn(s, "0123456789+-.eE") == strlen(s) && *end == '\0' &&
+			    end != s && isfinite(w)) {
+				if (got != 0 || memcmp(&v, &w, sizeof(v)) != 0)
+					fail_msg("'%s': %d %.17g, strtod %.17g", s, got, v, w);
+				ok++;
+			} else if (got != -1) {
+				fail_msg("'%s' read as %.17g", s, v);
+			}
+		}
+	}
+	assert_int_equal(table_next(t, &err), 0);
+	assert_true(ok > rows);
+	table_free(t);
+	for (i = 0; i < rows * 3; i++)
+		free(want[i]);
+	free(want);
+	strbuf_release(&in);
+}
+
 /* compressed input is found from its content, whatever the name */
 static void gzip_and_zstd(void **state)
 {
@@ -293,6 +369,7 @@ int main(void)
 		cmocka_unit_test(custom_delimiter),
 		cmocka_unit_test(json_lines),
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(numbers_match_strtod),
 		cmocka_unit_test(gzip_and_zstd),
 		cmocka_unit_test(bounded_row),
 		cmocka_unit_test(files_and_stdin_names),
