@@ -10,8 +10,11 @@
 #include "pipeline/stats.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CHART_MAX_CATEGORIES 20
 
@@ -58,6 +61,7 @@ static int pick_columns(const struct drift_opts *o, const struct profile *ref,
 			xp_error_set(err, XP_ERR_USAGE, "no column '%s' in the reference '%s'",
 				     (*names)[i], o->ref_name ? o->ref_name : o->reference[0]);
 			free(*names);
+			*names = NULL;
 			return -1;
 		}
 	}
@@ -338,62 +342,274 @@ static void decide(struct drift_result *r)
 static const char *const reserved[] = {"drifted_columns", "share_drifted", "columns",
 				       "rows_reference", "rows_current", NULL};
 
+static int check_reserved(const char *const *names, size_t n, struct xp_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; reserved[j]; j++)
+			if (strcmp(names[i], reserved[j]) == 0)
+				return xp_error_set(err, XP_ERR_USAGE,
+						    "column '%s' has the name of a summary key: leave it out with --columns",
+						    names[i]);
+	return 0;
+}
+
+static void current_opts(const struct drift_opts *o, const char *const *names, size_t n,
+			 const struct profile *types, struct profile_opts *po)
+{
+	profile_opts_init(po);
+	po->inputs = o->current;
+	po->n_inputs = o->n_current;
+	po->table = o->table;
+	po->columns = names;
+	po->n_columns = n;
+	po->keep_values = 1;
+	po->types = types;
+}
+
+/* ---- reading both sides at once ---------------------------------------- */
+
+/* The current data is read with the reference's column types, which a data
+ * reference settles at each column's first value: usually in its first rows.
+ * The head of the reference tells them; when it settles every column, the
+ * reference and the current data are read at the same time. */
+#define HEAD_ROWS 4096
+
+struct build_job {
+	const struct drift_opts *o;
+	struct profile p;
+	struct xp_error err;
+	int rc;
+};
+
+static void *build_reference(void *arg)
+{
+	struct build_job *j = arg;
+
+	j->rc = load_reference(j->o, &j->p, &j->err);
+	return NULL;
+}
+
+/* Every reference input a regular file (read twice: its head, then all). */
+static int rereadable(const struct drift_opts *o)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < o->n_reference; i++)
+		if (strcmp(o->reference[i], "-") == 0 || stat(o->reference[i], &st) ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+	return 1;
+}
+
+/* 1 with *head holding each column's type as the whole reference would give
+ * it and *names the columns to compare; 0 when that cannot be told from the
+ * head (the reading then stays sequential, which also reports any error in
+ * the order it always has). */
+static int plan_concurrent(const struct drift_opts *o, struct profile *head,
+			   const char ***names, size_t *n)
+{
+	struct profile_opts po;
+	struct xp_error e;
+	size_t i;
+
+	if (o->ref_kind != DRIFT_REF_DATA || !rereadable(o))
+		return 0;
+	profile_opts_init(&po);
+	po.inputs = o->reference;
+	po.n_inputs = o->n_reference;
+	po.table = o->table;
+	po.columns = o->columns;
+	po.n_columns = o->n_columns;
+	po.categorical = o->categorical;
+	po.n_categorical = o->n_categorical;
+	po.max_rows = HEAD_ROWS;
+	xp_error_clear(&e);
+	if (profile_build(&po, head, &e))
+		return 0;
+	for (i = 0; i < head->ncols; i++)
+		if (head->truncated && head->cols[i].count == 0)
+			break;
+	if (i < head->ncols || pick_columns(o, head, names, n, &e))
+		goto no;
+	if (check_reserved(*names, *n, &e) == 0)
+		return 1;
+	free(*names);
+no:
+	profile_release(head);
+	return 0;
+}
+
+/* Both profiles, read one after the other or, when plan_concurrent allows,
+ * the reference on a thread of its own. An error is the reference's first,
+ * as when reading sequentially. */
+static int build_both(const struct drift_opts *o, struct profile *ref, struct profile *cur,
+		      const char ***names, size_t *n, struct xp_error *err)
+{
+	struct build_job job = {.o = o};
+	struct profile head;
+	struct profile_opts po;
+	pthread_t th;
+	int rc;
+
+	if (!plan_concurrent(o, &head, names, n)) {
+		if (load_reference(o, ref, err))
+			return -1;
+		if (pick_columns(o, ref, names, n, err) == 0 &&
+		    check_reserved(*names, *n, err) == 0) {
+			current_opts(o, *names, *n, ref, &po);
+			if (profile_build(&po, cur, err) == 0)
+				return 0;
+		}
+		free(*names);
+		*names = NULL;
+		profile_release(ref);
+		return -1;
+	}
+	xp_error_clear(&job.err);
+	if (pthread_create(&th, NULL, build_reference, &job) != 0) {
+		build_reference(&job);
+		th = pthread_self();
+	}
+	current_opts(o, *names, *n, &head, &po);
+	rc = profile_build(&po, cur, err);
+	if (!pthread_equal(th, pthread_self()))
+		pthread_join(th, NULL);
+	profile_release(&head);
+	free(*names);
+	*names = NULL;
+	if (job.rc == 0 && rc == 0) {
+		*ref = job.p;
+		/* the names again, borrowed from the reference (the head is gone):
+		 * the same columns, so this cannot fail */
+		return pick_columns(o, ref, names, n, err);
+	}
+	if (rc == 0)
+		profile_release(cur);
+	if (job.rc == 0)
+		profile_release(&job.p);
+	else
+		*err = job.err;
+	return -1;
+}
+
+/* ---- comparing columns on two threads ---------------------------------- */
+
+#define COMPARE_THREADS 2
+
+struct compare_job {
+	const struct profile *ref, *cur;
+	const char **names;
+	struct drift_col *cols;
+	const char **sources;         /* per column */
+	size_t n;
+	atomic_size_t next;
+	atomic_size_t failed;         /* the first column that failed; n: none */
+	struct xp_error err[COMPARE_THREADS];
+	size_t err_col[COMPARE_THREADS];
+};
+
+struct compare_worker {
+	struct compare_job *job;
+	unsigned id;
+};
+
+static void *compare_columns(void *arg)
+{
+	struct compare_worker *w = arg;
+	struct compare_job *j = w->job;
+	size_t i;
+
+	j->err_col[w->id] = j->n;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n && i < atomic_load(&j->failed)) {
+		if (compare(j->ref->bins, j->ref, profile_col(j->ref, j->names[i]), j->cur,
+			    &j->cur->cols[i], &j->cols[i], &j->sources[i], &j->err[w->id])) {
+			size_t f = atomic_load(&j->failed);
+
+			j->err_col[w->id] = i;
+			while (i < f && !atomic_compare_exchange_weak(&j->failed, &f, i))
+				;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* compare() for every column, columns shared out between threads; each
+ * column's result lands in its own slot, so the result does not depend on
+ * which thread took which. On error: the first failing column's. */
+static int compare_all(const struct profile *ref, const struct profile *cur, const char **names,
+		       size_t n, struct drift_result *r, const char **source, struct xp_error *err)
+{
+	struct compare_job *j = xcalloc(1, sizeof(*j));
+	struct compare_worker w[COMPARE_THREADS];
+	pthread_t th[COMPARE_THREADS];
+	unsigned t, started = 0;
+	size_t i;
+	int ret = 0;
+
+	j->ref = ref;
+	j->cur = cur;
+	j->names = names;
+	j->cols = r->cols;
+	j->n = n;
+	j->sources = xcalloc(n + 1, sizeof(*j->sources));
+	atomic_init(&j->next, 0);
+	atomic_init(&j->failed, n);
+	for (t = 0; t < COMPARE_THREADS; t++) {
+		w[t] = (struct compare_worker){j, t};
+		if (t > 0 && n > 1 && pthread_create(&th[t], NULL, compare_columns, &w[t]) == 0)
+			started |= 1u << t;
+	}
+	compare_columns(&w[0]);
+	for (t = 1; t < COMPARE_THREADS; t++)
+		if (started & (1u << t))
+			pthread_join(th[t], NULL);
+		else
+			compare_columns(&w[t]);
+	for (i = 0; i < n; i++)
+		if (j->sources[i])
+			*source = j->sources[i];
+	for (t = 0; t < COMPARE_THREADS; t++)
+		if (j->err_col[t] == atomic_load(&j->failed) && j->err_col[t] < n) {
+			*err = j->err[t];
+			ret = -1;
+		}
+	/* release every column that was started, whichever failed */
+	r->ncols = n;
+	free(j->sources);
+	free(j);
+	return ret;
+}
+
 int drift_run(const struct drift_opts *o, struct drift_result *r, struct xp_error *err)
 {
 	struct profile ref, cur;
-	struct profile_opts po;
 	const char **names = NULL, *source = NULL;
-	size_t i, j, n;
-	int ret = -1;
+	size_t n;
 
 	memset(r, 0, sizeof(*r));
-	if (load_reference(o, &ref, err))
+	if (build_both(o, &ref, &cur, &names, &n, err))
 		return -1;
-	if (pick_columns(o, &ref, &names, &n, err))
-		goto out_ref;
-	for (i = 0; i < n; i++)
-		for (j = 0; reserved[j]; j++)
-			if (strcmp(names[i], reserved[j]) == 0) {
-				xp_error_set(err, XP_ERR_USAGE,
-					     "column '%s' has the name of a summary key: leave it out with --columns",
-					     names[i]);
-				goto out_names;
-			}
-	profile_opts_init(&po);
-	po.inputs = o->current;
-	po.n_inputs = o->n_current;
-	po.table = o->table;
-	po.columns = names;
-	po.n_columns = n;
-	po.keep_values = 1;
-	po.types = &ref;
-	if (profile_build(&po, &cur, err))
-		goto out_names;
 	r->rows_ref = ref.rows;
 	r->rows_cur = cur.rows;
 	r->psi_threshold = o->psi_threshold;
 	r->alpha = o->alpha;
 	r->cols = xcalloc(n + 1, sizeof(*r->cols));
-	for (i = 0; i < n; i++) {
-		r->ncols = i + 1;
-		if (compare(ref.bins, &ref, profile_col(&ref, names[i]), &cur, &cur.cols[i],
-			    &r->cols[i], &source, err)) {
-			profile_release(&cur);
-			drift_result_release(r);
-			goto out_names;
-		}
+	if (compare_all(&ref, &cur, names, n, r, &source, err)) {
+		drift_result_release(r);
+	} else {
+		decide(r);
+		build_metrics(r);
+		r->ks_source = xstrdup(source ? source : "data");
+		r->ref_name = xstrdup(o->ref_name ? o->ref_name : o->reference[0]);
 	}
-	decide(r);
-	build_metrics(r);
-	r->ks_source = xstrdup(source ? source : "data");
-	r->ref_name = xstrdup(o->ref_name ? o->ref_name : o->reference[0]);
-	ret = 0;
 	profile_release(&cur);
-out_names:
 	free(names);
-out_ref:
 	profile_release(&ref);
-	return ret;
+	return r->metrics ? 0 : -1;
 }
 
 void drift_result_release(struct drift_result *r)

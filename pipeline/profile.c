@@ -267,8 +267,9 @@ static int read_input(const struct profile_opts *o, struct profile *p, const cha
 	for (i = 0; i < p->ncols; i++)
 		if (table_column(t, p->cols[i].name, &idx[i], err))
 			goto out;
-	while ((r = table_next(t, err)) == 1) {
+	while (!p->truncated && (r = table_next(t, err)) == 1) {
 		p->rows++;
+		p->truncated = o->max_rows && p->rows == o->max_rows;
 		for (i = 0; i < p->ncols; i++)
 			if (add_field(p, &p->cols[i], t, idx[i], err)) {
 				r = -1;
@@ -313,7 +314,7 @@ int profile_build(const struct profile_opts *o, struct profile *p, struct xp_err
 	p->spill_fd = -1;
 	if (p->has_values && open_spill(p, err))
 		return -1;
-	for (i = 0; i < o->n_inputs; i++)
+	for (i = 0; i < o->n_inputs && !p->truncated; i++)
 		if (read_input(o, p, o->inputs[i], err)) {
 			profile_release(p);
 			return -1;

@@ -79,6 +79,8 @@ struct profile {
 	struct prof_col *cols;
 	int has_values;
 	int spill_fd;                 /* keep_values: the unlinked spill file; -1: none */
+	int truncated;                /* 1: profile_opts.max_rows rows were read, and
+					 the input may hold more */
 };
 
 struct profile_opts {
@@ -96,6 +98,7 @@ struct profile_opts {
 	uint64_t seed;
 	int keep_values;
 	const struct profile *types;  /* column types to use (drift's current data) */
+	uint64_t max_rows;            /* stop after this many rows (0: read all) */
 };
 
 void profile_opts_init(struct profile_opts *o);
