@@ -132,55 +132,106 @@ static void *scratch_alloc(size_t n)
 	return xmalloc(len);
 }
 
-/* LSD radix sort on the order-preserving integer image: 11-bit digits (six
- * passes, cache-sized counts), every digit's counts taken in one read,
- * passes where every key has the same digit skipped. The keys live in x
- * itself and one scratch array. */
-#define RADIX_BITS 11
-#define RADIX_PASSES 6
-#define RADIX_SIZE (1u << RADIX_BITS)
-void stats_sort(double *x, size_t n)
+/* Insertion sort of a few keys. */
+static void insert_keys(void *a, size_t n)
 {
-	void *a = x, *b, *t;
-	size_t *cnt, i, pass;
+	size_t i, j;
 
-	if (n < 4096) {
-		quick_sort(x, n);
+	for (i = 1; i < n; i++) {
+		uint64_t k = key_at(a, i), p;
+
+		for (j = i; j > 0 && (p = key_at(a, j - 1)) > k; j--)
+			key_put(a, j, p);
+		key_put(a, j, k);
+	}
+}
+
+/* Radix sort of the keys a[0..n) with scratch b: LSD on the 33 bits that end
+ * at the highest bit where the keys differ (at most three 11-bit passes,
+ * cache-sized counts, every digit's counts taken in one read, a pass where
+ * every key has the same digit skipped), then each run of keys equal down
+ * to those bits sorted the same way on the bits below. Values read from
+ * decimals rarely share 33 leading bits, so most runs are single keys and a
+ * sort takes three passes instead of six. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_WINDOW 33
+#define RADIX_MIN 48
+static void sort_keys(void *a, void *b, size_t n)
+{
+	uint64_t k0, diff = 0, k;
+	size_t *cnt, i, j, sum, v;
+	unsigned top, lo, pass, npass;
+	void *src = a, *dst = b, *t;
+
+	if (n <= RADIX_MIN) {
+		insert_keys(a, n);
 		return;
 	}
-	b = scratch_alloc(n);
-	cnt = xcalloc(RADIX_PASSES * RADIX_SIZE, sizeof(*cnt));
+	k0 = key_at(a, 0);
+	for (i = 1; i < n; i++)
+		diff |= key_at(a, i) ^ k0;
+	if (!diff)
+		return;
+	top = 63 - (unsigned)__builtin_clzll(diff);
+	lo = top + 1 > RADIX_WINDOW ? top + 1 - RADIX_WINDOW : 0;
+	npass = (top + 1 - lo + RADIX_BITS - 1) / RADIX_BITS;
+	cnt = xcalloc(npass * RADIX_SIZE, sizeof(*cnt));
 	for (i = 0; i < n; i++) {
-		uint64_t k = key_of(x[i] == 0 ? 0.0 : x[i]);
-
-		key_put(x, i, k);
-		for (pass = 0; pass < RADIX_PASSES; pass++)
+		k = key_at(a, i) >> lo;
+		for (pass = 0; pass < npass; pass++)
 			cnt[pass * RADIX_SIZE + ((k >> (pass * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
 	}
-	for (pass = 0; pass < RADIX_PASSES; pass++) {
-		unsigned sh = (unsigned)(pass * RADIX_BITS);
-		size_t *c = cnt + pass * RADIX_SIZE, sum = 0, v;
+	for (pass = 0; pass < npass; pass++) {
+		unsigned sh = lo + pass * RADIX_BITS;
+		size_t *c = cnt + pass * RADIX_SIZE;
 
-		if (c[(key_at(a, 0) >> sh) & (RADIX_SIZE - 1)] == n)
+		if (c[(k0 >> sh) & (RADIX_SIZE - 1)] == n)
 			continue;
-		for (i = 0; i < RADIX_SIZE; i++) {
+		for (i = 0, sum = 0; i < RADIX_SIZE; i++) {
 			v = c[i];
 			c[i] = sum;
 			sum += v;
 		}
 		for (i = 0; i < n; i++) {
-			uint64_t k = key_at(a, i);
-
-			key_put(b, c[(k >> sh) & (RADIX_SIZE - 1)]++, k);
+			k = key_at(src, i);
+			key_put(dst, c[(k >> sh) & (RADIX_SIZE - 1)]++, k);
 		}
-		t = a;
-		a = b;
-		b = t;
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	free(cnt);
+	if (src != a)
+		memcpy(a, src, n * sizeof(uint64_t));
+	for (i = 0; lo > 0 && i < n; i = j) {
+		k = key_at(a, i) >> lo;
+		for (j = i + 1; j < n && key_at(a, j) >> lo == k; j++)
+			;
+		if (j - i > 1)
+			sort_keys((unsigned char *)a + i * sizeof(uint64_t), b, j - i);
+	}
+}
+
+/* Doubles ascending (-0 and +0 both as +0 from 4096 values on): a
+ * callback-free quicksort below that, else the radix sort of their
+ * order-preserving integer images, kept in x itself. */
+void stats_sort(double *x, size_t n)
+{
+	void *b;
+	size_t i;
+
+	if (n < 4096) {
+		quick_sort(x, n);
+		return;
 	}
 	for (i = 0; i < n; i++)
-		x[i] = val_of(key_at(a, i));
-	free(a == (void *)x ? b : a);
-	free(cnt);
+		key_put(x, i, key_of(x[i] == 0 ? 0.0 : x[i]));
+	b = scratch_alloc(n);
+	sort_keys(x, b, n);
+	free(b);
+	for (i = 0; i < n; i++)
+		x[i] = val_of(key_at(x, i));
 }
 
 /* ---- quantiles --------------------------------------------------------- */

@@ -87,6 +87,58 @@ static void radix_sort_orders_doubles(void **state)
 	free(x);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* stats_sort against qsort, bit for bit from 4096 values on (where -0 is read
+ * as +0; below, the quicksort leaves -0 and +0 in either order),
+ * on shapes that take every path of the radix sort: signs mixed, one sign,
+ * values sharing many leading bits (timestamps with decimals, a narrow
+ * range), ties, all equal, tiny and huge exponents, small and large sizes. */
+static void radix_sort_matches_qsort(void **state)
+{
+	static const size_t sizes[] = {4095, 4096, 4097, 20000, 300000};
+	uint64_t s = 7;
+	size_t si, shape, i;
+
+	(void)state;
+	for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++)
+		for (shape = 0; shape < 8; shape++) {
+			size_t n = sizes[si];
+			double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+
+			for (i = 0; i < n; i++) {
+				double u, r;
+
+				s = s * 6364136223846793005ull + 1442695040888963407ull;
+				u = (double)(s >> 11) * 0x1p-53;
+				r = u * 2 - 1;
+				x[i] = shape == 0 ? r * 100
+				     : shape == 1 ? 1.7e9 + floor(u * 1e6) / 1e3
+				     : shape == 2 ? 1 + r * 1e-12
+				     : shape == 3 ? floor(r * 7) * 0.5
+				     : shape == 4 ? 42.0
+				     : shape == 5 ? ldexp(r, (int)(s % 2000) - 1000)
+				     : shape == 6 ? (i % 7 == 0 ? r : i % 5 ? 0.0 : -0.0)
+				     : round(r * 1e6) / 1e6;
+			}
+			for (i = 0; i < n; i++)
+				y[i] = x[i] == 0 ? 0.0 : x[i];
+			qsort(y, n, sizeof(*y), cmp_double);
+			stats_sort(x, n);
+			for (i = 0; i < n; i++)
+				if (n < 4096 ? x[i] != y[i] : memcmp(&x[i], &y[i], sizeof(x[i])) != 0)
+					fail_msg("size %zu shape %zu at %zu: %a, qsort %a", n, shape, i,
+						 x[i], y[i]);
+			free(x);
+			free(y);
+		}
+}
+
 static char *write_tmp(const char *name, const char *text)
 {
 	char *path = xasprintf("%s/%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", name);
@@ -137,6 +189,7 @@ int main(void)
 		cmocka_unit_test(kstwo_branches),
 		cmocka_unit_test(chi2_and_distances),
 		cmocka_unit_test(radix_sort_orders_doubles),
+		cmocka_unit_test(radix_sort_matches_qsort),
 		cmocka_unit_test(run_on_tables),
 	};
 
