@@ -81,19 +81,26 @@ static void merge_run(struct kll_level *l, const double *v, size_t n)
 	i = l->len;
 	j = n;
 	k = l->len + n;
-	while (j > 0) {
-		if (i > 0 && l->v[i - 1] > v[j - 1])
-			l->v[--k] = l->v[--i];
-		else
-			l->v[--k] = v[--j];
+	/* from the back, the larger first (the level's on a tie): no branch on
+	 * the comparison, which is a coin toss */
+	while (i > 0 && j > 0) {
+		double a = l->v[i - 1], b = v[j - 1];
+		size_t t = a > b;
+
+		l->v[--k] = t ? a : b;
+		i -= t;
+		j -= 1 - t;
 	}
+	while (j > 0)
+		l->v[--k] = v[--j];
 	l->len += n;
 }
 
 /* Sort level h (when it is not) and promote every other item to level h + 1,
  * merged into it while that level is sorted; an odd item out (the smallest)
- * stays. */
-static void compact(struct kll *s, size_t h)
+ * stays. The promoted items are gathered in place, at the front of level h
+ * after the one kept. Returns how many items the sketch holds fewer. */
+static size_t compact(struct kll *s, size_t h)
 {
 	struct kll_level *l, *up;
 	size_t i, n = 0, keep, off;
@@ -107,7 +114,7 @@ static void compact(struct kll *s, size_t h)
 		stats_sort(l->v, l->len);
 	keep = l->len % 2;
 	off = mix64(s->n * 64 + h) & 1;
-	run = xmalloc((l->len / 2 + 1) * sizeof(*run));
+	run = l->v + keep;
 	for (i = keep + off; i < l->len; i += 2)
 		run[n++] = l->v[i];
 	if (up->sorted || up->len == 0) {
@@ -117,9 +124,10 @@ static void compact(struct kll *s, size_t h)
 		for (i = 0; i < n; i++)
 			push(up, run[i]);
 	}
-	free(run);
+	i = l->len - keep - n;
 	l->len = keep;
 	l->sorted = 1;
+	return i;
 }
 
 static void compress(struct kll *s)
@@ -128,15 +136,11 @@ static void compress(struct kll *s)
 
 	while (s->size >= s->max_size) {
 		for (h = 0; h < s->nlevels; h++)
-			if (s->lv[h].len >= capacity(s, h)) {
-				compact(s, h);
+			if (s->lv[h].len >= capacity(s, h))
 				break;
-			}
 		if (h == s->nlevels)
 			break;
-		s->size = 0;
-		for (h = 0; h < s->nlevels; h++)
-			s->size += s->lv[h].len;
+		s->size -= compact(s, h);
 	}
 }
 
