@@ -150,11 +150,56 @@ static void numeric_tests(const struct prof_col *rc, const double *rv, size_t rn
 
 /* rv: the reference's values (NULL for a profile), cv the current ones,
  * both sorted here. */
+/* The first index of sorted x[lo..n) whose value is not below v. */
+static size_t first_not_below(const double *x, size_t lo, size_t n, double v)
+{
+	while (lo < n) {
+		size_t mid = lo + (n - lo) / 2;
+
+		if (x[mid] < v)
+			lo = mid + 1;
+		else
+			n = mid;
+	}
+	return lo;
+}
+
+/* Bin counts of sorted x (bin_of's bins): with strictly increasing edges a
+ * binary search per edge, else bin_of per value. */
+static void count_bins(const double *e, size_t ne, const double *x, size_t n, double *cnt)
+{
+	size_t b, lo = 0, hi;
+
+	for (b = 1; b < ne && e[b - 1] < e[b]; b++)
+		;
+	if (b < ne) {
+		for (b = 0; b < n; b++)
+			cnt[bin_of(e, ne, x[b])]++;
+		return;
+	}
+	for (b = 0; b < ne; b++) {
+		hi = first_not_below(x, lo, n, e[b]);
+		cnt[b] = (double)(hi - lo);
+		lo = hi;
+	}
+	cnt[ne] = (double)(n - lo);
+}
+
+/* How many of sorted x lie outside [lo, hi]. */
+static size_t outside(const double *x, size_t n, double lo, double hi)
+{
+	size_t below = first_not_below(x, 0, n, lo), i = n;
+
+	while (i > below && x[i - 1] > hi) /* usually few: from the top */
+		i--;
+	return below + (n - i);
+}
+
 static void numeric(const struct prof_col *rc, double *rv, size_t rn, double *cv, size_t cn,
 		    unsigned bins, struct drift_col *d, const char **source)
 {
 	double *e, *rcnt, *ccnt, q;
-	size_t ne = 0, i, oor = 0;
+	size_t ne = 0, i;
 
 	stats_sort(cv, cn);
 	if (rv) {
@@ -166,8 +211,7 @@ static void numeric(const struct prof_col *rc, double *rv, size_t rn, double *cv
 				e[ne++] = q;
 		}
 		rcnt = xcalloc(ne + 1, sizeof(*rcnt));
-		for (i = 0; i < rn; i++)
-			rcnt[bin_of(e, ne, rv[i])]++;
+		count_bins(e, ne, rv, rn, rcnt);
 	} else {
 		ne = rc->nedges;
 		e = xmalloc((ne + 1) * sizeof(*e));
@@ -176,15 +220,10 @@ static void numeric(const struct prof_col *rc, double *rv, size_t rn, double *cv
 		memcpy(rcnt, rc->hist, (ne + 1) * sizeof(*rcnt));
 	}
 	ccnt = xcalloc(ne + 1, sizeof(*ccnt));
-	for (i = 0; i < cn; i++) {
-		double v = cv[i];
-
-		ccnt[bin_of(e, ne, v)]++;
-		oor += v < rc->min || v > rc->max;
-	}
+	count_bins(e, ne, cv, cn, ccnt);
 	d->psi = stats_psi(rcnt, ccnt, ne + 1);
 	d->js = stats_js(rcnt, ccnt, ne + 1);
-	d->out_of_range = (double)oor / (double)cn;
+	d->out_of_range = (double)outside(cv, cn, rc->min, rc->max) / (double)cn;
 	numeric_tests(rc, rv, rn, cv, cn, d, source);
 	numeric_chart(d, e, ne, rcnt, ccnt);
 	free(e);

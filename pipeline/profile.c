@@ -151,15 +151,15 @@ static int add_number(const struct profile *p, struct prof_col *c, double v,
 		if (v > c->max)
 			c->max = v;
 	}
-	delta = v - c->mean;
-	c->mean += delta / (double)c->count;
-	c->m2 += delta * (v - c->mean);
-	if (p->has_values) {
+	if (p->has_values) { /* drift's exact mode: every value, no moments */
 		if (!c->values)
 			c->values = xmalloc(PROFILE_SPILL_CHUNK * sizeof(*c->values));
 		c->values[c->nvalues++] = v;
 		return c->nvalues == PROFILE_SPILL_CHUNK ? spill(p, c, err) : 0;
 	}
+	delta = v - c->mean;
+	c->mean += delta / (double)c->count;
+	c->m2 += delta * (v - c->mean);
 	kll_add(&c->sketch, v);
 	if (!p->sample)
 		return 0;

@@ -11,7 +11,8 @@
  * deviations (Welford), a KLL sketch (pipeline/sketch.h), an optional seeded
  * reservoir sample; categorical: a Space-Saving top-K counter. Memory is
  * bounded per column whatever the input's size. With keep_values (drift's
- * exact mode) every numeric value is kept too: in chunks of
+ * exact mode) every numeric value is kept instead of the moments, sketch and
+ * sample (drift reads count, missing, min and max besides the values): in chunks of
  * PROFILE_SPILL_CHUNK values written to an unlinked temporary file in
  * $TMPDIR (else /tmp), so memory stays bounded and one column's values are
  * read back at a time (profile_values).
