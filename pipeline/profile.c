@@ -9,6 +9,7 @@
 #include "pipeline/stats.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -174,6 +175,129 @@ static int add_number(const struct profile *p, struct prof_col *c, double v,
 	return 0;
 }
 
+/* ---- a second thread for the numbers ---------------------------------- */
+
+/* Without keep_values, the reading thread parses and a second thread adds
+ * the numbers (moments, sketch, sample) batch by batch, two batches in turn.
+ * Each column's values reach add_number in input order, so the profile is
+ * the one a single thread builds; add_number cannot fail in this mode. */
+#define FEED_BATCH 16384
+
+struct feed_batch {
+	uint32_t *col;
+	double *v;
+	size_t n;
+};
+
+struct feed {
+	struct profile *p;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct feed_batch b[2];
+	int full[2];                  /* batch i waits for the adding thread */
+	int fill;                     /* the batch the reading thread fills */
+	int done;
+};
+
+static void *feed_worker(void *arg)
+{
+	struct feed *f = arg;
+	int k = 0;
+
+	for (;;) {
+		struct feed_batch *b = &f->b[k];
+		size_t i;
+
+		pthread_mutex_lock(&f->mu);
+		while (!f->full[k] && !f->done)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->full[k]) {
+			pthread_mutex_unlock(&f->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&f->mu);
+		for (i = 0; i < b->n; i++)
+			add_number(f->p, &f->p->cols[b->col[i]], b->v[i], NULL);
+		b->n = 0;
+		pthread_mutex_lock(&f->mu);
+		f->full[k] = 0;
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		k ^= 1;
+	}
+}
+
+/* NULL when no thread could be started: the numbers are added in place. */
+static struct feed *feed_start(struct profile *p)
+{
+	struct feed *f = xcalloc(1, sizeof(*f));
+	int k;
+
+	f->p = p;
+	for (k = 0; k < 2; k++) {
+		f->b[k].col = xmalloc(FEED_BATCH * sizeof(*f->b[k].col));
+		f->b[k].v = xmalloc(FEED_BATCH * sizeof(*f->b[k].v));
+	}
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (pthread_create(&f->th, NULL, feed_worker, f) == 0)
+		return f;
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	for (k = 0; k < 2; k++) {
+		free(f->b[k].col);
+		free(f->b[k].v);
+	}
+	free(f);
+	return NULL;
+}
+
+/* Hand the batch being filled over; wait until the other one is free. */
+static void feed_flip(struct feed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->full[f->fill] = 1;
+	pthread_cond_broadcast(&f->cv);
+	f->fill ^= 1;
+	while (f->full[f->fill])
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void feed_put(struct feed *f, size_t col, double v)
+{
+	struct feed_batch *b = &f->b[f->fill];
+
+	b->col[b->n] = (uint32_t)col;
+	b->v[b->n++] = v;
+	if (b->n == FEED_BATCH)
+		feed_flip(f);
+}
+
+/* Everything handed over added; the thread ended. */
+static void feed_finish(struct feed *f)
+{
+	int k;
+
+	if (!f)
+		return;
+	if (f->b[f->fill].n)
+		feed_flip(f);
+	pthread_mutex_lock(&f->mu);
+	f->done = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->th, NULL);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	for (k = 0; k < 2; k++) {
+		free(f->b[k].col);
+		free(f->b[k].v);
+	}
+	free(f);
+}
+
 static int listed(const char *const *list, size_t n, const char *name)
 {
 	size_t i;
@@ -184,8 +308,13 @@ static int listed(const char *const *list, size_t n, const char *name)
 	return 0;
 }
 
-static int add_field(const struct profile *p, struct prof_col *c, struct table *t,
-		     size_t idx, struct xp_error *err)
+/* One field of column c. The reading thread keeps the column's type and
+ * missing count in *type and *missing (its own memory: the adding thread
+ * writes the column's moments, which share its cache lines) until the end
+ * of the input. */
+static int add_field(const struct profile *p, struct prof_col *c, enum prof_type *type,
+		     uint64_t *missing, struct table *t, size_t idx, struct feed *feed,
+		     struct xp_error *err)
 {
 	size_t len;
 	const char *s = table_field(t, idx, &len);
@@ -193,14 +322,14 @@ static int add_field(const struct profile *p, struct prof_col *c, struct table *
 	double v;
 
 	if (!s || len == 0) {
-		c->missing++;
+		++*missing;
 		return 0;
 	}
-	if (c->type == PROF_UNKNOWN) {
+	if (*type == PROF_UNKNOWN) {
 		xp_error_clear(&e2);
-		c->type = table_number(t, idx, &v, &e2) == 0 ? PROF_NUMERIC : PROF_CATEGORICAL;
+		*type = table_number(t, idx, &v, &e2) == 0 ? PROF_NUMERIC : PROF_CATEGORICAL;
 	}
-	if (c->type == PROF_CATEGORICAL) {
+	if (*type == PROF_CATEGORICAL) {
 		c->count++;
 		topk_add(&c->top, s, len, 1);
 		return 0;
@@ -212,6 +341,10 @@ static int add_field(const struct profile *p, struct prof_col *c, struct table *
 			 " (the column is numeric; --categorical %s reads it as categories)",
 			 c->name);
 		return -1;
+	}
+	if (feed) {
+		feed_put(feed, (size_t)(c - p->cols), v);
+		return 0;
 	}
 	return add_number(p, c, v, err);
 }
@@ -240,11 +373,13 @@ static void set_columns(const struct profile_opts *o, struct profile *p,
 }
 
 static int read_input(const struct profile_opts *o, struct profile *p, const char *path,
-		      struct xp_error *err)
+		      struct feed *feed, struct xp_error *err)
 {
 	struct table *t;
 	const char *const *names;
 	size_t *idx = NULL, i, n;
+	enum prof_type *type = NULL;
+	uint64_t *missing = NULL, rows;
 	int r = -1;
 
 	if (table_open(path, &o->table, &t, err))
@@ -264,20 +399,34 @@ static int read_input(const struct profile_opts *o, struct profile *p, const cha
 		set_columns(o, p, names, n);
 	}
 	idx = xcalloc(p->ncols + 1, sizeof(*idx));
-	for (i = 0; i < p->ncols; i++)
+	type = xcalloc(p->ncols + 1, sizeof(*type));
+	missing = xcalloc(p->ncols + 1, sizeof(*missing));
+	for (i = 0; i < p->ncols; i++) {
+		type[i] = p->cols[i].type;
 		if (table_column(t, p->cols[i].name, &idx[i], err))
 			goto out;
-	while (!p->truncated && (r = table_next(t, err)) == 1) {
-		p->rows++;
-		p->truncated = o->max_rows && p->rows == o->max_rows;
+	}
+	/* rows counted here, not in *p: the adding thread reads p's settings */
+	for (rows = p->rows; !(o->max_rows && rows == o->max_rows) &&
+			     (r = table_next(t, err)) == 1;) {
+		rows++;
 		for (i = 0; i < p->ncols; i++)
-			if (add_field(p, &p->cols[i], t, idx[i], err)) {
+			if (add_field(p, &p->cols[i], &type[i], &missing[i], t, idx[i], feed,
+				      err)) {
 				r = -1;
-				goto out;
+				goto out; /* the profile is dropped */
 			}
 	}
+	for (i = 0; i < p->ncols; i++) {
+		p->cols[i].type = type[i];
+		p->cols[i].missing += missing[i];
+	}
+	p->rows = rows;
+	p->truncated = o->max_rows && rows == o->max_rows;
 out:
 	free(idx);
+	free(type);
+	free(missing);
 	table_free(t);
 	return r < 0 ? -1 : 0;
 }
@@ -302,6 +451,7 @@ static int open_spill(struct profile *p, struct xp_error *err)
 
 int profile_build(const struct profile_opts *o, struct profile *p, struct xp_error *err)
 {
+	struct feed *feed;
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
@@ -314,11 +464,14 @@ int profile_build(const struct profile_opts *o, struct profile *p, struct xp_err
 	p->spill_fd = -1;
 	if (p->has_values && open_spill(p, err))
 		return -1;
+	feed = p->has_values ? NULL : feed_start(p);
 	for (i = 0; i < o->n_inputs && !p->truncated; i++)
-		if (read_input(o, p, o->inputs[i], err)) {
+		if (read_input(o, p, o->inputs[i], feed, err)) {
+			feed_finish(feed);
 			profile_release(p);
 			return -1;
 		}
+	feed_finish(feed);
 	for (i = 0; i < p->ncols; i++)
 		if (p->cols[i].type == PROF_UNKNOWN)
 			p->cols[i].type = PROF_NUMERIC;
