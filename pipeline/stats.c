@@ -384,6 +384,29 @@ static void walk(const double *a, const double *wa, size_t n, const double *b,
 	for (k = 0; wb && k < m; k++)
 		tb += wb[k];
 	v = a[0] < b[0] ? a[0] : b[0];
+	/* Unit weights, both sides left: the same steps as the loop below, with
+	 * no branch on which side holds the next value (a coin toss for the
+	 * branch predictor); a tie takes the loops after the first step. The
+	 * step that exhausts a side is finished by the loop below (its first
+	 * part again changes nothing). */
+	while (!wa && !wb && i < n && j < m) {
+		i += a[i] <= v;
+		j += b[j] <= v;
+		for (; i < n && a[i] <= v; i++)
+			;
+		for (; j < m && b[j] <= v; j++)
+			;
+		if (i >= n || j >= m)
+			break;
+		diff = (double)i / ta - (double)j / tb;
+		if (diff > dmax)
+			dmax = diff;
+		if (diff < dmin)
+			dmin = diff;
+		next = a[i] <= b[j] ? a[i] : b[j];
+		ksum_add(&sum, fabs(diff) * (next - v));
+		v = next;
+	}
 	for (;;) {
 		if (wa)
 			for (; i < n && a[i] <= v; i++)
