@@ -33,7 +33,7 @@ for l in lines:
     assert m, "unexpected line: %r" % l
     pct.append(int(m.group(1)))
 assert pct == sorted(set(pct)), pct
-assert pct[0] <= 20 and pct[-1] == 100 and len(pct) >= 8, pct
+assert pct[0] <= 30 and pct[-1] == 100 and len(pct) >= 5, pct  # reads come in ~1 MiB pieces: one may cross two tenths
 assert lines[-1] == short + ": 100% (8.6 MiB)", lines[-1]
 PY
 }
