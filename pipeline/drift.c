@@ -26,6 +26,19 @@ void drift_opts_init(struct drift_opts *o)
 	o->alpha = 0.05;
 }
 
+/* The options of profiling the reference data as drift reads it. */
+static void reference_profile_opts(const struct drift_opts *o, struct profile_opts *po)
+{
+	profile_opts_init(po);
+	po->inputs = o->reference;
+	po->n_inputs = o->n_reference;
+	po->table = o->table;
+	po->columns = o->columns;
+	po->n_columns = o->n_columns;
+	po->categorical = o->categorical;
+	po->n_categorical = o->n_categorical;
+}
+
 static int load_reference(const struct drift_opts *o, struct profile *ref, struct xp_error *err)
 {
 	struct profile_opts po;
@@ -34,14 +47,7 @@ static int load_reference(const struct drift_opts *o, struct profile *ref, struc
 		return profile_load_file(o->reference[0], ref, err);
 	if (o->ref_kind == DRIFT_REF_PROFILE_BUF)
 		return profile_load_buf(o->ref_buf, o->ref_len, o->ref_name, ref, err);
-	profile_opts_init(&po);
-	po.inputs = o->reference;
-	po.n_inputs = o->n_reference;
-	po.table = o->table;
-	po.columns = o->columns;
-	po.n_columns = o->n_columns;
-	po.categorical = o->categorical;
-	po.n_categorical = o->n_categorical;
+	reference_profile_opts(o, &po);
 	po.bins = o->bins;
 	po.keep_values = 1;
 	return profile_build(&po, ref, err);
@@ -456,14 +462,7 @@ static int plan_concurrent(const struct drift_opts *o, struct profile *head,
 
 	if (o->ref_kind != DRIFT_REF_DATA || !rereadable(o))
 		return 0;
-	profile_opts_init(&po);
-	po.inputs = o->reference;
-	po.n_inputs = o->n_reference;
-	po.table = o->table;
-	po.columns = o->columns;
-	po.n_columns = o->n_columns;
-	po.categorical = o->categorical;
-	po.n_categorical = o->n_categorical;
+	reference_profile_opts(o, &po);
 	po.max_rows = HEAD_ROWS;
 	xp_error_clear(&e);
 	if (profile_build(&po, head, &e))
