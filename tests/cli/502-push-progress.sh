@@ -4,6 +4,7 @@
 # registry already has is not transferred, so it shows no progress.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
+. "$TESTS_DIR/helpers/progress.sh"
 
 head -c 9000000 /dev/zero >weights.bin
 xp -q pack -o b -t v1 weights.bin >/dev/null || fail "pack"
@@ -13,23 +14,6 @@ d = m["manifests"][0]["digest"].split(":")[1]
 print(json.load(open("b/blobs/sha256/" + d))["layers"][-1]["digest"])' b/index.json)
 short=${layer:0:19}
 reg_start plain || fail "registry did not start"
-
-# progress_ok FILE: 10% .. 100% lines for the layer, increasing, nothing else
-progress_ok() {
-	python3 - "$1" "$short" <<'PY' || fail "progress lines in $1: $(cat "$1")"
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-short = sys.argv[2]
-pct = []
-for l in lines:
-    m = re.fullmatch(re.escape(short) + r": (\d+)% \((?:[0-9.]+ MiB of )?8\.6 MiB\)", l)
-    assert m, "unexpected line: %r" % l
-    pct.append(int(m.group(1)))
-assert pct == sorted(set(pct)), pct
-assert pct[0] <= 30 and pct[-1] == 100 and len(pct) >= 5, pct  # reads come in ~1 MiB pieces: one may cross two tenths
-assert lines[-1] == short + ": 100% (8.6 MiB)", lines[-1]
-PY
-}
 
 run xp push --plain-http b "$REG_ADDR/team/big:v1"
 expect_rc 0

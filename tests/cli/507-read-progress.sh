@@ -5,6 +5,7 @@
 # 100%; with --quiet nothing. On a terminal, a line redrawn in place.
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/helpers/registry.sh"
+. "$TESTS_DIR/helpers/progress.sh"
 
 head -c 9000000 /dev/zero >weights.bin
 xp -q pack -o b -t v1 weights.bin >/dev/null || fail "pack"
@@ -20,23 +21,6 @@ reg_start plain two || fail "second registry did not start"
 R2=$REG_ADDR
 xp -q push --plain-http b "$R1/team/big:v1" >/dev/null || fail "push"
 xp -q sign --plain-http --key k.key "$R1/team/big:v1" >/dev/null || fail "sign"
-
-# progress_ok FILE: 10% .. 100% lines for the layer, increasing, nothing else
-progress_ok() {
-	python3 - "$1" "$short" <<'PY' || fail "progress lines in $1: $(cat "$1")"
-import re, sys
-lines = open(sys.argv[1]).read().splitlines()
-short = sys.argv[2]
-pct = []
-for l in lines:
-    m = re.fullmatch(re.escape(short) + r": (\d+)% \((?:[0-9.]+ [KM]iB of )?8\.6 MiB\)", l)
-    assert m, "unexpected line: %r" % l
-    pct.append(int(m.group(1)))
-assert pct == sorted(set(pct)), pct
-assert pct[0] <= 30 and pct[-1] == 100 and len(pct) >= 5, pct  # reads come in ~1 MiB pieces: one may cross two tenths
-assert lines[-1] == short + ": 100% (8.6 MiB)", lines[-1]
-PY
-}
 
 run xp verify --plain-http --key k.pub "$R1/team/big:v1"
 expect_rc 0
