@@ -18,11 +18,12 @@ set -u
 bin=$1
 rows=${ROWS:-1000000}
 copies=${PROFILE_COPIES:-4}
+benchdir=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/xpship-bench-drift.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
 
-/usr/bin/python3 - "$bin" "$rows" "$copies" <<'PY'
+PYTHONPATH=$benchdir /usr/bin/python3 - "$bin" "$rows" "$copies" <<'PY'
 import json, math, os, subprocess, sys, time
 import numpy as np
 
@@ -66,16 +67,7 @@ json.dump(out, open("peer.json", "w"))
 '''
 open("peer.py", "w").write(PEER)
 
-def measure(cmd):
-    """wall s, CPU s (user + sys), peak RSS MiB of one run, via GNU time"""
-    t0 = time.perf_counter()
-    p = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", "time.txt"] + cmd,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t0
-    if p.returncode != 0:
-        sys.exit("%s: exit %d\n%s" % (cmd[0], p.returncode, p.stderr[-2000:]))
-    u, s, m = open("time.txt").read().split()[-3:]
-    return wall, float(u) + float(s), int(m) / 1024
+from measure import measure  # bench/measure.py
 
 load = os.getloadavg()
 xw, xc, xm = measure([xp, "drift", "-r", "ref.csv", "-c", "cur.csv", "-o", "xp.json"])
